@@ -1,0 +1,165 @@
+"""The article corpus: ``articles/*.txt`` plus their metadata in ``articles/articles.csv``.
+
+Dropping a new ``.txt`` into ``articles/`` is enough for it to load (with a warning that it has
+no metadata row yet); its id is then the file name without ``.txt``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lib import csvio
+from lib.problems import Problem
+from lib.schema import ARTICLE_COLUMNS
+from lib.text import control_chars
+
+METADATA_FILE = "articles.csv"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    file: str
+    text: str
+    outlet: str = ""
+    outlet_evidence: str = ""
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+    date_inferred: bool = True
+    date_reasoning: str = ""
+    notes: str = ""
+
+    @property
+    def headline(self) -> str:
+        """The first non-empty line of the text."""
+        for line in self.text.splitlines():
+            if line.strip():
+                return line.strip()
+        return ""
+
+    @property
+    def published_label(self) -> str:
+        """Human wording of the publication date, saying when it is uncertain or inferred."""
+        if self.published_from is None:
+            return "date unknown"
+        start = self.published_from
+        end = self.published_to or start
+        label = (
+            f"{start:%-d %B %Y}"
+            if start == end
+            else f"between {start:%-d} and {end:%-d %B %Y}"
+            if (start.year, start.month) == (end.year, end.month)
+            else f"between {start:%-d %B} and {end:%-d %B %Y}"
+        )
+        return label + (" (inferred)" if self.date_inferred else "")
+
+
+def _parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
+    """Load every article with its metadata. Never raises on bad content."""
+    directory = Path(directory)
+    meta_label = f"articles/{METADATA_FILE}"
+    required = [c.name for c in ARTICLE_COLUMNS if c.required]
+    optional = [c.name for c in ARTICLE_COLUMNS if not c.required]
+    meta_path = directory / METADATA_FILE
+    if meta_path.exists():
+        table = csvio.read(meta_path, required, optional, label=meta_label)
+    else:
+        table = csvio.Table(meta_label, [], [], [])
+    problems = list(table.problems)
+    articles: dict[str, Article] = {}
+    described: set[str] = set()
+
+    for row_no, row in table.rows:
+
+        def bad(column: str, message: str, hint: str = "") -> None:
+            problems.append(Problem(meta_label, row_no, column, message, hint))  # noqa: B023
+
+        art_id = row["id"].strip()
+        if not ID_PATTERN.match(art_id):
+            bad("id", f"'{art_id}' is not a valid article id", "lower-case letters, digits, '-'")
+            continue
+        if art_id in articles:
+            bad("id", f"duplicate article id '{art_id}'", "every article needs its own id")
+            continue
+        name = row["file"].strip()
+        path = directory / name
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            bad("file", f"'{name}' is not a file name in articles/", "give just the file name")
+            continue
+        described.add(name)
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except FileNotFoundError:
+            bad("file", f"articles/{name} does not exist", "add the text file or fix the name")
+            continue
+        except UnicodeDecodeError:
+            bad("file", f"articles/{name} is not UTF-8 text", "re-save it as UTF-8")
+            continue
+        if not text.strip():
+            bad("file", f"articles/{name} is empty")
+            continue
+        start = _parse_date(row.get("published_from", "")) if row.get("published_from") else None
+        end = _parse_date(row.get("published_to", "")) if row.get("published_to") else None
+        for column, raw, parsed in (
+            ("published_from", row.get("published_from", ""), start),
+            ("published_to", row.get("published_to", ""), end),
+        ):
+            if raw.strip() and parsed is None:
+                bad(column, f"'{raw}' is not a date", "write it as YYYY-MM-DD, e.g. 2021-09-02")
+        if start and end and end < start:
+            bad("published_to", "is before published_from", "swap the two dates")
+            start, end = end, start
+        if start and not end:
+            end = start
+        inferred_raw = row["date_inferred"].strip().lower()
+        if inferred_raw not in ("yes", "no"):
+            bad("date_inferred", f"'{row['date_inferred']}' should be yes or no")
+        for column, value in row.items():
+            if value and control_chars(value):
+                bad(column, f"contains control characters {', '.join(control_chars(value))}")
+        articles[art_id] = Article(
+            id=art_id,
+            file=name,
+            text=text,
+            outlet=row.get("outlet", "").strip(),
+            outlet_evidence=row.get("outlet_evidence", "").strip(),
+            published_from=start,
+            published_to=end,
+            date_inferred=inferred_raw != "no",
+            date_reasoning=row.get("date_reasoning", "").strip(),
+            notes=row.get("notes", "").strip(),
+        )
+
+    for path in sorted(directory.glob("*.txt")):
+        if path.name in described:
+            continue
+        art_id = path.stem
+        problems.append(
+            Problem(
+                meta_label,
+                None,
+                None,
+                f"articles/{path.name} has no row in {METADATA_FILE}; loaded with unknown date",
+                "add a row with its id, outlet and publication date",
+                severity="warning",
+            )
+        )
+        if art_id in articles or not ID_PATTERN.match(art_id):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        articles[art_id] = Article(id=art_id, file=path.name, text=text)
+    return articles, problems

@@ -1,0 +1,130 @@
+"""Text helpers shared by matching, validation and rendering.
+
+Everything here is pure and works on ``str``. Two ideas matter:
+
+* ``fold`` maps a string to a same-length, lower-case, accent-free form with curly quotes and
+  dashes made plain, so a match found in the folded text has the same character span in the
+  original text.
+* ``name_key`` reduces a place name to letters and digits only, so "Jabul-Saraj", "jabul saraj"
+  and "JabulSaraj" compare equal.
+
+``escape`` is the single place where data becomes HTML: every string from the data set that goes
+into a popup, tooltip or highlighted article passes through it (or through ``highlight``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Characters people and word processors use interchangeably in names and quotes.
+_PLAIN = {
+    "\u2018": "'",  # left single quotation mark
+    "\u2019": "'",  # right single quotation mark / apostrophe
+    "\u02bc": "'",  # modifier letter apostrophe
+    "\u02bb": "'",
+    "\u02be": "'",  # transliteration ayn/hamza marks used in GeoNames
+    "\u02bf": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u0131": "i",  # dotless i
+    "\u00df": "s",  # keeps one char per char; good enough for names
+    "\u00f8": "o",
+    "\u0142": "l",
+    "\u0111": "d",
+}
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _PLAIN:
+        return _PLAIN[ch]
+    low = ch.lower()
+    if len(low) != 1:  # e.g. "İ".lower() is two characters
+        low = ch
+    decomposed = unicodedata.normalize("NFKD", low)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Keep the span map exact: one character in, one character out.
+    return base if len(base) == 1 else low
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and plain-ify quotes/dashes, keeping ``len(fold(s)) == len(s)``."""
+    return "".join(_fold_char(c) for c in text)
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def name_key(name: str) -> str:
+    """Letters and digits of ``fold(name)`` only: the comparison key for place names."""
+    return _NON_ALNUM.sub("", fold(name))
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Word tokens of ``fold(text)`` as ``(token, start, end)`` spans into ``text``."""
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(fold(text))]
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalize_quote(text: str) -> str:
+    """Folded text with runs of white space collapsed: how quotes are compared with articles."""
+    return _WS.sub(" ", fold(text)).strip()
+
+
+def split_list(cell: str) -> list[str]:
+    """Split a ``;``-separated cell into trimmed, non-empty items."""
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def join_list(items: Iterable[str]) -> str:
+    return "; ".join(items)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_chars(text: str) -> list[str]:
+    """Control characters in ``text`` (tabs and newlines excepted), as ``\\xNN`` strings."""
+    return sorted({f"\\x{ord(c):02x}" for c in _CONTROL.findall(text)})
+
+
+def escape(value: object) -> str:
+    """HTML-escape any value for text or attribute context (quotes included)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int]], *, tag: str = "mark") -> str:
+    """Escape ``text`` and wrap each ``(start, end)`` span in ``<tag>``.
+
+    Spans may overlap or come unsorted; overlapping spans are merged. The spans index the raw
+    text, so escaping happens piecewise and never splits an entity.
+    """
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[str] = []
+    pos = 0
+    for start, end in merged:
+        out.append(escape(text[pos:start]))
+        out.append(f"<{tag}>{escape(text[start:end])}</{tag}>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
