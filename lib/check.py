@@ -27,7 +27,7 @@ def corpus_problems(data: Dataset) -> list[Problem]:
             problems.append(
                 Problem(
                     "geodata/gazetteer.csv",
-                    None,
+                    place.row,
                     "id",
                     f"place '{place.id}' is neither mentioned in an article nor used by an event",
                     "remove it or add its spelling from the article to 'variants'",

@@ -6,6 +6,7 @@ the canonical name and every variant.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -39,6 +40,7 @@ class Place:
     geonames_id: str = ""
     not_in: tuple[str, ...] = ()
     note: str = ""
+    row: int | None = None  # spreadsheet row it came from, for messages
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -178,6 +180,7 @@ def load_gazetteer(
         place = parse_place(row, bad)
         if place is None:
             continue
+        place = dataclasses.replace(place, row=row_no)
         if place.id in places:
             bad("id", f"duplicate place id '{place.id}'", "every place needs its own id")
             continue

@@ -1,0 +1,40 @@
+"""The README documents every column and every allowed value the loaders accept."""
+
+import pytest
+
+from lib.dataset import REPO_ROOT
+from lib.schema import (
+    ARTICLE_COLUMNS,
+    DATE_PRECISIONS,
+    EVENT_COLUMNS,
+    EVENT_TYPES,
+    PLACE_COLUMNS,
+    PLACE_KINDS,
+    PRECISIONS,
+    STATUSES,
+)
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted({c.name for c in EVENT_COLUMNS + PLACE_COLUMNS + ARTICLE_COLUMNS}),
+)
+def test_every_column_is_documented(name):
+    assert f"| `{name}` |" in README
+
+
+@pytest.mark.parametrize(
+    "value", sorted({*EVENT_TYPES, *STATUSES, *DATE_PRECISIONS, *PRECISIONS, *PLACE_KINDS})
+)
+def test_every_allowed_value_is_documented(value):
+    assert f"- `{value}`:" in README
+
+
+def test_readme_opens_with_the_two_commands():
+    first_block = README.split("```sh", 1)[1].split("```", 1)[0]
+    assert [line.split()[:2] for line in first_block.strip().splitlines()] == [
+        ["make", "run"],
+        ["make", "test"],
+    ]

@@ -1,0 +1,46 @@
+"""Cached access to the data set for every page.
+
+The cache key includes a stamp of the data files (size and modification time of each), so a
+save from the editor pages, a ``git pull`` or a hand edit is picked up on the next rerun without
+anyone clearing anything. ``refresh()`` exists for callers that want it immediately.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from lib.dataset import Dataset, Paths, data_dir, load_dataset
+
+
+def _stamp(root: Path) -> tuple:
+    paths = Paths(root)
+    files = [paths.events, paths.gazetteer, *sorted(paths.articles.glob("*"))]
+    stamp = []
+    for path in files:
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            continue
+        stamp.append((path.name, info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(root: str, stamp: tuple) -> Dataset:
+    # cache_resource: the Dataset is shared read-only between sessions (frozen dataclasses),
+    # which avoids unpickling it on every rerun. Never mutate what this returns.
+    return load_dataset(Path(root))
+
+
+def dataset() -> Dataset:
+    """The current data set, reloaded whenever a data file changed on disk."""
+    root = data_dir()
+    return _load(str(root), _stamp(root))
+
+
+def refresh() -> None:
+    """Drop every cached copy (after a save, to free memory at once)."""
+    _load.clear()
+    st.cache_data.clear()
