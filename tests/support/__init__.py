@@ -1,0 +1,1 @@
+"""Helpers shared by the browser tests (server harness); not tests themselves."""
