@@ -43,4 +43,37 @@ def dataset() -> Dataset:
 def refresh() -> None:
     """Drop every cached copy (after a save, to free memory at once)."""
     _load.clear()
-    st.cache_data.clear()
+    _frame.clear()
+    _mentions.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _frame(root: str, stamp: tuple):
+    from lib.timeline import events_frame
+
+    data = _load(root, stamp)
+    return events_frame(data.events.events, data.gazetteer)
+
+
+def frame():
+    """The events as a DataFrame, one row per (event, place); see lib.timeline.events_frame."""
+    root = data_dir()
+    return _frame(str(root), _stamp(root))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _mentions(root: str, stamp: tuple):
+    from lib.mentions import build_index, by_place
+
+    data = _load(root, stamp)
+    index = build_index(data.articles.values(), data.gazetteer)
+    by_article: dict[str, list] = {}
+    for mention in index:
+        by_article.setdefault(mention.article_id, []).append(mention)
+    return by_place(index), by_article
+
+
+def mentions():
+    """``(by place id, by article id)`` lists of lib.mentions.Mention, shared read-only."""
+    root = data_dir()
+    return _mentions(str(root), _stamp(root))

@@ -1,0 +1,412 @@
+"""The map: a constant base map, and a layer of places that changes with the dates and filters.
+
+The base map (tiles, outlines, legend) never depends on the view state, so streamlit-folium keeps
+the same iframe across reruns; only the places layer is swapped through
+``st_folium(feature_group_to_add=...)``, and the reader's zoom and pan survive a slider move.
+
+Places are drawn honestly: a place known to a point or a town centre is a pin (a dot with a
+fixed pixel size); a district, valley, province, country or approximate placement is a circle
+whose radius is the gazetteer's ``uncertainty_km``. Colour is the most frequent event type at
+the place; the label carries the count; contested places get a dashed outline and a marked label.
+
+Every string from the data reaches the map's HTML through ``lib.text.escape``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from lib import boundaries
+from lib.offline import STREAMLIT_STATIC_ROUTE, offline_map
+from lib.schema import EVENT_TYPES, PIN_PRECISIONS
+from lib.text import escape
+from lib.timeline import PlaceGroup
+
+#: One colour per event type (Tableau 10, which stays distinguishable for most colour vision).
+TYPE_COLOURS: dict[str, str] = {
+    "clash": "#d62728",
+    "attack": "#ff7f0e",
+    "casualty_claim": "#8c564b",
+    "territorial_claim": "#9467bd",
+    "denial": "#1f77b4",
+    "statement": "#7f7f7f",
+    "negotiation": "#2ca02c",
+    "political": "#17becf",
+    "civilian_harm": "#e377c2",
+    "preparation": "#bcbd22",
+}
+TYPE_LABELS: dict[str, str] = {t: t.replace("_", " ") for t in EVENT_TYPES}
+assert set(TYPE_COLOURS) == set(EVENT_TYPES), "every event type needs a colour"
+
+#: Where the map opens: the Panjshir valley and its approaches, Kabul included.
+DEFAULT_CENTER = (35.05, 69.45)
+DEFAULT_ZOOM = 8
+MAX_ZOOM = 14
+#: Above this many places, labels show on hover only (thousands of permanent labels are slow
+#: and unreadable).
+PERMANENT_LABEL_LIMIT = 60
+#: Events listed in a popup; the side panel lists all.
+POPUP_EVENTS = 5
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+BOUNDARY_ATTRIBUTION = "Outlines: geoBoundaries AFG 2007 (public domain)"
+
+CSS = """
+<style>
+.leaflet-container { background: #dfe3e6; font: 12px/1.3 system-ui, sans-serif; }
+.place-label { background: rgba(255,255,255,.92); border: 1px solid #555; border-radius: 3px;
+  padding: 1px 4px; font-weight: 600; color: #111; box-shadow: none; }
+.place-label::before { display: none; }
+.place-label.contested { border: 2px dashed #b00; }
+.place-label.area { background: rgba(255,255,255,.75); font-weight: 500; font-style: italic; }
+.map-legend { background: rgba(255,255,255,.94); padding: 4px 7px; border: 1px solid #999;
+  border-radius: 4px; line-height: 1.35; font-size: 11px; }
+.map-legend .cols { columns: 2; column-gap: 10px; }
+.map-legend i { display: inline-block; width: 9px; height: 9px; border-radius: 50%;
+  margin-right: 4px; vertical-align: 0; }
+.map-legend .area { border: 1.5px solid #555; background: rgba(85,85,85,.18); width: 11px; height: 11px; }
+.map-legend .dashed { border: 2px dashed #b00; background: none; }
+.leaflet-popup-content { font-size: 12px; line-height: 1.35; margin: 8px 10px; }
+.popup-events { margin: 4px 0 0; padding-left: 16px; }
+.popup-events li { margin-bottom: 3px; }
+.popup-meta { color: #555; font-size: 11px; }
+</style>
+"""
+
+
+class PlacesLayer(MacroElement):
+    """One GeoJSON layer of place features, drawn by a ``pointToLayer`` written here.
+
+    One layer for all places keeps the page light: thousands of places cost one script, not
+    one folium object each (about 2 ms of Python per folium object, see FIELD_NOTES.md).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
+            pointToLayer: function (feature, latlng) {
+                var p = feature.properties;
+                if (p.pin) {
+                    return L.circleMarker(latlng, {
+                        radius: p.r_px, color: p.contested ? "#b00" : "#fff",
+                        weight: p.contested ? 3 : 2, dashArray: p.contested ? "4 3" : null,
+                        fillColor: p.colour, fillOpacity: 0.95, bubblingMouseEvents: false
+                    });
+                }
+                return L.circle(latlng, {
+                    radius: p.radius_m, color: p.contested ? "#b00" : p.colour,
+                    weight: p.radius_m > 150000 ? 0 : 2,
+                    dashArray: p.contested ? "8 5" : null, fillColor: p.colour,
+                    fillOpacity: p.fill_opacity, bubblingMouseEvents: false
+                });
+            },
+            onEachFeature: function (feature, layer) {
+                var p = feature.properties;
+                layer.bindTooltip(p.label, {
+                    permanent: {{ this.permanent|tojson }}, direction: p.pin ? "right" : "top",
+                    interactive: true,
+                    offset: p.pin ? [p.r_px, 0] : [0, 0],
+                    className: "place-label" + (p.pin ? "" : " area") + (p.contested ? " contested" : "")
+                });
+                layer.bindPopup(p.popup, {maxWidth: 320, maxHeight: 260});
+            }
+        }).addTo({{ this._parent.get_name() }});
+        // An area's label sits on the top edge of its circle, so that nested and overlapping
+        // areas (valley, province, district) do not stack their labels on one centre.
+        // Leaflet's CSS may also arrive after this script (streamlit-folium adds stylesheets
+        // last) and labels measured before it are misplaced: so place them again a few times.
+        function {{ this.get_name() }}_place_labels() {
+            {{ this.get_name() }}.eachLayer(function (l) {
+                var p = l.feature.properties;
+                if (!l.getTooltip() || !l.isTooltipOpen()) { return; }
+                if (!p.pin) {
+                    var c = l.getLatLng();
+                    l.openTooltip(L.latLng(c.lat + p.radius_m / 111320, c.lng));
+                } else {
+                    l.getTooltip().update();
+                }
+            });
+        }
+        {{ this.get_name() }}_place_labels();
+        [50, 400, 1500].forEach(function (ms) { setTimeout({{ this.get_name() }}_place_labels, ms); });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, permanent_labels: bool) -> None:
+        super().__init__()
+        self._name = "PlacesLayer"
+        self.data = data
+        self.permanent = permanent_labels
+
+
+def label(group: PlaceGroup) -> str:
+    """The text on the map next to a place; also how a click is traced back to the place."""
+    return f"{group.name} · {group.count}"
+
+
+def _fill_opacity(radius_km: float) -> float:
+    # Large areas are drawn faintly so they do not hide what lies inside them.
+    if radius_km <= 20:
+        return 0.22
+    if radius_km <= 60:
+        return 0.12
+    return 0.05
+
+
+def popup_html(group: PlaceGroup, events: Mapping[str, Mapping[str, str]]) -> str:
+    """Escaped HTML for a place's popup: its newest events, each with claimant and status."""
+    kinds = ", ".join(f"{n} {TYPE_LABELS.get(t, t)}" for t, n in group.type_counts)
+    items = []
+    for event_id in group.event_ids[:POPUP_EVENTS]:
+        e = events.get(event_id)
+        if e is None:
+            continue
+        who = f" — {escape(e['claimant'])}, {escape(e['status'])}" if e.get("claimant") else f" — {escape(e['status'])}"
+        flag = " <b style='color:#b00'>contested</b>" if e.get("contested_with") or e.get("status") == "disputed" else ""
+        items.append(
+            f"<li><span class='popup-meta'>{escape(e['date'])} · {escape(TYPE_LABELS.get(e['event_type'], e['event_type']))}"
+            f"{who}</span>{flag}<br>{escape(e['summary'])}</li>"
+        )
+    more = group.count - min(group.count, POPUP_EVENTS)
+    tail = f"<div class='popup-meta'>and {more} more</div>" if more > 0 else ""
+    return (
+        f"<b>{escape(group.name)}</b> <span class='popup-meta'>({group.count} event"
+        f"{'s' if group.count != 1 else ''}: {escape(kinds)})</span>"
+        f"<ol class='popup-events'>{''.join(items)}</ol>{tail}"
+        "<div class='popup-meta'>Sources and every passage naming this place: panel beside the map.</div>"
+    )
+
+
+def place_features(
+    groups: Iterable[PlaceGroup], events: Mapping[str, Mapping[str, str]] | None = None
+) -> dict:
+    """GeoJSON FeatureCollection of places (what the browser receives, not raw events)."""
+    features = []
+    # Leaflet draws in order: big areas first, pins last, so smaller things stay on top.
+    groups = sorted(groups, key=lambda g: (g.precision in PIN_PRECISIONS, -g.uncertainty_km, g.place_id))
+    for g in groups:
+        pin = g.precision in PIN_PRECISIONS
+        colour = TYPE_COLOURS.get(g.main_type, "#333")
+        features.append(
+            {
+                "type": "Feature",
+                "id": g.place_id,
+                "geometry": {"type": "Point", "coordinates": [round(g.lon, 5), round(g.lat, 5)]},
+                "properties": {
+                    "place_id": g.place_id,
+                    "label": escape(label(g)) + (" ⚑" if g.contested else ""),
+                    "count": g.count,
+                    "type": g.main_type,
+                    "colour": colour,
+                    "pin": pin,
+                    "r_px": round(min(16, 6 + 2 * math.sqrt(g.count)), 1),
+                    "radius_m": round(g.uncertainty_km * 1000),
+                    "fill_opacity": _fill_opacity(g.uncertainty_km),
+                    "contested": g.contested,
+                    "popup": popup_html(g, events or {}),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def places_layer(
+    groups: list[PlaceGroup], events: Mapping[str, Mapping[str, str]] | None = None
+) -> folium.FeatureGroup:
+    """The swappable layer for ``st_folium(feature_group_to_add=...)``."""
+    layer = folium.FeatureGroup(name="Events", control=False)
+    data = place_features(groups, events)
+    PlacesLayer(data, permanent_labels=len(groups) <= PERMANENT_LABEL_LIMIT).add_to(layer)
+    return layer
+
+
+class Legend(MacroElement):
+    """A static legend control (bottom left): colours, pin versus area, contested."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "map-legend");
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+
+
+def legend_html(types: Iterable[str] = EVENT_TYPES) -> str:
+    rows = "".join(
+        f"<div><i style='background:{TYPE_COLOURS[t]}'></i>{escape(TYPE_LABELS[t])}</div>" for t in types
+    )
+    return (
+        f"<b>Main event type at a place</b><div class='cols'>{rows}</div>"
+        "<div class='cols' style='margin-top:3px'>"
+        "<div><i style='background:#555'></i>exact place, town</div>"
+        "<div><i class='area'></i>area (circle = uncertainty)</div>"
+        "<div><i class='dashed'></i>contested claims ⚑</div>"
+        "<div>label: place · events</div></div>"
+    )
+
+
+def base_map(
+    *,
+    tiles: bool = True,
+    static_url: str = STREAMLIT_STATIC_ROUTE,
+    center: tuple[float, float] = DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+    legend: bool = True,
+) -> folium.Map:
+    """The map without events: same output for the same arguments (no view state in it).
+
+    ``tiles``: OpenStreetMap tiles when online; they simply fail offline, where the outline
+    layer below keeps the map readable.
+    """
+    m = offline_map(
+        base_url=static_url,
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        max_zoom=MAX_ZOOM,
+        min_zoom=4,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    m.get_root().header.add_child(Element(CSS))
+    FocusWithoutScroll().add_to(m)
+    if tiles:
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM).add_to(m)
+    folium.GeoJson(
+        boundaries.load(boundaries.ADM1_FILE),
+        name="Provinces",
+        style_function=lambda _: {"color": "#7a7a7a", "weight": 1, "fillColor": "#f4efe4", "fillOpacity": 0.55},
+        interactive=False,
+        attribution=BOUNDARY_ATTRIBUTION,
+        tooltip=None,
+    ).add_to(m)
+    ProvinceLabels(_province_labels()).add_to(m)
+    if legend:
+        Legend(legend_html()).add_to(m)
+    return m
+
+
+def _province_labels() -> list[tuple[str, float, float]]:
+    out = []
+    for feature in boundaries.load(boundaries.ADM1_FILE)["features"]:
+        lat, lon, _ = boundaries.centroid_and_area(feature["geometry"])
+        out.append((feature["properties"]["shapeName"], round(lat, 4), round(lon, 4)))
+    return out
+
+
+class FocusWithoutScroll(MacroElement):
+    """Stop the page from jumping when a reader clicks the map.
+
+    Leaflet focuses the map container on mousedown (for keyboard panning) and then restores
+    the scroll position of its own window only. Inside streamlit-folium's iframe, the focus
+    scrolls the *parent* page to bring the whole map into view, so the mouseup lands elsewhere
+    and the click on a marker is lost. Focusing with ``preventScroll`` keeps keyboard panning.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (!map.keyboard) { return; }
+            map.keyboard.removeHooks();
+            map.keyboard._onMouseDown = function () {
+                if (this._focused) { return; }
+                this._map._container.focus({preventScroll: true});
+            };
+            map.keyboard.addHooks();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
+class ProvinceLabels(MacroElement):
+    """Province names at their centroids, faint, non-interactive: orientation without tiles."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.labels|tojson }}.forEach(function (l) {
+            L.marker([l[1], l[2]], {
+                interactive: false, keyboard: false,
+                icon: L.divIcon({className: "province-label", html: l[0], iconSize: null})
+            }).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: list[tuple[str, float, float]]) -> None:
+        super().__init__()
+        self._name = "ProvinceLabels"
+        self.labels = [[escape(n), lat, lon] for n, lat, lon in labels]
+
+
+PROVINCE_LABEL_CSS = (
+    "<style>.province-label { color: #6b6b6b; font: italic 11px system-ui, sans-serif; "
+    "white-space: nowrap; transform: translate(-50%, -50%); text-shadow: 0 0 3px #fff; }</style>"
+)
+CSS = CSS + PROVINCE_LABEL_CSS
+
+
+def click_to_place(
+    clicked_label: str | None, clicked_latlng: Mapping[str, float] | None, groups: list[PlaceGroup]
+) -> str | None:
+    """Trace a click on the map back to a place id: by its label first, else the nearest point."""
+    if clicked_label:
+        text = clicked_label.replace(" ⚑", "").strip()
+        for g in groups:
+            if label(g) == text:
+                return g.place_id
+    if clicked_latlng and groups:
+        lat, lng = clicked_latlng.get("lat"), clicked_latlng.get("lng")
+        if lat is None or lng is None:
+            return None
+        nearest = min(groups, key=lambda g: (g.lat - lat) ** 2 + (g.lon - lng) ** 2)
+        return nearest.place_id
+    return None
+
+
+def event_lookup(frame) -> dict[str, dict[str, str]]:
+    """Per event id, the strings a popup shows (first row of each event)."""
+    cols = ["event_id", "date", "event_type", "summary", "claimant", "status", "contested_with"]
+    unique = frame.drop_duplicates("event_id")[cols]
+    return {
+        row[0]: {
+            "date": str(row[1]),
+            "event_type": row[2],
+            "summary": row[3],
+            "claimant": row[4],
+            "status": row[5],
+            "contested_with": row[6],
+        }
+        for row in unique.itertuples(index=False, name=None)
+    }
+
+
+def features_json(groups: list[PlaceGroup], events: Mapping[str, Mapping[str, str]]) -> str:
+    return json.dumps(place_features(groups, events), ensure_ascii=False)

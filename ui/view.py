@@ -1,0 +1,100 @@
+"""State of the main view: URL query parameters <-> widgets, under one key prefix.
+
+A reader's shareable view (dates, mode, filters, selected place) lives in the URL; the widgets
+are initialised from it on a session's first run and write it back on every run. Everything
+page-private sits in ``st.session_state`` under keys named here, nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from lib.timeline import Bounds, ViewState, state_from_params, state_to_params
+
+PREFIX = "view."
+END = PREFIX + "end"
+RANGE = PREFIX + "range"
+MODE = PREFIX + "mode"
+TYPES = PREFIX + "types"
+CLAIMANTS = PREFIX + "claimants"
+ARTICLES = PREFIX + "articles"
+PLACE = PREFIX + "place"
+PLAYING = PREFIX + "playing"
+NOTES = PREFIX + "notes"
+INITIALISED = PREFIX + "initialised"
+MAP = PREFIX + "map"
+LAST_CLICK = PREFIX + "last_click"
+PENDING = PREFIX + "pending"
+
+
+def _params() -> dict[str, str | list[str]]:
+    out: dict[str, str | list[str]] = {}
+    for key in st.query_params:
+        values = st.query_params.get_all(key)
+        out[key] = values[0] if len(values) == 1 else values
+    return out
+
+
+def init(bounds: Bounds) -> None:
+    """Seed the widgets from the URL once per session (and again when the data's range moves)."""
+    if st.session_state.get(INITIALISED) == (bounds.first, bounds.last):
+        return
+    state, notes = state_from_params(_params(), bounds)
+    st.session_state[END] = state.end
+    st.session_state[RANGE] = (state.start or bounds.first, state.end)
+    st.session_state[MODE] = state.mode
+    st.session_state[TYPES] = list(state.types)
+    st.session_state[CLAIMANTS] = list(state.claimants)
+    st.session_state[ARTICLES] = list(state.articles)
+    st.session_state[PLACE] = state.place
+    st.session_state[PLAYING] = False
+    st.session_state[NOTES] = notes
+    st.session_state[INITIALISED] = (bounds.first, bounds.last)
+
+
+def current(bounds: Bounds) -> ViewState:
+    """The view as the widgets now say, clamped to the data."""
+    mode = st.session_state.get(MODE, "cumulative")
+
+    def clamp(day: dt.date) -> dt.date:
+        return min(max(day, bounds.first), bounds.last)
+
+    if mode == "window":
+        start, end = st.session_state.get(RANGE, (bounds.first, bounds.last))
+        start, end = clamp(start), clamp(end)
+    else:
+        start, end = None, clamp(st.session_state.get(END, bounds.last))
+    return ViewState(
+        end=end,
+        start=start,
+        mode=mode,
+        types=tuple(st.session_state.get(TYPES, ())),
+        claimants=tuple(st.session_state.get(CLAIMANTS, ())),
+        articles=tuple(st.session_state.get(ARTICLES, ())),
+        place=st.session_state.get(PLACE),
+    )
+
+
+def write_url(state: ViewState) -> None:
+    """Make the address bar reproduce ``state`` (no rerun is triggered)."""
+    wanted = state_to_params(state)
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def request(**changes: object) -> None:
+    """Change widget values on the next run (a widget's value cannot change after it is drawn).
+
+    Keyword names are the constants' suffixes: ``request(end=day, mode="cumulative")``.
+    Call ``st.rerun()`` afterwards.
+    """
+    pending = st.session_state.setdefault(PENDING, {})
+    pending.update({PREFIX + name: value for name, value in changes.items()})
+
+
+def apply_pending() -> None:
+    """Apply what ``request`` asked for; call before any widget is drawn."""
+    for key, value in st.session_state.pop(PENDING, {}).items():
+        st.session_state[key] = value
