@@ -80,8 +80,66 @@ CSS = """
 """
 
 
+#: How a place feature (see ``place_features``) is drawn, labelled and bound to its popup.
+#: Shared by the app's map and the standalone HTML export, so both draw places the same way.
+#: Defines ``newsmapPlaces(features, permanentLabels)`` -> an L.GeoJSON layer.
+PLACES_JS = """
+function newsmapPlaces(data, permanentLabels) {
+    var layer = L.geoJson(data, {
+        pointToLayer: function (feature, latlng) {
+            var p = feature.properties;
+            if (p.pin) {
+                return L.circleMarker(latlng, {
+                    radius: p.r_px, color: p.contested ? "#b00" : "#fff",
+                    weight: p.contested ? 3 : 2, dashArray: p.contested ? "4 3" : null,
+                    fillColor: p.colour, fillOpacity: 0.95, bubblingMouseEvents: false
+                });
+            }
+            return L.circle(latlng, {
+                radius: p.radius_m, color: p.contested ? "#b00" : p.colour,
+                weight: p.radius_m > 150000 ? 0 : 2,
+                dashArray: p.contested ? "8 5" : null, fillColor: p.colour,
+                fillOpacity: p.fill_opacity, bubblingMouseEvents: false
+            });
+        },
+        onEachFeature: function (feature, layer) {
+            var p = feature.properties;
+            layer.bindTooltip(p.label, {
+                permanent: permanentLabels, direction: p.pin ? "right" : "top",
+                interactive: true,
+                offset: p.pin ? [p.r_px, 0] : [0, 0],
+                className: "place-label" + (p.pin ? "" : " area") + (p.contested ? " contested" : "")
+            });
+            layer.bindPopup(p.popup, {maxWidth: 320, maxHeight: 260});
+        }
+    });
+    // An area's label sits on the top edge of its circle, so that nested and overlapping
+    // areas (valley, province, district) do not stack their labels on one centre.
+    // Leaflet's CSS may also arrive after this script (streamlit-folium adds stylesheets
+    // last) and labels measured before it are misplaced: so place them again a few times.
+    function placeLabels() {
+        layer.eachLayer(function (l) {
+            var p = l.feature.properties;
+            if (!l.getTooltip() || !l.isTooltipOpen()) { return; }
+            if (!p.pin) {
+                var c = l.getLatLng();
+                l.openTooltip(L.latLng(c.lat + p.radius_m / 111320, c.lng));
+            } else {
+                l.getTooltip().update();
+            }
+        });
+    }
+    layer.on("add", function () {
+        placeLabels();
+        [50, 400, 1500].forEach(function (ms) { setTimeout(placeLabels, ms); });
+    });
+    return layer;
+}
+"""
+
+
 class PlacesLayer(MacroElement):
-    """One GeoJSON layer of place features, drawn by a ``pointToLayer`` written here.
+    """One GeoJSON layer of place features, drawn by ``PLACES_JS``.
 
     One layer for all places keeps the page light: thousands of places cost one script, not
     one folium object each (about 2 ms of Python per folium object, see FIELD_NOTES.md).
@@ -90,52 +148,9 @@ class PlacesLayer(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
-            pointToLayer: function (feature, latlng) {
-                var p = feature.properties;
-                if (p.pin) {
-                    return L.circleMarker(latlng, {
-                        radius: p.r_px, color: p.contested ? "#b00" : "#fff",
-                        weight: p.contested ? 3 : 2, dashArray: p.contested ? "4 3" : null,
-                        fillColor: p.colour, fillOpacity: 0.95, bubblingMouseEvents: false
-                    });
-                }
-                return L.circle(latlng, {
-                    radius: p.radius_m, color: p.contested ? "#b00" : p.colour,
-                    weight: p.radius_m > 150000 ? 0 : 2,
-                    dashArray: p.contested ? "8 5" : null, fillColor: p.colour,
-                    fillOpacity: p.fill_opacity, bubblingMouseEvents: false
-                });
-            },
-            onEachFeature: function (feature, layer) {
-                var p = feature.properties;
-                layer.bindTooltip(p.label, {
-                    permanent: {{ this.permanent|tojson }}, direction: p.pin ? "right" : "top",
-                    interactive: true,
-                    offset: p.pin ? [p.r_px, 0] : [0, 0],
-                    className: "place-label" + (p.pin ? "" : " area") + (p.contested ? " contested" : "")
-                });
-                layer.bindPopup(p.popup, {maxWidth: 320, maxHeight: 260});
-            }
-        }).addTo({{ this._parent.get_name() }});
-        // An area's label sits on the top edge of its circle, so that nested and overlapping
-        // areas (valley, province, district) do not stack their labels on one centre.
-        // Leaflet's CSS may also arrive after this script (streamlit-folium adds stylesheets
-        // last) and labels measured before it are misplaced: so place them again a few times.
-        function {{ this.get_name() }}_place_labels() {
-            {{ this.get_name() }}.eachLayer(function (l) {
-                var p = l.feature.properties;
-                if (!l.getTooltip() || !l.isTooltipOpen()) { return; }
-                if (!p.pin) {
-                    var c = l.getLatLng();
-                    l.openTooltip(L.latLng(c.lat + p.radius_m / 111320, c.lng));
-                } else {
-                    l.getTooltip().update();
-                }
-            });
-        }
-        {{ this.get_name() }}_place_labels();
-        [50, 400, 1500].forEach(function (ms) { setTimeout({{ this.get_name() }}_place_labels, ms); });
+        {{ this.js }}
+        var {{ this.get_name() }} = newsmapPlaces({{ this.data|tojson }}, {{ this.permanent|tojson }});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -145,6 +160,7 @@ class PlacesLayer(MacroElement):
         self._name = "PlacesLayer"
         self.data = data
         self.permanent = permanent_labels
+        self.js = PLACES_JS
 
 
 def label(group: PlaceGroup) -> str:
