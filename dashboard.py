@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 
 import altair as alt
@@ -17,6 +18,8 @@ from ui import data as store
 from ui import render, view
 
 PLAY_SECONDS = 1.5
+#: DASHBOARD_TILES=off starts with the outline map only (offline deployments, tests).
+TILES_DEFAULT = os.environ.get("DASHBOARD_TILES", "on").lower() not in ("off", "0", "false", "no")
 
 st.set_page_config(page_title="Panjshir timeline, Aug-Sep 2021", page_icon="🗺️", layout="wide")
 
@@ -48,13 +51,26 @@ with st.sidebar:
         key=view.MODE,
         format_func={"cumulative": "Everything up to a day", "window": "A window of days"}.get,
     )
-    st.multiselect("Event type", bounds.types, key=view.TYPES, format_func=mapview.TYPE_LABELS.get,
-                   placeholder="All types")
+    st.multiselect(
+        "Event type",
+        bounds.types,
+        key=view.TYPES,
+        format_func=mapview.TYPE_LABELS.get,
+        placeholder="All types",
+    )
     st.multiselect("Claimed by", bounds.claimants, key=view.CLAIMANTS, placeholder="Anyone")
-    st.multiselect("Reported in", bounds.articles, key=view.ARTICLES,
-                   format_func=lambda a: headlines.get(a, a)[:70], placeholder="Any article")
-    tiles = st.toggle("Street map tiles (needs internet)", value=True,
-                      help="Without internet the map shows province outlines only.")
+    st.multiselect(
+        "Reported in",
+        bounds.articles,
+        key=view.ARTICLES,
+        format_func=lambda a: headlines.get(a, a)[:70],
+        placeholder="Any article",
+    )
+    tiles = st.toggle(
+        "Street map tiles (needs internet)",
+        value=TILES_DEFAULT,
+        help="Without internet the map shows province outlines only.",
+    )
 
 # --- timeline ---------------------------------------------------------------------------------
 slider_col, play_col = st.columns([6, 1], vertical_alignment="bottom")
@@ -62,22 +78,42 @@ with slider_col:
     if bounds.first == bounds.last:
         st.write(f"All events are on {bounds.first:%-d %B %Y}.")
     elif st.session_state[view.MODE] == "window":
-        st.slider("Window", bounds.first, bounds.last, key=view.RANGE, step=dt.timedelta(days=1),
-                  format="D MMM YYYY", disabled=st.session_state[view.PLAYING])
+        st.slider(
+            "Window",
+            bounds.first,
+            bounds.last,
+            key=view.RANGE,
+            step=dt.timedelta(days=1),
+            format="D MMM YYYY",
+            disabled=st.session_state[view.PLAYING],
+        )
     else:
-        st.slider("Show events up to", bounds.first, bounds.last, key=view.END,
-                  step=dt.timedelta(days=1), format="D MMM YYYY",
-                  disabled=st.session_state[view.PLAYING])
+        st.slider(
+            "Show events up to",
+            bounds.first,
+            bounds.last,
+            key=view.END,
+            step=dt.timedelta(days=1),
+            format="D MMM YYYY",
+            disabled=st.session_state[view.PLAYING],
+        )
 with play_col:
     if st.session_state[view.PLAYING]:
         if st.button("⏸ Pause", width="stretch"):
             view.request(playing=False)
             st.rerun()
-    elif st.button("▶ Play", width="stretch", disabled=bounds.first == bounds.last,
-                   help="Step through the days, one every 1.5 seconds"):
+    elif st.button(
+        "▶ Play",
+        width="stretch",
+        disabled=bounds.first == bounds.last,
+        help="Step through the days, one every 1.5 seconds",
+    ):
         restart = st.session_state[view.END] >= bounds.last
-        view.request(mode="cumulative", playing=True,
-                     end=bounds.first if restart else st.session_state[view.END])
+        view.request(
+            mode="cumulative",
+            playing=True,
+            end=bounds.first if restart else st.session_state[view.END],
+        )
         st.rerun()
 
 state = view.current(bounds)
@@ -88,14 +124,24 @@ per_day = counts_per_day(filter_events(frame, state, ignore_dates=True))
 if not per_day.empty:
     per_day["date"] = pd.to_datetime(per_day["date"])
     first_day = pd.Timestamp(state.first_day or bounds.first)
-    shade = pd.DataFrame({"start": [first_day - pd.Timedelta(hours=12)],
-                          "end": [pd.Timestamp(state.end) + pd.Timedelta(hours=12)]})
-    colours = alt.Scale(domain=list(mapview.TYPE_COLOURS), range=list(mapview.TYPE_COLOURS.values()))
-    bars = alt.Chart(per_day).mark_bar().encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%-d %b")),
-        y=alt.Y("sum(events):Q", title="events"),
-        color=alt.Color("event_type:N", scale=colours, legend=None),
-        tooltip=["date:T", "event_type:N", "events:Q"],
+    shade = pd.DataFrame(
+        {
+            "start": [first_day - pd.Timedelta(hours=12)],
+            "end": [pd.Timestamp(state.end) + pd.Timedelta(hours=12)],
+        }
+    )
+    colours = alt.Scale(
+        domain=list(mapview.TYPE_COLOURS), range=list(mapview.TYPE_COLOURS.values())
+    )
+    bars = (
+        alt.Chart(per_day)
+        .mark_bar()
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%-d %b")),
+            y=alt.Y("sum(events):Q", title="events"),
+            color=alt.Color("event_type:N", scale=colours, legend=None),
+            tooltip=["date:T", "event_type:N", "events:Q"],
+        )
     )
     band = alt.Chart(shade).mark_rect(opacity=0.12, color="#1f77b4").encode(x="start:T", x2="end:T")
     st.altair_chart((band + bars).properties(height=110), width="stretch")
@@ -104,12 +150,18 @@ if not per_day.empty:
 map_col, panel_col = st.columns([3, 2])
 with map_col:
     if state.mode == "window":
-        st.markdown(f"**{state.first_day:%-d %b} – {state.end:%-d %b %Y}**: "
-                    f"{visible['event_id'].nunique()} events at {len(groups)} places")
+        st.markdown(
+            f"**{state.first_day:%-d %b} – {state.end:%-d %b %Y}**: "
+            f"{visible['event_id'].nunique()} events at {len(groups)} places"
+        )
     else:
-        st.markdown(f"**As of {state.end:%-d %B %Y}**: "
-                    f"{visible['event_id'].nunique()} events at {len(groups)} places")
-    base = mapview.base_map(tiles=tiles, static_url=static_base_url(st.get_option("server.baseUrlPath")))
+        st.markdown(
+            f"**As of {state.end:%-d %B %Y}**: "
+            f"{visible['event_id'].nunique()} events at {len(groups)} places"
+        )
+    base = mapview.base_map(
+        tiles=tiles, static_url=static_base_url(st.get_option("server.baseUrlPath"))
+    )
     layer = mapview.places_layer(groups, mapview.event_lookup(visible))
     clicked = st_folium(
         base,
@@ -135,16 +187,25 @@ with panel_col:
         [None, *place_ids],
         key=view.PLACE,
         placeholder="Choose a place…",
-        format_func=lambda p: "Choose a place…" if p is None else
-        f"{dataset.gazetteer.places[p].name} ({counts.get(p, 0)} events shown)",
+        format_func=lambda p: (
+            "Choose a place…"
+            if p is None
+            else f"{dataset.gazetteer.places[p].name} ({counts.get(p, 0)} events shown)"
+        ),
     )
     state = view.current(bounds)
     if state.place:
         place = dataset.gazetteer.places[state.place]
         st.subheader(place.name)
-        shape = "a point" if place.is_pin else f"an area of about {place.uncertainty_km:g} km around the marker"
-        st.caption(f"{place.kind.capitalize()}; precision: {place.precision} ({shape}). "
-                   f"Coordinates: {place.source}")
+        shape = (
+            "a point"
+            if place.is_pin
+            else f"an area of about {place.uncertainty_km:g} km around the marker"
+        )
+        st.caption(
+            f"{place.kind.capitalize()}; precision: {place.precision} ({shape}). "
+            f"Coordinates: {place.source}"
+        )
         rows = visible[visible["place_id"] == state.place].sort_values(["date", "event_id"])
         st.markdown(f"**{len(rows)} event(s) here in the selected dates**")
         html = [render.STYLE]
@@ -155,37 +216,58 @@ with panel_col:
                 continue
             shown.add(row["event_id"])
             if row["contested_with"]:
-                rivals = [by_id[i] for i in row["contested_with"].split(";") if i in by_id and i not in shown]
+                rivals = [
+                    by_id[i]
+                    for i in row["contested_with"].split(";")
+                    if i in by_id and i not in shown
+                ]
                 shown.update(r["event_id"] for r in rivals)
                 html.append("<div class='meta'><b>Contested</b>: the claims side by side</div>")
-                html.append(render.side_by_side(render.event_card(r, headlines) for r in [row, *rivals]))
+                html.append(
+                    render.side_by_side(render.event_card(r, headlines) for r in [row, *rivals])
+                )
             else:
                 html.append(render.event_card(row, headlines))
         by_place, _ = store.mentions()
         passages = by_place.get(state.place, [])
         html.append(f"<h4>Every passage naming {render.escape(place.name)} ({len(passages)})</h4>")
-        html.extend(render.passage(m, headlines.get(m.article_id, m.article_id), state.place)
-                    for m in passages)
+        html.extend(
+            render.passage(m, headlines.get(m.article_id, m.article_id), state.place)
+            for m in passages
+        )
         st.html("".join(html))
     else:
-        st.info("Click a place on the map, or choose one above, to read the events there and every "
-                "passage in the reporting that names it.")
+        st.info(
+            "Click a place on the map, or choose one above, to read the events there and every "
+            "passage in the reporting that names it."
+        )
 
 # --- the accessible equivalent of the map -----------------------------------------------------
 st.subheader("Events in the selected dates")
 table = (
     visible.groupby("event_id", sort=False)
-    .agg(date=("date", "first"), precision=("date_precision", "first"),
-         places=("place_name", "; ".join), type=("event_type", "first"),
-         summary=("summary", "first"), claimant=("claimant", "first"), status=("status", "first"),
-         casualties=("casualties", "first"), articles=("articles", "first"),
-         contested=("contested_with", "first"))
+    .agg(
+        date=("date", "first"),
+        precision=("date_precision", "first"),
+        places=("place_name", "; ".join),
+        type=("event_type", "first"),
+        summary=("summary", "first"),
+        claimant=("claimant", "first"),
+        status=("status", "first"),
+        casualties=("casualties", "first"),
+        articles=("articles", "first"),
+        contested=("contested_with", "first"),
+    )
     .reset_index()
     .rename(columns={"event_id": "id"})
     .sort_values(["date", "id"])
 )
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")},
+)
 
 view.write_url(view.current(bounds))
 

@@ -163,3 +163,19 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
             continue
         articles[art_id] = Article(id=art_id, file=path.name, text=text)
     return articles, problems
+
+
+# Lines that scraping keeps but readers do not need: newsletter prompts, related-story links,
+# image credits. The stored text keeps them (it is the source); the reader may hide them.
+_BOILERPLATE = re.compile(
+    r"^(sign up to receive|invalid email|we use your sign-?up|related post|source: read full article"
+    r"|just in:|this is a representational image|©)"
+    r"|\[(analysis|insight|reveal)\]\s*$"
+    r"|\((image|photo): [^)]*\)\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for a line that is page furniture rather than reporting (see _BOILERPLATE)."""
+    return bool(_BOILERPLATE.search(line.strip()))

@@ -42,7 +42,9 @@ def event_card(row, headlines: dict[str, str]) -> str:
     basis = f" title='{escape(row['date_basis'])}'" if row["date_basis"] else ""
     who = f"{escape(row['claimant'])} · " if row["claimant"] else ""
     contested = " <span class='tag contested'>contested</span>" if row["contested_with"] else ""
-    casualties = f"<div class='meta'>Figures: {escape(row['casualties'])}</div>" if row["casualties"] else ""
+    casualties = (
+        f"<div class='meta'>Figures: {escape(row['casualties'])}</div>" if row["casualties"] else ""
+    )
     sources = ", ".join(
         f"<a href='{escape(article_href(a))}' target='_self'>{escape(headlines.get(a, a))}</a>"
         for a in row["articles"].split("; ")
