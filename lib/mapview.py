@@ -54,7 +54,9 @@ PERMANENT_LABEL_LIMIT = 60
 #: Events listed in a popup; the side panel lists all.
 POPUP_EVENTS = 5
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 BOUNDARY_ATTRIBUTION = "Outlines: geoBoundaries AFG 2007 (public domain)"
 
 CSS = """
@@ -177,21 +179,31 @@ def _fill_opacity(radius_km: float) -> float:
     return 0.05
 
 
-def popup_html(group: PlaceGroup, events: Mapping[str, Mapping[str, str]]) -> str:
+def popup_html(
+    group: PlaceGroup, events: Mapping[str, Mapping[str, str]], limit: int = POPUP_EVENTS
+) -> str:
     """Escaped HTML for a place's popup: its newest events, each with claimant and status."""
     kinds = ", ".join(f"{n} {TYPE_LABELS.get(t, t)}" for t, n in group.type_counts)
     items = []
-    for event_id in group.event_ids[:POPUP_EVENTS]:
+    for event_id in group.event_ids[:limit]:
         e = events.get(event_id)
         if e is None:
             continue
-        who = f" — {escape(e['claimant'])}, {escape(e['status'])}" if e.get("claimant") else f" — {escape(e['status'])}"
-        flag = " <b style='color:#b00'>contested</b>" if e.get("contested_with") or e.get("status") == "disputed" else ""
+        who = (
+            f" — {escape(e['claimant'])}, {escape(e['status'])}"
+            if e.get("claimant")
+            else f" — {escape(e['status'])}"
+        )
+        flag = (
+            " <b style='color:#b00'>contested</b>"
+            if e.get("contested_with") or e.get("status") == "disputed"
+            else ""
+        )
         items.append(
             f"<li><span class='popup-meta'>{escape(e['date'])} · {escape(TYPE_LABELS.get(e['event_type'], e['event_type']))}"
             f"{who}</span>{flag}<br>{escape(e['summary'])}</li>"
         )
-    more = group.count - min(group.count, POPUP_EVENTS)
+    more = group.count - min(group.count, limit)
     tail = f"<div class='popup-meta'>and {more} more</div>" if more > 0 else ""
     return (
         f"<b>{escape(group.name)}</b> <span class='popup-meta'>({group.count} event"
@@ -205,9 +217,13 @@ def place_features(
     groups: Iterable[PlaceGroup], events: Mapping[str, Mapping[str, str]] | None = None
 ) -> dict:
     """GeoJSON FeatureCollection of places (what the browser receives, not raw events)."""
+    groups = list(groups)
+    limit = popup_limit(len(groups))
     features = []
     # Leaflet draws in order: big areas first, pins last, so smaller things stay on top.
-    groups = sorted(groups, key=lambda g: (g.precision in PIN_PRECISIONS, -g.uncertainty_km, g.place_id))
+    groups = sorted(
+        groups, key=lambda g: (g.precision in PIN_PRECISIONS, -g.uncertainty_km, g.place_id)
+    )
     for g in groups:
         pin = g.precision in PIN_PRECISIONS
         colour = TYPE_COLOURS.get(g.main_type, "#333")
@@ -227,7 +243,7 @@ def place_features(
                     "radius_m": round(g.uncertainty_km * 1000),
                     "fill_opacity": _fill_opacity(g.uncertainty_km),
                     "contested": g.contested,
-                    "popup": popup_html(g, events or {}),
+                    "popup": popup_html(g, events or {}, limit),
                 },
             }
         )
@@ -269,7 +285,8 @@ class Legend(MacroElement):
 
 def legend_html(types: Iterable[str] = EVENT_TYPES) -> str:
     rows = "".join(
-        f"<div><i style='background:{TYPE_COLOURS[t]}'></i>{escape(TYPE_LABELS[t])}</div>" for t in types
+        f"<div><i style='background:{TYPE_COLOURS[t]}'></i>{escape(TYPE_LABELS[t])}</div>"
+        for t in types
     )
     return (
         f"<b>Main event type at a place</b><div class='cols'>{rows}</div>"
@@ -307,11 +324,18 @@ def base_map(
     m.get_root().header.add_child(Element(CSS))
     FocusWithoutScroll().add_to(m)
     if tiles:
-        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM).add_to(m)
+        folium.TileLayer(
+            OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM
+        ).add_to(m)
     folium.GeoJson(
         boundaries.load(boundaries.ADM1_FILE),
         name="Provinces",
-        style_function=lambda _: {"color": "#7a7a7a", "weight": 1, "fillColor": "#f4efe4", "fillOpacity": 0.55},
+        style_function=lambda _: {
+            "color": "#7a7a7a",
+            "weight": 1,
+            "fillColor": "#f4efe4",
+            "fillOpacity": 0.55,
+        },
         interactive=False,
         attribution=BOUNDARY_ATTRIBUTION,
         tooltip=None,
@@ -407,9 +431,26 @@ def click_to_place(
     return None
 
 
-def event_lookup(frame) -> dict[str, dict[str, str]]:
-    """Per event id, the strings a popup shows (first row of each event)."""
+def popup_limit(n_places: int) -> int:
+    """Events listed per popup: fewer when there are many places, to keep each step light
+    (the browser receives every popup with each slider step; the panel lists them all)."""
+    if n_places <= 200:
+        return POPUP_EVENTS
+    return 3 if n_places <= 1000 else 1
+
+
+def popup_event_ids(groups: Iterable[PlaceGroup]) -> set[str]:
+    """The events the popups of ``groups`` will list."""
+    groups = list(groups)
+    limit = popup_limit(len(groups))
+    return {event_id for g in groups for event_id in g.event_ids[:limit]}
+
+
+def event_lookup(frame, ids: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
+    """Per event id, the strings a popup shows (first row of each event); only ``ids`` if given."""
     cols = ["event_id", "date", "event_type", "summary", "claimant", "status", "contested_with"]
+    if ids is not None:
+        frame = frame[frame["event_id"].isin(set(ids))]
     unique = frame.drop_duplicates("event_id")[cols]
     return {
         row[0]: {
