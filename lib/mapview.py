@@ -132,8 +132,15 @@ function newsmapPlaces(data, permanentLabels) {
         });
     }
     layer.on("add", function () {
+        // window.newsmapLabelsSettled tells tests and exports that labels stopped moving.
+        window.newsmapLabelsSettled = false;
         placeLabels();
-        [50, 400, 1500].forEach(function (ms) { setTimeout(placeLabels, ms); });
+        [50, 400, 1500].forEach(function (ms) {
+            setTimeout(function () {
+                placeLabels();
+                if (ms === 1500) { window.newsmapLabelsSettled = true; }
+            }, ms);
+        });
     });
     return layer;
 }

@@ -29,6 +29,7 @@ def map_frame(page: Page) -> Frame:
     )
     frame = iframe.content_frame()
     frame.wait_for_selector(PLACES, timeout=30_000)
+    frame.wait_for_function("window.newsmapLabelsSettled === true", timeout=15_000)
     return frame
 
 
