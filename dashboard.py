@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 
 import altair as alt
@@ -11,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import mapview
+from lib import mapview, settings
 from lib.offline import static_base_url
 from lib.timeline import Bounds, counts_per_day, filter_events, group_by_place
 from ui import data as store
@@ -21,7 +20,7 @@ PLAY_SECONDS = 1.5
 #: Rows sent to the browser in the events table; more is slow to send and to scroll.
 TABLE_LIMIT = 5000
 #: DASHBOARD_TILES=off starts with the outline map only (offline deployments, tests).
-TILES_DEFAULT = os.environ.get("DASHBOARD_TILES", "on").lower() not in ("off", "0", "false", "no")
+TILES_DEFAULT = settings.enabled("DASHBOARD_TILES")
 
 st.set_page_config(page_title="Panjshir timeline, Aug-Sep 2021", page_icon="🗺️", layout="wide")
 

@@ -7,12 +7,13 @@ Playwright's bundled build (``playwright install chromium``) is used.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from lib import settings
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 
@@ -34,7 +35,7 @@ def chromium_executable() -> str | None:
     ``$CHROMIUM_PATH`` wins when set (raises FileNotFoundError if it names no file, rather
     than silently using another browser), then ``/usr/bin/chromium``.
     """
-    override = os.environ.get("CHROMIUM_PATH", "").strip()
+    override = settings.value("CHROMIUM_PATH")
     if override:
         if not Path(override).is_file():
             raise FileNotFoundError(f"CHROMIUM_PATH={override!r} does not exist")

@@ -8,10 +8,10 @@ benchmarks use that to point the app at fixture or synthetic data.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lib import settings
 from lib.articles import Article, load_articles
 from lib.events import Context, EventTable, load_events
 from lib.gazetteer import Gazetteer, load_gazetteer
@@ -21,7 +21,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("DASHBOARD_DATA_DIR") or REPO_ROOT)
+    return Path(settings.value("DASHBOARD_DATA_DIR") or REPO_ROOT)
 
 
 @dataclass

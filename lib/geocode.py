@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from geopy.distance import geodesic
 
-from lib import csvio
+from lib import csvio, settings
 from lib.gazetteer import Gazetteer, Place
 from lib.schema import PLACE_COLUMNS
 from lib.storage import atomic_write_text
@@ -274,7 +273,7 @@ class OnlineGeocoder:
         from geopy.extra.rate_limiter import RateLimiter
         from geopy.geocoders import Nominatim
 
-        agent = user_agent or os.environ.get("DASHBOARD_GEOCODER_USER_AGENT") or DEFAULT_USER_AGENT
+        agent = user_agent or settings.value("DASHBOARD_GEOCODER_USER_AGENT") or DEFAULT_USER_AGENT
         self._geocoder = Nominatim(user_agent=agent, domain=domain, scheme=scheme, timeout=timeout)
         self._geocode = RateLimiter(
             self._geocoder.geocode,

@@ -1,0 +1,31 @@
+"""Every environment setting is documented in the README's settings table."""
+
+import pytest
+
+from lib.dataset import REPO_ROOT
+from lib.settings import SETTINGS
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS))
+def test_setting_is_documented(name):
+    assert f"| `{name}` |" in README
+
+
+def test_url_parameters_are_documented():
+    import datetime as dt
+
+    from lib.timeline import ViewState, state_to_params
+
+    state = ViewState(
+        end=dt.date(2021, 9, 2),
+        start=dt.date(2021, 9, 1),
+        mode="window",
+        types=("clash",),
+        claimants=("NRF",),
+        articles=("a",),
+        place="shotul",
+    )
+    for key in state_to_params(state):
+        assert f"| `{key}` |" in README
