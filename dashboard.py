@@ -14,7 +14,7 @@ from lib import mapview, settings
 from lib.offline import static_base_url
 from lib.timeline import Bounds, counts_per_day, filter_events, group_by_place
 from ui import data as store
-from ui import render, view
+from ui import exports, render, view
 
 PLAY_SECONDS = 1.5
 #: Rows sent to the browser in the events table; more is slow to send and to scroll.
@@ -248,6 +248,8 @@ with panel_col:
         )
 
 # --- the accessible equivalent of the map -----------------------------------------------------
+exports.render_download_buttons(visible, groups, view.current(bounds), dataset)
+
 st.subheader("Events in the selected dates")
 # One row per event; an event at several places lists them all. Built without a per-event
 # Python join (it took a second per rerun at 100,000 events).

@@ -177,7 +177,7 @@ def label(group: PlaceGroup) -> str:
     return f"{group.name} · {group.count}"
 
 
-def _fill_opacity(radius_km: float) -> float:
+def fill_opacity(radius_km: float) -> float:
     # Large areas are drawn faintly so they do not hide what lies inside them.
     if radius_km <= 20:
         return 0.22
@@ -248,7 +248,7 @@ def place_features(
                     "pin": pin,
                     "r_px": round(min(16, 6 + 2 * math.sqrt(g.count)), 1),
                     "radius_m": round(g.uncertainty_km * 1000),
-                    "fill_opacity": _fill_opacity(g.uncertainty_km),
+                    "fill_opacity": fill_opacity(g.uncertainty_km),
                     "contested": g.contested,
                     "popup": popup_html(g, events or {}, limit),
                 },

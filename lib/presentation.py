@@ -1,0 +1,915 @@
+"""Publication-ready pages of the map: a fixed-size presentation and a standalone timeline.
+
+Both are one self-contained HTML document (``lib.offline.inline_assets_html``): every script,
+stylesheet and datum is inlined, so the file opens from disk with no server and no network
+(unless map tiles are asked for). Places are drawn by ``mapview.PLACES_JS``, as in the app.
+
+- ``presentation_html``: the current view (dates, filters, selected place) at an exact pixel
+  size, without the app's chrome: title, date caption, legend, map fitted to the places, scale
+  bar and a credit line. ``lib.export.render_png`` photographs it in headless Chromium. The page
+  sets ``window.newsmapExport.ready`` once the labels are placed (and tiles, when asked for,
+  have loaded or failed); a screenshot taken earlier may miss labels.
+- ``standalone_html``: an interactive map with its own date slider and play button, for a
+  newsroom CMS iframe. The events are embedded compactly and grouped per date in the browser,
+  the same way ``timeline.group_by_place`` and ``mapview.place_features`` do it in Python.
+
+Every string from the data passes through ``lib.text.escape`` here, in Python; the browser only
+concatenates escaped snippets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import folium
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from lib import mapview
+from lib.articles import Article
+from lib.gazetteer import Place
+from lib.offline import inline_assets_html
+from lib.schema import EVENT_TYPES, PIN_PRECISIONS
+from lib.text import escape
+from lib.timeline import PlaceGroup, ViewState, filter_events, group_by_place
+
+DEFAULT_TITLE = "Panjshir valley, August–September 2021"
+#: Fixed fonts, so the same input gives the same pixels (system-ui differs between machines).
+#: Liberation Sans has Arial's metrics; DejaVu Sans supplies the ⚑ glyph.
+FONT_STACK = '"Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif'
+#: Places whose circle is wider than this do not steer the fit: a country-wide circle would
+#: zoom the map out until the valley is a dot. Their label is kept inside the frame instead.
+FIT_MAX_KM = 100.0
+#: A place this far (km) from where most events are may be left out of the fit (``outliers``).
+OUTLIER_MIN_KM = 150.0
+#: Never zoom closer than this when fitting (a single pin would otherwise fill the frame).
+FIT_MAX_ZOOM = 11
+#: Events listed in an export's popup (newest first); the CSV download has them all.
+STANDALONE_POPUP_EVENTS = 10
+#: Milliseconds per day when the standalone page plays.
+PLAY_STEP_MS = 1000
+#: Credits for the map's data, as the README's "Data sources and licences" lists them.
+BOUNDARY_CREDIT = "boundaries geoBoundaries AFG 2007 (public domain)"
+GEONAMES_CREDIT = "place coordinates GeoNames (CC BY 4.0) and cited sources"
+OSM_CREDIT = "map tiles © OpenStreetMap contributors (ODbL)"
+
+
+@dataclass(frozen=True)
+class Size:
+    """A page size in CSS pixels; a PNG has ``scale`` times as many device pixels."""
+
+    width: int
+    height: int
+
+    @classmethod
+    def parse(cls, text: str) -> Size:
+        """``"1600x900"`` (also ``1600×900`` or ``1600X900``) -> Size(1600, 900)."""
+        match = re.fullmatch(r"\s*(\d{2,5})\s*[x×X]\s*(\d{2,5})\s*", text)
+        if not match:
+            raise ValueError(f"{text!r} is not a size like 1600x900")
+        width, height = int(match[1]), int(match[2])
+        if not (200 <= width <= 8000 and 200 <= height <= 8000):
+            raise ValueError(f"{text!r}: width and height must be between 200 and 8000 pixels")
+        return cls(width, height)
+
+    def __str__(self) -> str:
+        return f"{self.width}x{self.height}"
+
+
+#: Size presets, with what each is for.
+PRESETS: dict[str, tuple[Size, str]] = {
+    "1200x675": (Size(1200, 675), "16:9, social posts (X, Bluesky, Facebook link)"),
+    "1600x900": (Size(1600, 900), "16:9, article body or lead image"),
+    "1080x1080": (Size(1080, 1080), "1:1, square (Instagram, Facebook)"),
+    "1080x1350": (Size(1080, 1350), "4:5, portrait (Instagram)"),
+}
+DEFAULT_PRESET = "1600x900"
+
+
+# --- words ------------------------------------------------------------------------------------
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def _short(iso_day: str) -> str:
+    return f"{dt.date.fromisoformat(iso_day):%-d %b}"
+
+
+def date_caption(state: ViewState) -> str:
+    """``"As of 2 September 2021"`` (cumulative) or ``"30 August – 4 September 2021"`` (window)."""
+    start = state.first_day
+    if start is None:
+        return f"As of {_day(state.end)}"
+    end = state.end
+    if start == end:
+        return _day(end)
+    if start.year != end.year:
+        return f"{_day(start)} – {_day(end)}"
+    if start.month != end.month:
+        return f"{start:%-d %B} – {_day(end)}"
+    return f"{start:%-d}–{_day(end)}"
+
+
+def count_caption(frame: pd.DataFrame, groups: list[PlaceGroup]) -> str:
+    """``"31 events at 8 places"``, counting each event once however many places it has."""
+    events = frame["event_id"].nunique()
+    places = len(groups)
+    if not events:
+        return "no events"
+    return (
+        f"{events} event{'s' if events != 1 else ''} at {places} place{'s' if places != 1 else ''}"
+    )
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def filter_caption(state: ViewState, articles: Mapping[str, Article]) -> str:
+    """The filters in words (empty when there are none), so a reader knows what is left out."""
+    parts = []
+    if state.types:
+        parts.append(f"only {_and([mapview.TYPE_LABELS.get(t, t) for t in state.types])} events")
+    if state.claimants:
+        parts.append(f"claimed by {_and(list(state.claimants))}")
+    if state.articles:
+        if len(state.articles) == 1:
+            article = articles.get(state.articles[0])
+            headline = article.headline if article else state.articles[0]
+            if len(headline) > 70:
+                headline = headline[:69].rstrip() + "…"
+            parts.append(f"reported in “{headline}”")
+        else:
+            parts.append(f"reported in {len(state.articles)} selected articles")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def sources_credit(article_ids: Iterable[str], articles: Mapping[str, Article]) -> str:
+    """``"Sources: Express, Latin Times and 3 other articles"``; outlets only where known.
+
+    Outlets are named only when the article's text identifies them (see articles.csv), so
+    the others are counted, never guessed.
+    """
+    ids = sorted(set(article_ids))
+    if not ids:
+        return "Sources: none in these dates"
+    outlets = sorted({articles[a].outlet for a in ids if a in articles and articles[a].outlet})
+    unnamed = sum(1 for a in ids if a not in articles or not articles[a].outlet)
+    if not outlets:
+        return f"Sources: {unnamed} news article{'s' if unnamed != 1 else ''}"
+    if not unnamed:
+        return f"Sources: {_and(outlets)}"
+    other = "other article" if unnamed == 1 else "other articles"
+    return f"Sources: {', '.join(outlets)} and {unnamed} {other}"
+
+
+def map_credit(tiles: bool) -> str:
+    """Attributions for what the map is drawn from; OpenStreetMap only when tiles are on."""
+    parts = [BOUNDARY_CREDIT, GEONAMES_CREDIT] + ([OSM_CREDIT] if tiles else [])
+    return "Map: " + "; ".join(parts)
+
+
+def article_ids(frame: pd.DataFrame) -> list[str]:
+    """Every article cited by the events in ``frame`` (not only the first of each event)."""
+    ids: set[str] = set()
+    for cell in frame["articles"].drop_duplicates():
+        ids.update(a for a in str(cell).split("; ") if a)
+    return sorted(ids)
+
+
+# --- geometry ---------------------------------------------------------------------------------
+
+
+def _extent(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
+    dlat = km / 111.32
+    dlon = km / (111.32 * max(math.cos(math.radians(lat)), 0.05))
+    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    a = (
+        math.sin(math.radians(lat2 - lat1) / 2) ** 2
+        + math.cos(math.radians(lat1))
+        * math.cos(math.radians(lat2))
+        * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def _weighted_median(values: list[float], weights: list[int]) -> float:
+    pairs = sorted(zip(values, weights, strict=True))
+    half, running = sum(weights) / 2, 0
+    for value, weight in pairs:
+        running += weight
+        if running >= half:
+            return value
+    return pairs[-1][0]
+
+
+def outliers(groups: Iterable[PlaceGroup], selected: str | None = None) -> set[str]:
+    """Places far from where most events are, which the fit leaves out (shown at the edge).
+
+    Far means more than ``OUTLIER_MIN_KM`` and more than four times the typical distance
+    (event-weighted median) from the event-weighted median point. One statement from
+    Islamabad should not shrink forty events in the Panjshir valley to a corner of the frame.
+    The selected place is never an outlier.
+    """
+    groups = list(groups)
+    if len(groups) < 3:
+        return set()
+    weights = [g.count for g in groups]
+    lat = _weighted_median([g.lat for g in groups], weights)
+    lon = _weighted_median([g.lon for g in groups], weights)
+    distances = [_distance_km(lat, lon, g.lat, g.lon) for g in groups]
+    typical = _weighted_median(distances, weights)
+    limit = max(OUTLIER_MIN_KM, 4 * typical)
+    return {
+        g.place_id
+        for g, d in zip(groups, distances, strict=True)
+        if d > limit and g.place_id != selected
+    }
+
+
+def fit_bounds(
+    groups: Iterable[PlaceGroup], selected: str | None = None
+) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` that shows the places: pins and small areas whole.
+
+    Left out unless the reader selected them: areas wider than ``FIT_MAX_KM`` (a whole
+    country) and ``outliers``; the pages label those at the frame's edge instead. When that
+    would leave nothing, every place counts. ``None`` when there is nothing to fit.
+    """
+    groups = list(groups)
+    steering = [
+        g
+        for g in groups
+        if g.precision in PIN_PRECISIONS or g.uncertainty_km <= FIT_MAX_KM or g.place_id == selected
+    ] or groups
+    far = outliers(steering, selected)
+    steering = [g for g in steering if g.place_id not in far] or steering
+    if not steering:
+        return None
+    boxes = [
+        _extent(g.lat, g.lon, 0 if g.precision in PIN_PRECISIONS else g.uncertainty_km)
+        for g in steering
+    ]
+    return [
+        [round(min(b[0] for b in boxes), 5), round(min(b[1] for b in boxes), 5)],
+        [round(max(b[2] for b in boxes), 5), round(max(b[3] for b in boxes), 5)],
+    ]
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def legend_html(types: Iterable[str]) -> str:
+    """The legend as a row of chips: one per event type shown, then how places are drawn."""
+    chips = "".join(
+        f"<li><i class='sw' style='background:{mapview.TYPE_COLOURS[t]}'></i>"
+        f"{escape(mapview.TYPE_LABELS[t])}</li>"
+        for t in EVENT_TYPES
+        if t in set(types)
+    )
+    return (
+        f"<ul class='nm-legend' aria-label='Legend'>{chips}"
+        "<li class='key'><i class='sw pin'></i>town or exact place</li>"
+        "<li class='key'><i class='sw area'></i>area: circle = how uncertain the location is</li>"
+        "<li class='key'><i class='sw dashed'></i>contested ⚑</li>"
+        "<li class='key'>label: place · events</li></ul>"
+    )
+
+
+def _css(unit: float, *, fixed: Size | None) -> str:
+    """The page's CSS. ``unit`` scales every text; ``fixed`` pins the page to a pixel size."""
+
+    def px(n: float) -> str:
+        return f"{round(n * unit, 1)}px"
+
+    body = (
+        f"width:{fixed.width}px;height:{fixed.height}px;overflow:hidden;"
+        if fixed
+        else "width:100%;height:100vh;min-height:420px;"
+    )
+    return f"""<style>
+html, body {{ margin:0; padding:0; }}
+body.nm {{ {body} display:flex; flex-direction:column; background:#fff; color:#111;
+  font-family:{FONT_STACK}; -webkit-font-smoothing:antialiased; }}
+.nm .folium-map {{ flex:1 1 0; min-height:0; height:auto !important; order:1; }}
+.nm-head {{ order:0; padding:{px(18)} {px(24)} {px(10)}; }}
+.nm-title {{ margin:0; font-size:{px(34)}; line-height:1.12; font-weight:700; letter-spacing:-0.01em; }}
+.nm-caption {{ margin:{px(6)} 0 0; font-size:{px(21)}; line-height:1.25; color:#222; }}
+.nm-filters {{ margin:{px(3)} 0 0; font-size:{px(16)}; color:#444; }}
+.nm-legend {{ list-style:none; margin:{px(8)} 0 0; padding:0; display:flex; flex-wrap:wrap;
+  column-gap:{px(14)}; row-gap:{px(3)}; font-size:{px(15)}; line-height:1.3; color:#222; }}
+.nm-legend li {{ white-space:nowrap; }}
+.nm-legend li.key {{ color:#555; }}
+.nm-legend .sw {{ display:inline-block; width:{px(12)}; height:{px(12)}; border-radius:50%;
+  margin-right:{px(5)}; vertical-align:-0.05em; box-sizing:border-box; }}
+.nm-legend .sw.pin {{ background:#555; border:{px(2)} solid #fff; box-shadow:0 0 0 1px #555; }}
+.nm-legend .sw.area {{ border:{px(2)} solid #555; background:rgba(85,85,85,.18);
+  width:{px(15)}; height:{px(15)}; }}
+.nm-legend .sw.dashed {{ border:{px(2)} dashed #b00; background:none; }}
+.nm-credits {{ order:2; padding:{px(7)} {px(24)} {px(10)}; font-size:{px(12.5)}; line-height:1.35;
+  color:#555; border-top:1px solid #ddd; }}
+.nm-credits p {{ margin:0; }}
+.nm .leaflet-container {{ font-family:{FONT_STACK}; }}
+.nm .place-label {{ font-family:{FONT_STACK}; font-size:{px(14.5)}; padding:{px(1)} {px(5)}; }}
+.nm .place-label.selected {{ background:#111; color:#fff; border:2px solid #111;
+  font-size:{px(16.5)}; font-style:normal; font-weight:700; }}
+.nm .nm-offmap {{ position:absolute; z-index:800; white-space:nowrap; cursor:pointer; }}
+.nm .nm-offmap i {{ display:inline-block; width:0.7em; height:0.7em; border-radius:50%;
+  margin-right:0.3em; }}
+.nm .nm-offmap small {{ font-weight:400; color:#444; }}
+.nm .province-label {{ font-family:{FONT_STACK}; font-size:{px(13)}; }}
+.nm .leaflet-control-scale-line {{ font-size:{px(12)}; padding:0 {px(5)}; line-height:1.4;
+  background:rgba(255,255,255,.85); }}
+.nm .leaflet-popup-content {{ font-family:{FONT_STACK}; font-size:13px; }}
+.nm .popup-events q {{ font-style:italic; color:#333; }}
+.nm-controls {{ display:flex; align-items:center; gap:10px; margin-top:{px(8)}; }}
+.nm-controls button {{ font:inherit; font-size:15px; padding:4px 12px; border:1px solid #888;
+  border-radius:4px; background:#f6f6f6; cursor:pointer; min-width:6em; white-space:nowrap; }}
+.nm-controls input[type=range] {{ flex:1 1 auto; min-width:60px; }}
+.nm-controls .nm-end {{ font-size:13px; color:#555; white-space:nowrap; }}
+/* Still pictures: nothing may be caught mid-fade. */
+.nm-still *, .nm-still *::before, .nm-still *::after {{ transition:none !important; animation:none !important; }}
+.nm-still .leaflet-tile {{ opacity:1 !important; }}
+</style>"""
+
+
+class _Script(MacroElement):
+    """Raw JavaScript run after the map and its earlier children exist."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
+
+    def __init__(self, js: str) -> None:
+        super().__init__()
+        self._name = "Script"
+        self.js = js
+
+
+def _json(value: object) -> str:
+    # Safe inside <script>: no "</script" or "<!--" can appear once "<" is \u003c.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+#: Shared by both pages. ``newsmapHighlight`` rings the selected place and emphasises its label;
+#: ``newsmapSpreadLabels`` moves labels that overlap a label or a pin, and keeps area labels
+#: inside the frame. Labels move through the CSS ``translate`` property, which Leaflet does not
+#: touch when it re-places a tooltip (it sets ``transform``), so the move survives PLACES_JS's
+#: delayed re-placements.
+LABELS_JS = """
+function newsmapHighlight(map, layer, placeId) {
+    var ring = null;
+    layer.eachLayer(function (l) {
+        var p = l.feature.properties;
+        if (p.place_id !== placeId) { return; }
+        ring = p.pin
+            ? L.circleMarker(l.getLatLng(), {radius: p.r_px + 6, color: "#111", weight: 3,
+                                            fill: false, interactive: false})
+            : L.circle(l.getLatLng(), {radius: p.radius_m, color: "#111", weight: 3.5,
+                                       fill: false, interactive: false});
+        ring.addTo(map);
+        var t = l.getTooltip() && l.getTooltip().getElement();
+        if (t) { t.classList.add("selected"); t.parentNode.appendChild(t); }
+    });
+    return ring;
+}
+// A place outside the frame gets a label on the frame's edge, in its direction, with its
+// distance from the centre (a click opens its popup, which pans the map to it).
+function newsmapOffMap(map, layer) {
+    (map._nmOffMap || []).forEach(function (el) { L.DomUtil.remove(el); });
+    map._nmOffMap = [];
+    var size = map.getSize(), view = map.getBounds(), centre = size.divideBy(2), m = 6;
+    var arrows = ["→", "↘", "↓", "↙", "←", "↖", "↑", "↗"];
+    layer.eachLayer(function (l) {
+        var p = l.feature.properties, ll = l.getLatLng();
+        l._nmOffMap = !(p.pin ? view.contains(ll) : view.intersects(l.getBounds()));
+        if (!l._nmOffMap) { return; }
+        var d = map.latLngToContainerPoint(ll).subtract(centre);
+        var arrow = arrows[(Math.round(Math.atan2(d.y, d.x) / (Math.PI / 4)) + 8) % 8];
+        var km = Math.round(map.distance(map.getCenter(), ll) / 10000) * 10;
+        var el = L.DomUtil.create("div", "place-label nm-offmap" + (p.contested ? " contested" : ""),
+                                  map.getContainer());
+        el.innerHTML = "<i style='background:" + p.colour + "'></i>" + p.label + " " + arrow +
+                       " <small>" + km + " km</small>";
+        L.DomEvent.on(el, "click", function () { l.openPopup(); });
+        L.DomEvent.disableClickPropagation(el);
+        var w = el.offsetWidth, h = el.offsetHeight;
+        // Where the line from the centre towards the place leaves the frame.
+        var t = Math.min((centre.x - m) / Math.max(Math.abs(d.x), 1e-9),
+                         (centre.y - m) / Math.max(Math.abs(d.y), 1e-9));
+        var edge = centre.add(d.multiplyBy(t));
+        el.style.left = Math.min(Math.max(edge.x - w / 2, m), size.x - w - m) + "px";
+        el.style.top = Math.min(Math.max(edge.y - h / 2, m), size.y - h - m) + "px";
+        map._nmOffMap.push(el);
+    });
+}
+// Moves labels that overlap a label or a pin, trying nearby spots (a pin's label may flip to
+// its left), and keeps area labels inside the frame. Moves go through the CSS `translate`
+// property, which Leaflet leaves alone when it re-places a tooltip (it sets `transform`), so
+// they survive PLACES_JS's delayed re-placements.
+function newsmapSpreadLabels(map, layer, selectedId) {
+    var box = map.getContainer().getBoundingClientRect(), pad = 4, gap = 2;
+    function overlap(a, b) {
+        var w = Math.min(a.right, b.right) - Math.max(a.left, b.left) + gap;
+        var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) + gap;
+        return w > 0 && h > 0 ? w * h : 0;
+    }
+    function moved(r, dx, dy) {
+        return {left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy};
+    }
+    // What a label should not cover, and how much covering it costs: other labels, pins and
+    // the map's controls fully; the faint province names a little.
+    var taken = [], items = [];
+    function avoid(selector, weight) {
+        map.getContainer().querySelectorAll(selector).forEach(function (el) {
+            taken.push({r: el.getBoundingClientRect(), w: weight});
+        });
+    }
+    avoid(".nm-offmap", 1);
+    avoid(".leaflet-control", 1);
+    avoid(".province-label", 0.2);
+    layer.eachLayer(function (l) {
+        var p = l.feature.properties;
+        if (p.pin && l.getElement() && !l._nmOffMap) {
+            taken.push({r: l.getElement().getBoundingClientRect(), w: 1});
+        }
+        var t = l.getTooltip();
+        if (t && l.isTooltipOpen()) {
+            t.getElement().style.translate = "";
+            if (!l._nmOffMap) { items.push({p: p, el: t.getElement()}); }
+        }
+    });
+    // Who keeps its place: the selected place, then pins, then small areas before big ones.
+    function rank(it) { return it.p.place_id === selectedId ? 0 : it.p.pin ? 1 : 2; }
+    items.sort(function (a, b) {
+        return rank(a) - rank(b) || a.p.radius_m - b.p.radius_m ||
+               (a.p.place_id < b.p.place_id ? -1 : 1);
+    });
+    items.forEach(function (it) {
+        var r = it.el.getBoundingClientRect(), w = r.right - r.left, h = r.bottom - r.top + gap;
+        var x0 = 0, y0 = 0;
+        if (!it.p.pin) {
+            // An area's label may sit far outside the frame (its circle's top edge): bring it in.
+            x0 = Math.max(box.left + pad - r.left, Math.min(0, box.right - pad - r.right));
+            y0 = Math.max(box.top + pad - r.top, Math.min(0, box.bottom - pad - r.bottom));
+        }
+        var dxs = it.p.pin ? [0, -(w + 2 * (it.p.r_px + 6))] : [0, -w / 2, w / 2];
+        // Each step away from the natural spot costs a little, so that grazing a province
+        // name does not send a label away from its place.
+        var best = null, bestCost = Infinity, step = 0;
+        [0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5].forEach(function (k) {
+            dxs.forEach(function (dx) {
+                var c = moved(r, x0 + dx, y0 + k * h), penalty = 60 * step++;
+                if (c.top < box.top || c.bottom > box.bottom || c.left < box.left ||
+                    c.right > box.right) { return; }
+                var cost = taken.reduce(function (s, t) { return s + t.w * overlap(c, t.r); }, penalty);
+                if (cost < bestCost) { best = [x0 + dx, y0 + k * h]; bestCost = cost; }
+            });
+        });
+        best = best || [x0, y0];
+        if (best[0] || best[1]) { it.el.style.translate = best[0] + "px " + best[1] + "px"; }
+        taken.push({r: moved(r, best[0], best[1]), w: 1});
+    });
+}
+"""
+
+PRESENTATION_JS = """
+(function (map, data, opts) {
+    var out = window.newsmapExport = {ready: false, markers: [], caption: opts.caption};
+    if (opts.bounds) {
+        map.fitBounds(opts.bounds, {paddingTopLeft: opts.padTopLeft,
+                                    paddingBottomRight: opts.padBottomRight,
+                                    maxZoom: opts.maxZoom, animate: false});
+    }
+    var layer = newsmapPlaces(data, true).addTo(map);
+    newsmapHighlight(map, layer, opts.selected);
+    newsmapOffMap(map, layer);
+    newsmapSpreadLabels(map, layer, opts.selected);
+    var origin = map.getContainer().getBoundingClientRect();
+    layer.eachLayer(function (l) {
+        var p = l.feature.properties, c = map.latLngToContainerPoint(l.getLatLng());
+        var r = l.getElement() ? l.getElement().getBoundingClientRect() : null;
+        out.markers.push({place_id: p.place_id, colour: p.colour, pin: p.pin,
+                          contested: p.contested > 0, in_frame: !l._nmOffMap,
+                          x: origin.left + c.x, y: origin.top + c.y,
+                          r: p.pin ? p.r_px : (r ? r.width / 2 : 0)});
+    });
+    function done() { out.ready = true; document.documentElement.dataset.ready = "true"; }
+    var loading = [];
+    map.eachLayer(function (l) {
+        if (l instanceof L.TileLayer && l.isLoading && l.isLoading()) { loading.push(l); }
+    });
+    if (!loading.length) { done(); return; }
+    // Tiles: wait until every visible tile has loaded or failed (Leaflet fires "load" then).
+    var left = loading.length;
+    loading.forEach(function (l) { l.once("load", function () { if (--left === 0) { done(); } }); });
+})(%(map)s, %(data)s, %(opts)s);
+"""
+
+
+def _map(tiles: bool, *, still: bool) -> folium.Map:
+    m = mapview.base_map(tiles=tiles, static_url="static", legend=False)
+    # The page carries its own credits, so Leaflet's attribution box would say it twice.
+    # No fading: a label fading out for 200 ms would overlap the next day's while playing.
+    m.options.update(attribution_control=False, zoom_snap=0.25, fade_animation=False)
+    if still:
+        m.options.update(zoom_control=False, zoom_animation=False, marker_zoom_animation=False)
+    return m
+
+
+# Scripts and stylesheets of folium's default page that these pages never use: jQuery,
+# Bootstrap, Font Awesome and awesome-markers would add about 1 MB to every file.
+_KEEP_ASSET = "vendor/leaflet-1.9.3/"
+_ASSET_TAG = re.compile(
+    r"""<script\b[^>]*\bsrc\s*=\s*["'](?P<src>[^"']+)["'][^>]*>\s*</script\s*>"""
+    r"""|<link\b[^>]*\bhref\s*=\s*["'](?P<href>[^"']+)["'][^>]*>""",
+    re.IGNORECASE,
+)
+_ELEMENT_ID = re.compile(r"\b([a-z][a-z_]*?)_([0-9a-f]{32})(?![0-9a-f])")
+
+
+def _finish(html: str, *, head: str, body_start: str, body_end: str, body_class: str) -> str:
+    """Drop unused assets, add our parts, give elements stable names, inline everything."""
+    html = _ASSET_TAG.sub(
+        lambda m: m[0] if _KEEP_ASSET in (m["src"] or m["href"] or "") else "", html
+    )
+    html = html.replace("</head>", head + "\n</head>", 1)
+    html = html.replace("<body>", f'<body class="{body_class}">' + body_start, 1)
+    html = html.replace("</body>", body_end + "\n</body>", 1)
+    # folium names elements with random hex ids: number them instead, so the same input
+    # gives the same file (and a diff of two exports shows only what changed).
+    names: dict[str, str] = {}
+    html = _ELEMENT_ID.sub(lambda m: f"{m[1]}_{names.setdefault(m[2], str(len(names) + 1))}", html)
+    return inline_assets_html(html)
+
+
+def _selected_note(state: ViewState, groups: list[PlaceGroup], places: Mapping[str, Place]) -> str:
+    if not state.place:
+        return ""
+    group = next((g for g in groups if g.place_id == state.place), None)
+    if group:
+        return f"highlighted: {group.name}"
+    place = places.get(state.place)
+    name = place.name if place else state.place
+    return f"{name}: no events in these dates"
+
+
+def presentation_html(
+    frame: pd.DataFrame,
+    state: ViewState,
+    articles: Mapping[str, Article],
+    places: Mapping[str, Place] | None = None,
+    *,
+    size: Size = PRESETS[DEFAULT_PRESET][0],
+    tiles: bool = False,
+    title: str = DEFAULT_TITLE,
+) -> str:
+    """The view ``state`` of ``frame`` (all events, one row per event and place) as one page.
+
+    The page is exactly ``size`` CSS pixels; text scales with the page's area so that every
+    preset reads alike. ``places`` (the gazetteer's) names a selected place that has no events
+    in the view. ``tiles`` adds OpenStreetMap tiles, which need the network; without them the
+    map is the offline outline basemap. Returns self-contained HTML; the same arguments give
+    the same bytes.
+    """
+    visible = filter_events(frame, state)
+    groups = group_by_place(visible)
+    unit = math.sqrt(size.width * size.height) / 1000
+    caption_bits = [count_caption(visible, groups)]
+    note = _selected_note(state, groups, places or {})
+    if note:
+        caption_bits.append(note)
+    caption = f"{date_caption(state)} · " + " · ".join(caption_bits)
+    filters = filter_caption(state, articles)
+    header = (
+        "<header class='nm-head'>"
+        f"<h1 class='nm-title'>{escape(title)}</h1>"
+        f"<p class='nm-caption'><strong>{escape(date_caption(state))}</strong> · "
+        f"{escape(' · '.join(caption_bits))}</p>"
+        + (f"<p class='nm-filters'>{escape(filters)}</p>" if filters else "")
+        + legend_html(set(visible["event_type"]))
+        + "</header>"
+    )
+    footer = (
+        "<footer class='nm-credits'>"
+        f"<p>{escape(sources_credit(article_ids(visible), articles))}. "
+        "Claims are shown as claimed; figures are unverified.</p>"
+        f"<p>{escape(map_credit(tiles))}.</p></footer>"
+    )
+    m = _map(tiles, still=True)
+    opts = {
+        "bounds": fit_bounds(groups, state.place),
+        # Room for labels, which sit right of pins and above areas, and for the scale bar.
+        "padTopLeft": [round(30 * unit), round(44 * unit)],
+        "padBottomRight": [round(150 * unit), round(40 * unit)],
+        "maxZoom": FIT_MAX_ZOOM,
+        "selected": state.place,
+        "caption": caption,
+    }
+    data = mapview.place_features(groups)
+    # The app's popups point to its side panel; a picture has none, so its popups carry the
+    # quotes and sources themselves, as in the standalone page.
+    items = {row["event_id"]: _event_item(row, articles) for row in _newest_first(visible)}
+    by_id = {g.place_id: g for g in groups}
+    for feature in data["features"]:
+        feature["properties"]["popup"] = place_popup(by_id[feature["id"]], items)
+    script = PRESENTATION_JS % {"map": m.get_name(), "data": _json(data), "opts": _json(opts)}
+    _Script(mapview.PLACES_JS + LABELS_JS + script).add_to(m)
+    return _finish(
+        m.get_root().render(),
+        head=f"<title>{escape(title)}</title>" + _css(unit, fixed=size),
+        body_start=header,
+        body_end=footer,
+        body_class="nm nm-still",
+    )
+
+
+# --- the standalone timeline ------------------------------------------------------------------
+
+
+def _event_item(row: Mapping[str, object], articles: Mapping[str, Article]) -> str:
+    """One event in a popup, escaped: date, type, who claims it, summary, quote and sources."""
+    event_type = str(row["event_type"])
+    precision = " (approx.)" if row["date_precision"] != "day" else ""
+    claimant = (
+        f" — {escape(row['claimant'])}, {escape(row['status'])}"
+        if row["claimant"]
+        else (f" — {escape(row['status'])}")
+    )
+    contested = (
+        " <b style='color:#b00'>contested</b>"
+        if row["contested_with"] or row["status"] == "disputed"
+        else ""
+    )
+    sources = []
+    for article_id in str(row["articles"]).split("; "):
+        article = articles.get(article_id)
+        if article is None:
+            sources.append(escape(article_id))
+            continue
+        outlet = f"{escape(article.outlet)}: " if article.outlet else ""
+        sources.append(f"{outlet}“{escape(article.headline)}” ({escape(article.published_label)})")
+    figures = (
+        f"<br><span class='popup-meta'>Figures as claimed: {escape(row['casualties'])}</span>"
+        if row["casualties"]
+        else ""
+    )
+    day = f"{row['date']:%-d %b %Y}"
+    return (
+        f"<li><span class='popup-meta'>{escape(day)}{precision} · "
+        f"{escape(mapview.TYPE_LABELS.get(event_type, event_type))}{claimant}</span>{contested}"
+        f"<br>{escape(row['summary'])}{figures}<br><q>{escape(row['quote'])}</q>"
+        f"<br><span class='popup-meta'>Source: {'; '.join(sources)}</span></li>"
+    )
+
+
+def _newest_first(frame: pd.DataFrame) -> list[dict]:
+    unique = frame.drop_duplicates("event_id")
+    return unique.sort_values(["date", "event_id"], ascending=[False, True]).to_dict("records")
+
+
+def place_popup(group: PlaceGroup, items: Mapping[str, str]) -> str:
+    """A place's popup: its name, counts per type, and its newest events with quote and source.
+
+    ``items`` maps event ids to ``_event_item`` snippets (already escaped). The standalone
+    page builds the same HTML in the browser for each date.
+    """
+    kinds = ", ".join(f"{n} {escape(mapview.TYPE_LABELS.get(t, t))}" for t, n in group.type_counts)
+    shown = "".join(items[e] for e in group.event_ids[:STANDALONE_POPUP_EVENTS] if e in items)
+    more = group.count - min(group.count, STANDALONE_POPUP_EVENTS)
+    tail = (
+        f"<div class='popup-meta'>and {more} more (all of them are in the CSV download)</div>"
+        if more > 0
+        else ""
+    )
+    events = f"{group.count} event{'s' if group.count != 1 else ''}"
+    return (
+        f"<b>{escape(group.name)}</b> <span class='popup-meta'>({events}: {kinds})</span>"
+        f"<ol class='popup-events'>{shown}</ol>{tail}"
+    )
+
+
+def standalone_data(frame: pd.DataFrame, state: ViewState, articles: Mapping[str, Article]) -> dict:
+    """What the standalone page embeds: every day, the places, and the events in compact rows.
+
+    ``frame`` is filtered by the state's type, claimant and article filters, not by its
+    dates: the page has its own slider. Events are ordered newest first (then by id), as
+    ``timeline.group_by_place`` orders them, and places in ``mapview.place_features``' drawing
+    order, so the page can build the same features with single passes.
+    """
+    kept = filter_events(frame, state, ignore_dates=True)
+    first = min(kept["date"]) if not kept.empty else state.end
+    last = max(kept["date"]) if not kept.empty else state.end
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    window = (state.end - state.start).days + 1 if state.first_day else 0
+
+    def caption(index: int) -> str:
+        end = days[index]
+        start = days[max(0, index - window + 1)] if window else None
+        view = ViewState(end=end, start=start, mode="window" if window else "cumulative")
+        return date_caption(view)
+
+    place_rows = kept.drop_duplicates("place_id")
+    order = sorted(
+        place_rows.itertuples(index=False),
+        key=lambda p: (p.precision in PIN_PRECISIONS, -p.uncertainty_km, p.place_id),
+    )
+    place_index = {p.place_id: i for i, p in enumerate(order)}
+    places_of = kept.groupby("event_id", sort=False)["place_id"].agg(list)
+    types = list(EVENT_TYPES)
+    events = []
+    for row in _newest_first(kept):
+        events.append(
+            [
+                (row["date"] - first).days,
+                types.index(row["event_type"]),
+                1 if row["contested_with"] or row["status"] == "disputed" else 0,
+                sorted(place_index[p] for p in places_of[row["event_id"]]),
+                _event_item(row, articles),
+            ]
+        )
+    return {
+        "days": [d.isoformat() for d in days],
+        "captions": [caption(i) for i in range(len(days))],
+        "start": days.index(state.end) if state.end in days else len(days) - 1,
+        "window": window,
+        "types": types,
+        "typeLabels": [escape(mapview.TYPE_LABELS[t]) for t in types],
+        "colours": [mapview.TYPE_COLOURS[t] for t in types],
+        "places": [
+            {
+                "id": p.place_id,
+                "name": escape(p.place_name),
+                "lat": round(float(p.lat), 5),
+                "lon": round(float(p.lon), 5),
+                "pin": p.precision in PIN_PRECISIONS,
+                "radius_m": round(float(p.uncertainty_km) * 1000),
+                # The app's own rule for how faint an area is, so both maps look alike.
+                "fill_opacity": mapview.fill_opacity(float(p.uncertainty_km)),
+            }
+            for p in order
+        ],
+        "events": events,
+        "popupEvents": STANDALONE_POPUP_EVENTS,
+        "selected": state.place,
+        "playMs": PLAY_STEP_MS,
+    }
+
+
+STANDALONE_JS = """
+(function (map, D) {
+    var slider = document.getElementById("nm-slider"), output = document.getElementById("nm-date"),
+        play = document.getElementById("nm-play"), counts = document.getElementById("nm-counts");
+    var layer = null, ring = null, timer = null;
+    function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+    // The same grouping as lib.timeline.group_by_place and the same properties as
+    // lib.mapview.place_features, for the events in the window that ends on day `end`.
+    function features(end) {
+        var start = D.window ? end - D.window + 1 : 0, groups = {}, shown = 0;
+        D.events.forEach(function (e) {
+            if (e[0] > end || e[0] < start) { return; }
+            shown += 1;
+            e[3].forEach(function (pi) {
+                var g = groups[pi] || (groups[pi] = {count: 0, types: {}, contested: 0, items: []});
+                g.count += 1; g.types[e[1]] = (g.types[e[1]] || 0) + 1;
+                g.contested += e[2]; g.items.push(e[4]);
+            });
+        });
+        var out = [];
+        D.places.forEach(function (place, pi) {
+            var g = groups[pi];
+            if (!g) { return; }
+            var kinds = Object.keys(g.types).map(Number).sort(function (a, b) {
+                return g.types[b] - g.types[a] || a - b;
+            });
+            var more = g.count - Math.min(g.count, D.popupEvents);
+            out.push({type: "Feature", id: place.id,
+                geometry: {type: "Point", coordinates: [place.lon, place.lat]},
+                properties: {
+                    place_id: place.id,
+                    label: place.name + " · " + g.count + (g.contested ? " ⚑" : ""),
+                    count: g.count, type: D.types[kinds[0]], colour: D.colours[kinds[0]],
+                    pin: place.pin, r_px: Math.round(Math.min(16, 6 + 2 * Math.sqrt(g.count)) * 10) / 10,
+                    radius_m: place.radius_m, fill_opacity: place.fill_opacity, contested: g.contested,
+                    popup: "<b>" + place.name + "</b> <span class='popup-meta'>(" +
+                        plural(g.count, "event") + ": " +
+                        kinds.map(function (k) { return g.types[k] + " " + D.typeLabels[k]; }).join(", ") +
+                        ")</span><ol class='popup-events'>" + g.items.slice(0, D.popupEvents).join("") +
+                        "</ol>" + (more > 0 ? "<div class='popup-meta'>and " + more +
+                        " more (all of them are in the CSV download)</div>" : "")
+                }});
+        });
+        return {features: out, events: shown};
+    }
+    function show(end) {
+        var f = features(end);
+        if (layer) { map.removeLayer(layer); }
+        if (ring) { map.removeLayer(ring); ring = null; }
+        layer = newsmapPlaces({type: "FeatureCollection", features: f.features}, true).addTo(map);
+        if (D.selected) { ring = newsmapHighlight(map, layer, D.selected); }
+        newsmapOffMap(map, layer);
+        newsmapSpreadLabels(map, layer, D.selected);
+        output.textContent = D.captions[end];
+        counts.textContent = f.events
+            ? plural(f.events, "event") + " at " + plural(f.features.length, "place") : "no events";
+        slider.setAttribute("aria-valuetext", D.captions[end]);
+    }
+    function stop() { clearInterval(timer); timer = null; play.textContent = "▶ Play"; }
+    play.addEventListener("click", function () {
+        if (timer) { stop(); return; }
+        if (+slider.value >= D.days.length - 1) { slider.value = 0; show(0); }
+        play.textContent = "⏸ Pause";
+        timer = setInterval(function () {
+            var next = +slider.value + 1;
+            if (next >= D.days.length) { stop(); return; }
+            slider.value = next; show(next);
+        }, D.playMs);
+    });
+    slider.addEventListener("input", function () { if (timer) { stop(); } show(+slider.value); });
+    // Labels are laid out for one zoom: lay them out again after the reader zooms.
+    map.on("moveend", function () {
+        if (layer) { newsmapOffMap(map, layer); newsmapSpreadLabels(map, layer, D.selected); }
+    });
+    if (%(bounds)s) {
+        map.fitBounds(%(bounds)s, {padding: [30, 30], maxZoom: %(maxZoom)s, animate: false});
+    }
+    slider.max = D.days.length - 1; slider.value = D.start;
+    play.disabled = D.days.length < 2;
+    show(D.start);
+    window.newsmapExport = {ready: true};
+})(%(map)s, %(data)s);
+"""
+
+
+def standalone_html(
+    frame: pd.DataFrame,
+    state: ViewState,
+    articles: Mapping[str, Article],
+    *,
+    tiles: bool = False,
+    title: str = DEFAULT_TITLE,
+) -> str:
+    """An interactive page with its own date slider and play button, to embed in an iframe.
+
+    ``frame`` is every event (one row per event and place); the state's filters apply, its
+    end date is where the slider starts, and a window state keeps its length as the slider
+    moves. The page fills its frame's width and height (no fixed size). The map is fitted
+    once to every place of the whole period, so it stays still while the dates change.
+    Returns self-contained HTML; the same arguments give the same bytes.
+    """
+    data = standalone_data(frame, state, articles)
+    kept = filter_events(frame, state, ignore_dates=True)
+    all_groups = group_by_place(kept)
+    m = _map(tiles, still=False)
+    script = STANDALONE_JS % {
+        "map": m.get_name(),
+        "data": _json(data),
+        "bounds": _json(fit_bounds(all_groups, state.place)),
+        "maxZoom": FIT_MAX_ZOOM,
+    }
+    _Script(mapview.PLACES_JS + LABELS_JS + script).add_to(m)
+    filters = filter_caption(state, articles)
+    slider_label = (
+        "Last day of the window shown" if data["window"] else "Show events up to this day"
+    )
+    header = (
+        "<header class='nm-head'>"
+        f"<h1 class='nm-title'>{escape(title)}</h1>"
+        "<p class='nm-caption'><strong><output id='nm-date' for='nm-slider'></output></strong>"
+        " · <span id='nm-counts'></span></p>"
+        + (f"<p class='nm-filters'>{escape(filters)}</p>" if filters else "")
+        + "<div class='nm-controls'><button id='nm-play' type='button'>▶ Play</button>"
+        f"<span class='nm-end'>{escape(_short(data['days'][0]))}</span>"
+        "<input id='nm-slider' type='range' min='0' max='0' step='1' value='0' "
+        f"aria-label='{slider_label}'>"
+        f"<span class='nm-end'>{escape(_short(data['days'][-1]))}</span></div>"
+        + legend_html(set(kept["event_type"]))
+        + "</header>"
+    )
+    footer = (
+        "<footer class='nm-credits'>"
+        f"<p>{escape(sources_credit(article_ids(kept), articles))}. "
+        "Claims are shown as claimed; figures are unverified. Click a place for the events, "
+        "quotes and sources.</p>"
+        f"<p>{escape(map_credit(tiles))}.</p></footer>"
+    )
+    # Text a little smaller than a 1600x900 still: this page is read at arm's length.
+    return _finish(
+        m.get_root().render(),
+        head=f"<title>{escape(title)}</title>" + _css(0.72, fixed=None),
+        body_start=header,
+        body_end=footer,
+        body_class="nm",
+    )

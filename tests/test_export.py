@@ -1,0 +1,507 @@
+"""Exports without a browser: CSV and GeoJSON files, the words and fit of the presentation, the
+self-contained HTML pages, the command line and the Screenshot mode page (AppTest).
+
+The fixture data set (``write_dataset``) is tiny and written to disk, so the loaders and the
+command line read it exactly as they read the real one. tests/test_export_browser.py uses it too.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import export, presentation
+from lib.dataset import Dataset, load_dataset
+from lib.presentation import Size
+from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS
+from lib.timeline import (
+    FRAME_COLUMNS,
+    Bounds,
+    ViewState,
+    events_frame,
+    filter_events,
+    group_by_place,
+    state_from_params,
+)
+from ui import exports
+
+HOSTILE_HTML = "<img src=x onerror=alert(1)>"
+
+ARTICLES = [
+    # id, outlet, published, text (first line: headline)
+    ("a-one", "Express", "2021-09-05",
+     "Fighting at Alpha\nFighters clashed at Alpha on Wednesday. Both sides claim gains. "
+     "Officials met in Delta on Friday to discuss the valley."),
+    ("a-two", "", "2021-09-05",
+     "Attack on Bravo\nAn attack hit Bravo on Thursday. A statement came from Charlie. "
+     f"A post read {HOSTILE_HTML} and nothing more."),
+]  # fmt: skip
+PLACES = [
+    # id, name, kind, lat, lon, precision, uncertainty_km
+    ("alpha", "Alpha", "town", 35.0, 69.0, "town", 2),
+    ("bravo", "Bravo", "town", 35.3, 69.6, "town", 2),
+    ("charlie", "Charlie", "district", 34.75, 69.5, "district", 12),
+    ("delta", "Delta", "city", 33.7, 73.0, "town", 8),  # far away: an outlier of the fit
+]
+EVENTS = [
+    # id, date, places, type, claimant, status, summary, articles, quote, contests
+    ("E1", "2021-09-01", "alpha", "clash", "", "reported", "Fighters clash at Alpha.",
+     "a-one", "Fighters clashed at Alpha on Wednesday.", ""),
+    ("E2", "2021-09-02", "bravo", "attack", "Taliban", "claimed", "An attack hits Bravo.",
+     "a-two", "An attack hit Bravo on Thursday.", ""),
+    ("E3", "2021-09-02", "charlie", "negotiation", "NRF", "claimed", HOSTILE_HTML,
+     "a-two", f"A post read {HOSTILE_HTML}", ""),
+    ("E4", "2021-09-03", "alpha; bravo", "political", "Taliban", "claimed",
+     "Both sides claim gains at Alpha and Bravo.", "a-one; a-two", "Both sides claim gains.", ""),
+    ("E5", "2021-09-03", "delta", "denial", "Officials", "denied",
+     "Officials in Delta deny the claim.", "a-one", "Officials met in Delta", "E4"),
+]  # fmt: skip
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_dataset(root: Path) -> Path:
+    """Write the fixture data set (articles, gazetteer, events) under ``root``; return it."""
+    (root / "articles").mkdir(parents=True)
+    (root / "geodata").mkdir()
+    for article_id, _, _, text in ARTICLES:
+        (root / "articles" / f"{article_id}.txt").write_text(text + "\n", encoding="utf-8")
+    _write_csv(
+        root / "articles" / "articles.csv",
+        [c.name for c in ARTICLE_COLUMNS],
+        [
+            {"id": a, "file": f"{a}.txt", "outlet": o, "published_from": d, "published_to": d,
+             "date_inferred": "no"}
+            for a, o, d, _ in ARTICLES
+        ],
+    )  # fmt: skip
+    _write_csv(
+        root / "geodata" / "gazetteer.csv",
+        [c.name for c in PLACE_COLUMNS],
+        [
+            {"id": i, "name": n, "kind": k, "lat": str(la), "lon": str(lo), "precision": p,
+             "uncertainty_km": str(u), "country": "AF", "source": "test fixture (CC0)"}
+            for i, n, k, la, lo, p, u in PLACES
+        ],
+    )  # fmt: skip
+    _write_csv(
+        root / "events.csv",
+        [c.name for c in EVENT_COLUMNS],
+        [
+            {"id": i, "date": d, "date_precision": "day", "places": pl, "event_type": t,
+             "claimant": c, "status": s, "summary": su, "articles": a, "quote": q,
+             "contests": co}
+            for i, d, pl, t, c, s, su, a, q, co in EVENTS
+        ],
+    )  # fmt: skip
+    return root
+
+
+def fixture_data(root: Path) -> tuple[Dataset, pd.DataFrame, Bounds]:
+    """Load the fixture data set; fails if any row was rejected (the tests count on all)."""
+    dataset = load_dataset(root, today=dt.date(2021, 9, 30))
+    assert [p for p in dataset.problems if p.severity == "error"] == []
+    frame = events_frame(dataset.events.events, dataset.gazetteer)
+    return dataset, frame, Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
+
+
+@pytest.fixture(scope="module")
+def data_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_dataset(tmp_path_factory.mktemp("export") / "data")
+
+
+@pytest.fixture(scope="module")
+def data(data_root: Path) -> tuple[Dataset, pd.DataFrame, Bounds]:
+    return fixture_data(data_root)
+
+
+def state(bounds: Bounds, **params: str) -> ViewState:
+    view, notes = state_from_params(params, bounds)
+    assert notes == []
+    return view
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '=HYPERLINK("http://evil.example","click")',
+        "=1+1",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "\t=1+1",  # some spreadsheets drop a leading tab, then run the rest
+        "\r=1+1",
+        "  =1+1",  # leading spaces: trimmed by some spreadsheets before they decide
+    ],
+)
+@pytest.mark.parametrize("column", ["summary", "claimant", "quote", "place_name", "event_id"])
+def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote(
+    data: tuple, hostile: str, column: str
+) -> None:
+    _, frame, _ = data
+    hostile_frame = frame.assign(**{column: hostile})
+
+    rows = read_csv(export.events_csv(hostile_frame))
+
+    assert rows and all(row[column] == "'" + hostile for row in rows)
+
+
+@pytest.mark.parametrize("benign", ["Taliban", "34 killed taliban", "", "a = b", "E-1", "1-2"])
+def test_csv_leaves_ordinary_text_alone(data: tuple, benign: str) -> None:
+    _, frame, _ = data
+    rows = read_csv(export.events_csv(frame.assign(summary=benign)))
+    assert {row["summary"] for row in rows} == {benign}
+
+
+def test_csv_round_trips_every_column_with_coordinates(data: tuple) -> None:
+    _, frame, bounds = data
+    visible = filter_events(frame, state(bounds, to="2021-09-03"))
+
+    text = export.events_csv(visible)
+    rows = read_csv(text)
+
+    assert list(rows[0]) == FRAME_COLUMNS
+    # One row per event and place: E4 is at Alpha and at Bravo.
+    assert [(r["event_id"], r["place_id"]) for r in rows] == list(
+        zip(visible["event_id"], visible["place_id"], strict=True)
+    )
+    back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    for column in FRAME_COLUMNS:
+        if column in ("lat", "lon", "uncertainty_km"):
+            assert back[column].astype(float).tolist() == visible[column].astype(float).tolist()
+        elif column == "summary":
+            continue  # E3's summary is HTML, not a formula: checked below
+        else:
+            assert back[column].tolist() == [
+                v.isoformat() if hasattr(v, "isoformat") else str(v) for v in visible[column]
+            ], column
+    assert HOSTILE_HTML in back["summary"].tolist()
+
+
+def test_csv_negative_coordinates_stay_numbers(data: tuple) -> None:
+    # West of Greenwich a longitude starts with "-": it is a number, not a formula.
+    _, frame, _ = data
+    rows = read_csv(export.events_csv(frame.assign(lon=-0.1276)))
+    assert {row["lon"] for row in rows} == {"-0.1276"}
+
+
+# --- GeoJSON ----------------------------------------------------------------------------------
+
+
+def test_geojson_has_a_point_per_event_and_place_with_precision(data: tuple) -> None:
+    dataset, frame, bounds = data
+    visible = filter_events(frame, state(bounds, to="2021-09-03", type="political"))
+
+    collection = export.events_geojson(visible, dataset.gazetteer)
+    json.dumps(collection)  # serialisable as is: no dates or numpy numbers left
+
+    features = collection["features"]
+    assert [f["id"] for f in features] == ["E4@alpha", "E4@bravo"]
+    alpha = features[0]
+    assert alpha["geometry"] == {"type": "Point", "coordinates": [69.0, 35.0]}  # lon, lat
+    props = alpha["properties"]
+    assert props["precision"] == "town" and props["uncertainty_km"] == 2.0
+    assert props["date"] == "2021-09-03"
+    assert props["place_source"] == "test fixture (CC0)"
+    assert props["contested_with"] == "E5"  # the other side of the contest
+    assert "lat" not in props and "lon" not in props
+
+
+# --- words and fit ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [
+        (ViewState(end=dt.date(2021, 9, 2)), "As of 2 September 2021"),
+        (
+            ViewState(end=dt.date(2021, 9, 4), start=dt.date(2021, 8, 30), mode="window"),
+            "30 August – 4 September 2021",
+        ),
+        (
+            ViewState(end=dt.date(2021, 9, 4), start=dt.date(2021, 9, 1), mode="window"),
+            "1–4 September 2021",
+        ),
+        (
+            ViewState(end=dt.date(2021, 9, 4), start=dt.date(2021, 9, 4), mode="window"),
+            "4 September 2021",
+        ),
+        (
+            ViewState(end=dt.date(2022, 1, 2), start=dt.date(2021, 12, 30), mode="window"),
+            "30 December 2021 – 2 January 2022",
+        ),
+        # A start date left over from window mode means nothing in cumulative mode.
+        (ViewState(end=dt.date(2021, 9, 2), start=dt.date(2021, 8, 1)), "As of 2 September 2021"),
+    ],
+)
+def test_date_caption(view: ViewState, expected: str) -> None:
+    assert presentation.date_caption(view) == expected
+
+
+def test_sources_name_outlets_only_where_known(data: tuple) -> None:
+    dataset, _, _ = data
+    articles = dataset.articles
+    assert presentation.sources_credit(["a-one", "a-two"], articles) == (
+        "Sources: Express and 1 other article"
+    )
+    assert presentation.sources_credit(["a-one"], articles) == "Sources: Express"
+    assert presentation.sources_credit(["a-two"], articles) == "Sources: 1 news article"
+    assert presentation.sources_credit([], articles) == "Sources: none in these dates"
+
+
+def test_openstreetmap_is_credited_only_with_tiles() -> None:
+    assert "OpenStreetMap" not in presentation.map_credit(tiles=False)
+    with_tiles = presentation.map_credit(tiles=True)
+    assert "OpenStreetMap contributors" in with_tiles
+    assert "geoBoundaries AFG 2007 (public domain)" in with_tiles
+    assert "GeoNames (CC BY 4.0)" in with_tiles
+
+
+def test_fit_leaves_out_a_far_place_unless_it_is_selected(data: tuple) -> None:
+    _, frame, bounds = data
+    groups = group_by_place(filter_events(frame, state(bounds, to="2021-09-03")))
+    assert presentation.outliers(groups) == {"delta"}
+
+    (south, west), (north, east) = presentation.fit_bounds(groups)
+    assert east < 71 and south > 34.5  # Delta (73.0 E, 33.7 N) is not in the frame
+    assert west <= 69.0 and north >= 35.3  # Alpha and Bravo are
+
+    (south, _), (_, east) = presentation.fit_bounds(groups, selected="delta")
+    assert east >= 73.0 and south <= 33.7
+
+
+def test_fit_covers_an_area_place_whole(data: tuple) -> None:
+    _, frame, bounds = data
+    groups = group_by_place(
+        filter_events(frame, state(bounds, to="2021-09-02", type="negotiation"))
+    )
+    (south, west), (north, east) = presentation.fit_bounds(groups)
+    # Charlie is a district with a 12 km radius around 34.75 N, 69.5 E.
+    assert south == pytest.approx(34.75 - 12 / 111.32, abs=1e-4)
+    assert north == pytest.approx(34.75 + 12 / 111.32, abs=1e-4)
+    assert west < 69.5 - 12 / 111.32 and east > 69.5 + 12 / 111.32
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("1600x900", Size(1600, 900)),
+        ("1080×1350", Size(1080, 1350)),
+        (" 1200X675 ", Size(1200, 675)),
+    ],
+)
+def test_size_parse(text: str, size: Size) -> None:
+    assert Size.parse(text) == size
+
+
+@pytest.mark.parametrize("text", ["1600", "1600x", "axb", "100x100", "90000x900"])
+def test_size_parse_refuses_what_is_not_a_sensible_size(text: str) -> None:
+    with pytest.raises(ValueError):
+        Size.parse(text)
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+_EXTERNAL_TAG = re.compile(r"<(?:script|link)\b[^>]*(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.I)
+
+
+def test_presentation_is_one_self_contained_file(data: tuple) -> None:
+    dataset, frame, bounds = data
+    page = presentation.presentation_html(
+        frame, state(bounds, to="2021-09-02"), dataset.articles, size=Size(1200, 675)
+    )
+    assert not _EXTERNAL_TAG.search(page)
+    assert "tile.openstreetmap.org" not in page
+    assert "width:1200px;height:675px" in page
+    assert "As of 2 September 2021" in page
+    assert "Sources: Express and 1 other article" in page
+
+
+def test_presentation_with_tiles_credits_openstreetmap(data: tuple) -> None:
+    dataset, frame, bounds = data
+    page = presentation.presentation_html(
+        frame, state(bounds, to="2021-09-02"), dataset.articles, tiles=True
+    )
+    assert "tile.openstreetmap.org" in page
+    assert "OpenStreetMap contributors" in page
+
+
+def test_presentation_escapes_the_title_and_the_data(data: tuple) -> None:
+    dataset, frame, bounds = data
+    page = presentation.presentation_html(
+        frame, state(bounds, to="2021-09-02"), dataset.articles, title="<b>Scoop</b>"
+    )
+    assert "<b>Scoop</b>" not in page and "&lt;b&gt;Scoop&lt;/b&gt;" in page
+    assert HOSTILE_HTML not in page  # E3's summary reaches the popup escaped
+
+
+def test_same_view_gives_the_same_file(data: tuple) -> None:
+    # folium names elements at random; the exports number them, so files can be compared.
+    dataset, frame, bounds = data
+    view = state(bounds, to="2021-09-03", place="bravo")
+    assert presentation.presentation_html(frame, view, dataset.articles) == (
+        presentation.presentation_html(frame, view, dataset.articles)
+    )
+    assert presentation.standalone_html(frame, view, dataset.articles) == (
+        presentation.standalone_html(frame, view, dataset.articles)
+    )
+
+
+def test_standalone_page_embeds_every_day_and_escaped_popups(data: tuple) -> None:
+    dataset, frame, bounds = data
+    view = state(bounds, to="2021-09-02")
+    embedded = presentation.standalone_data(frame, view, dataset.articles)
+
+    assert embedded["days"] == ["2021-09-01", "2021-09-02", "2021-09-03"]
+    assert embedded["start"] == 1
+    assert embedded["captions"][0] == "As of 1 September 2021"
+    # Newest first, then by id: the order group_by_place gives a popup.
+    items = [e[4] for e in embedded["events"]]
+    assert len(items) == 5 and "E5" not in items[0]
+    assert all("<img" not in item for item in items)
+    assert any("Express: “Fighting at Alpha”" in item for item in items)
+
+    page = presentation.standalone_html(frame, view, dataset.articles)
+    assert not _EXTERNAL_TAG.search(page)
+    assert HOSTILE_HTML not in page
+
+
+def test_standalone_window_keeps_its_length(data: tuple) -> None:
+    dataset, frame, bounds = data
+    view = state(bounds, **{"from": "2021-09-02", "to": "2021-09-03"})
+    embedded = presentation.standalone_data(frame, view, dataset.articles)
+    assert embedded["window"] == 2
+    assert embedded["captions"] == [
+        "1 September 2021",
+        "1–2 September 2021",
+        "2–3 September 2021",
+    ]
+
+
+def test_export_links_carry_the_view_to_screenshot_mode() -> None:
+    view = ViewState(
+        end=dt.date(2021, 9, 4), start=dt.date(2021, 8, 30), mode="window",
+        types=("clash", "attack"), place="shotul",
+    )  # fmt: skip
+    assert exports.export_links(view) == (
+        "./Screenshot_mode?to=2021-09-04&from=2021-08-30&mode=window"
+        "&type=clash%2Cattack&place=shotul"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ({"end": dt.date(2021, 9, 2)}, "panjshir-map_to_2021-09-02.png"),
+        (
+            {"end": dt.date(2021, 9, 4), "start": dt.date(2021, 8, 30), "mode": "window",
+             "place": "shotul"},
+            "panjshir-map_2021-08-30_2021-09-04_shotul.png",
+        ),
+    ],
+)  # fmt: skip
+def test_export_filename_says_which_view(name: dict, expected: str) -> None:
+    assert export.export_filename(ViewState(**name), "png") == expected
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def data_env(data_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_root))
+    return data_root
+
+
+def test_cli_csv_takes_the_url_filters(data_env: Path, tmp_path: Path) -> None:
+    out = tmp_path / "events.csv"
+    code = export.main(
+        ["csv", "--to", "2021-09-03", "--type", "political,denial", "--out", str(out)]
+    )
+    assert code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    rows = read_csv(raw.decode("utf-8-sig"))
+    assert sorted((r["event_id"], r["place_id"]) for r in rows) == [
+        ("E4", "alpha"), ("E4", "bravo"), ("E5", "delta"),
+    ]  # fmt: skip
+
+
+def test_cli_geojson_window(data_env: Path, tmp_path: Path) -> None:
+    out = tmp_path / "events.geojson"
+    assert (
+        export.main(["geojson", "--from", "2021-09-02", "--to", "2021-09-02", "--out", str(out)])
+        == 0
+    )
+    collection = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted(f["id"] for f in collection["features"]) == ["E2@bravo", "E3@charlie"]
+
+
+def test_cli_warns_about_parameters_it_ignores(
+    data_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "map.html"
+    assert (
+        export.main(["html", "--type", "earthquake", "--to", "2030-01-01", "--out", str(out)]) == 0
+    )
+    err = capsys.readouterr().err
+    assert "'type=earthquake' is not known; ignored" in err
+    assert "outside the data" in err
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<!DOCTYPE html>")
+
+
+def test_cli_refuses_a_bad_size(
+    data_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert export.main(["png", "--size", "huge", "--out", str(tmp_path / "x.png")]) == 2
+    assert "not a size like 1600x900" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
+
+
+# --- the page (AppTest) -----------------------------------------------------------------------
+
+
+def test_screenshot_page_shows_the_linked_view_and_its_downloads(data_env: Path) -> None:
+    at = AppTest.from_file("../pages/2_Screenshot_mode.py", default_timeout=60)
+    at.query_params["from"] = "2021-09-02"
+    at.query_params["to"] = "2021-09-03"
+    at.query_params["place"] = "nowhere"
+    at.run()
+
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "Link parameter ignored: 'place=nowhere' is not a known place; ignored"
+    ]
+    preview = at.get("iframe")[0].proto.srcdoc
+    assert "2–3 September 2021" in preview and "width:1600px;height:900px" in preview
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == [
+        "⬇ This picture (HTML)",
+        "⬇ Interactive map (HTML)",
+        "⬇ Events (CSV)",
+        "⬇ Events (GeoJSON)",
+    ]
+    assert [b.label for b in at.button] == ["Render PNG"]
+
+    at.radio(key="shot.preset").set_value("1080x1350").run()
+    assert "width:1080px;height:1350px" in at.get("iframe")[0].proto.srcdoc

@@ -1,0 +1,252 @@
+"""Exports in a real Chromium: the PNG's pixels, and the standalone map opened from disk offline.
+
+The fixture data set comes from tests/test_export.py. One session browser serves every test.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
+
+from lib import export, mapview, presentation
+from lib.dataset import Dataset
+from lib.presentation import Size
+from lib.timeline import Bounds, filter_events, group_by_place, state_from_params
+from tests.test_export import HOSTILE_HTML, fixture_data, write_dataset
+
+if TYPE_CHECKING:  # the fixture's type; importing conftest at run time would load it twice
+    from tests.conftest import OfflineContext
+
+REPO = Path(__file__).resolve().parent.parent
+READY = "() => window.newsmapExport && window.newsmapExport.ready === true"
+PLACES = "path.leaflet-interactive"
+LABELS = ".leaflet-tooltip.place-label"
+#: Per channel (0-255): pins are filled at 95 % opacity over whatever lies beneath.
+TOLERANCE = 24
+
+
+@pytest.fixture(scope="module")
+def data_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_dataset(tmp_path_factory.mktemp("export-browser") / "data")
+
+
+@pytest.fixture(scope="module")
+def data(data_root: Path) -> tuple[Dataset, pd.DataFrame, Bounds]:
+    return fixture_data(data_root)
+
+
+def view(bounds: Bounds, **params: str):
+    state, notes = state_from_params(params, bounds)
+    assert notes == []
+    return state
+
+
+def rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def near(pixel: tuple[int, ...], colour: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= TOLERANCE for a, b in zip(pixel[:3], colour, strict=True))
+
+
+def colour_around(image: Image.Image, x: float, y: float, colour: str, reach: int) -> bool:
+    """Whether ``colour`` is within ``reach`` pixels of (x, y) in the image."""
+    want = rgb(colour)
+    return any(
+        near(image.getpixel((round(x) + dx, round(y) + dy)), want)
+        for dx in range(-reach, reach + 1)
+        for dy in range(-reach, reach + 1)
+    )
+
+
+@pytest.fixture(scope="module")
+def cumulative_png(browser: Browser, data: tuple) -> tuple[export.Capture, Image.Image]:
+    dataset, frame, bounds = data
+    page = presentation.presentation_html(
+        frame, view(bounds, to="2021-09-03"), dataset.articles, size=Size(1600, 900)
+    )
+    shot = export.capture(page, Size(1600, 900), scale=2, browser=browser)
+    return shot, Image.open(io.BytesIO(shot.png)).convert("RGB")
+
+
+# --- PNG --------------------------------------------------------------------------------------
+
+
+def test_png_has_the_preset_size_at_twice_the_pixels(cumulative_png: tuple) -> None:
+    _, image = cumulative_png
+    assert image.size == (3200, 1800)
+    # Not blank: outlines, fills, markers and text make many colours.
+    assert len(image.resize((320, 180)).getcolors(maxcolors=1 << 16) or []) > 100
+
+
+def test_png_markers_are_drawn_where_their_coordinates_project(cumulative_png: tuple) -> None:
+    shot, image = cumulative_png
+    by_place = {m["place_id"]: m for m in shot.markers}
+    assert set(by_place) == {"alpha", "bravo", "charlie", "delta"}
+    # Alpha: clash and political once each, clash first in the vocabulary; Bravo: attack.
+    assert by_place["alpha"]["colour"] == mapview.TYPE_COLOURS["clash"]
+    assert by_place["bravo"]["colour"] == mapview.TYPE_COLOURS["attack"]
+    for place in ("alpha", "bravo"):
+        m = by_place[place]
+        assert m["in_frame"], place
+        assert near(image.getpixel((round(m["x"] * 2), round(m["y"] * 2))), rgb(m["colour"])), place
+    # Charlie is an area: its outline is drawn in its colour at its radius.
+    charlie = by_place["charlie"]
+    assert charlie["colour"] == mapview.TYPE_COLOURS["negotiation"] and charlie["r"] > 10
+    edge_points = [
+        (charlie["x"] + dx * charlie["r"], charlie["y"] + dy * charlie["r"])
+        for dx, dy in ((1, 0), (-1, 0), (0, 1))
+    ]
+    assert all(
+        colour_around(image, 2 * x, 2 * y, charlie["colour"], reach=3) for x, y in edge_points
+    )
+    # Delta is far away: left out of the frame, named at its edge instead.
+    assert not by_place["delta"]["in_frame"]
+    assert "Delta · 1 ⚑" in shot.text
+
+
+def test_png_carries_title_dates_legend_and_credits(cumulative_png: tuple) -> None:
+    shot, _ = cumulative_png
+    text = shot.text
+    assert presentation.DEFAULT_TITLE in text
+    assert "As of 3 September 2021 · 5 events at 4 places" in text
+    for label in ("clash", "attack", "negotiation", "political", "denial"):
+        assert label in text
+    assert "Sources: Express and 1 other article" in text
+    assert "geoBoundaries AFG 2007 (public domain)" in text and "GeoNames (CC BY 4.0)" in text
+    assert "OpenStreetMap" not in text  # no tiles, no tile credit
+
+
+def test_png_is_the_same_for_the_same_view(
+    browser: Browser, data: tuple, cumulative_png: tuple
+) -> None:
+    dataset, frame, bounds = data
+    page = presentation.presentation_html(
+        frame, view(bounds, to="2021-09-03"), dataset.articles, size=Size(1600, 900)
+    )
+    again = export.capture(page, Size(1600, 900), scale=2, browser=browser)
+    first, _ = cumulative_png
+    assert again.png == first.png or (
+        Image.open(io.BytesIO(again.png)).tobytes() == Image.open(io.BytesIO(first.png)).tobytes()
+    )
+
+
+def test_png_command_renders_a_portrait_preset(data_root: Path, tmp_path: Path) -> None:
+    # A process of its own, as a user runs it (and Playwright's sync API runs one per thread).
+    out = tmp_path / "map.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "lib.export", "png", "--to", "2021-09-02",
+         "--size", "1080x1350", "--scale", "1", "--out", str(out)],
+        cwd=REPO, env={**os.environ, "DASHBOARD_DATA_DIR": str(data_root)},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert Image.open(out).size == (1080, 1350)
+
+
+def test_selected_place_is_ringed_and_its_label_emphasised(browser: Browser, data: tuple) -> None:
+    dataset, frame, bounds = data
+    page_html = presentation.presentation_html(
+        frame, view(bounds, to="2021-09-03", place="bravo"), dataset.articles, size=Size(1080, 1080)
+    )
+    context = browser.new_context(viewport={"width": 1080, "height": 1080})
+    try:
+        page = context.new_page()
+        page.set_content(page_html)
+        page.wait_for_function(READY)
+        expect(page.locator(".place-label.selected")).to_have_text("Bravo · 2 ⚑")
+        expect(page.locator('path[stroke="#111"]')).to_have_count(1)  # the ring
+        assert "highlighted: Bravo" in page.inner_text("header")
+    finally:
+        context.close()
+
+
+# --- standalone HTML --------------------------------------------------------------------------
+
+
+def expected_labels(frame: pd.DataFrame, bounds: Bounds, to: str) -> list[str]:
+    """The labels the app's map shows for everything up to ``to``, as a reader sees them."""
+    groups = group_by_place(filter_events(frame, view(bounds, to=to)))
+    features = mapview.place_features(groups)["features"]
+    return sorted(html.unescape(f["properties"]["label"]) for f in features)
+
+
+def shown_labels(page: Page) -> list[str]:
+    return sorted(page.locator(LABELS).all_inner_texts())
+
+
+@pytest.fixture
+def standalone(
+    data: tuple, tmp_path: Path, offline_context: OfflineContext
+) -> tuple[Page, pd.DataFrame, Bounds]:
+    """The standalone page starting on 2 September, opened from disk with no network."""
+    dataset, frame, bounds = data
+    file = tmp_path / "map.html"
+    file.write_text(
+        presentation.standalone_html(frame, view(bounds, to="2021-09-02"), dataset.articles),
+        encoding="utf-8",
+    )
+    page = offline_context.new_page()
+    page.goto(file.as_uri())
+    page.wait_for_function(READY)
+    return page, frame, bounds
+
+
+def test_standalone_map_opens_offline_and_its_slider_changes_the_markers(
+    standalone: tuple, offline_context: OfflineContext
+) -> None:
+    page, frame, bounds = standalone
+    date = page.locator("#nm-date")
+    expect(date).to_have_text("As of 2 September 2021")
+    expect(page.locator(PLACES)).to_have_count(3)
+    assert shown_labels(page) == expected_labels(frame, bounds, "2021-09-02")
+
+    slider = page.locator("#nm-slider")
+    slider.focus()
+    page.keyboard.press("Home")
+    expect(date).to_have_text("As of 1 September 2021")
+    expect(page.locator(PLACES)).to_have_count(1)
+    assert shown_labels(page) == ["Alpha · 1"]
+
+    page.keyboard.press("End")
+    expect(date).to_have_text("As of 3 September 2021")
+    expect(page.locator(PLACES)).to_have_count(4)
+    # The same places, counts, colours' order and contest flags as the app's map.
+    assert shown_labels(page) == expected_labels(frame, bounds, "2021-09-03")
+    expect(page.locator(".nm-offmap")).to_contain_text("Delta · 1 ⚑")
+
+    assert offline_context.blocked_requests == []
+    assert offline_context.console_errors == []
+
+
+def test_standalone_play_steps_to_the_next_day(standalone: tuple) -> None:
+    page, _, _ = standalone
+    page.get_by_role("button", name="▶ Play").click()
+    expect(page.locator("#nm-date")).to_have_text("As of 3 September 2021", timeout=5_000)
+    expect(page.locator(PLACES)).to_have_count(4)
+    # It stops by itself on the last day.
+    expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=5_000)
+
+
+def test_standalone_popup_shows_a_hostile_summary_as_text(standalone: tuple) -> None:
+    page, _, _ = standalone
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    page.locator(f'{PLACES}[stroke="{mapview.TYPE_COLOURS["negotiation"]}"]').click()
+
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(HOSTILE_HTML)
+    expect(popup).to_contain_text("Source: “Attack on Bravo”")
+    expect(popup.locator("img")).to_have_count(0)
+    assert dialogs == []

@@ -1,0 +1,119 @@
+"""Exports on the main screen: a link to Screenshot mode and the data downloads.
+
+Every file is built only when its button is clicked (``st.download_button`` with a callable,
+which runs on its own thread): the dashboard reruns on every slider step and every tick of
+Play, and must not rebuild a 400 KB HTML page each time.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from lib import export
+from lib.dataset import Dataset
+from lib.presentation import standalone_html
+from lib.timeline import PlaceGroup, ViewState, events_frame, state_to_params
+
+#: Multipage URL of pages/2_Screenshot_mode.py (Streamlit drops the number prefix).
+SCREENSHOT_PAGE = "Screenshot_mode"
+
+
+def export_links(state: ViewState) -> str:
+    """Relative URL of Screenshot mode showing ``state``: ``./Screenshot_mode?to=...``.
+
+    Relative, so it works under any ``server.baseUrlPath``.
+    """
+    return f"./{SCREENSHOT_PAGE}?{urlencode(state_to_params(state))}"
+
+
+def query_params() -> dict[str, str | list[str]]:
+    """``st.query_params`` as ``lib.timeline.state_from_params`` reads them (repeats as lists)."""
+    out: dict[str, str | list[str]] = {}
+    for key in st.query_params:
+        values = st.query_params.get_all(key)
+        out[key] = values[0] if len(values) == 1 else values
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    # With a BOM: Excel reads a CSV without one in the local code page and mangles accents.
+    return export.events_csv(frame).encode("utf-8-sig")
+
+
+def geojson_bytes(frame: pd.DataFrame, dataset: Dataset) -> bytes:
+    data = export.events_geojson(frame, dataset.gazetteer)
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def standalone_bytes(state: ViewState, dataset: Dataset) -> bytes:
+    """The interactive map with its own timeline, for every date (the state's filters apply)."""
+    frame = events_frame(dataset.events.events, dataset.gazetteer)
+    return standalone_html(frame, state, dataset.articles).encode("utf-8")
+
+
+def render_download_buttons(
+    visible_frame: pd.DataFrame,
+    groups: list[PlaceGroup],
+    state: ViewState,
+    dataset: Dataset,
+    *,
+    screenshot_link: bool = True,
+) -> None:
+    """A row of buttons: Screenshot mode (PNG), interactive HTML map, CSV and GeoJSON.
+
+    ``visible_frame`` and ``groups`` are what the map shows now (``filter_events`` and
+    ``group_by_place`` of the state); the data files hold exactly those rows.
+    ``screenshot_link=False`` leaves out the link (for Screenshot mode itself).
+    """
+    shown = f"{visible_frame['event_id'].nunique()} events at {len(groups)} places"
+    columns = st.columns(4 if screenshot_link else 3)
+    if screenshot_link:
+        shot, page, table, geo = columns
+    else:
+        page, table, geo = columns
+        shot = None
+    if shot is not None:
+        with shot:
+            st.link_button(
+                "📷 Screenshot mode",
+                export_links(state),
+                help="This view as a clean picture for an article or a post: title, dates, "
+                "legend and credits, in social and article sizes; download it as PNG or HTML.",
+                width="stretch",
+            )
+    with page:
+        st.download_button(
+            "⬇ Interactive map (HTML)",
+            data=lambda: standalone_bytes(state, dataset),
+            file_name=export.export_filename(state, "html", stem="panjshir-map-interactive"),
+            mime="text/html",
+            on_click="ignore",
+            help="One file with its own date slider and play button; opens with no internet "
+            "and embeds in a CMS as an iframe.",
+            width="stretch",
+        )
+    with table:
+        st.download_button(
+            "⬇ Events (CSV)",
+            data=lambda: csv_bytes(visible_frame),
+            file_name=export.export_filename(state, "csv", stem="panjshir-events"),
+            mime="text/csv",
+            on_click="ignore",
+            help=f"The {shown}: one row per event and place, with coordinates, precision and "
+            "uncertainty in km.",
+            width="stretch",
+        )
+    with geo:
+        st.download_button(
+            "⬇ Events (GeoJSON)",
+            data=lambda: geojson_bytes(visible_frame, dataset),
+            file_name=export.export_filename(state, "geojson", stem="panjshir-events"),
+            mime="application/geo+json",
+            on_click="ignore",
+            help=f"The {shown} as points for GIS or mapping tools (QGIS, Datawrapper, Flourish).",
+            width="stretch",
+        )
