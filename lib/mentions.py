@@ -46,6 +46,9 @@ class Matcher:
     names: dict[str, tuple[str, ...]]  # name key -> place ids
     blocked: dict[str, tuple[str, ...]]  # not_in phrase key -> place ids it blocks
     max_tokens: int
+    # Every prefix of every key: a run of tokens whose concatenation is not a prefix cannot
+    # grow into a name, so the scan moves on at once (most words are no prefix at all).
+    prefixes: frozenset[str] = frozenset()
 
     @classmethod
     def from_gazetteer(cls, gazetteer: Gazetteer) -> Matcher:
@@ -65,10 +68,12 @@ class Matcher:
                 if key:
                     blocked.setdefault(key, []).append(place.id)
                     longest = max(longest, len(tokens(phrase)))
+        prefixes = frozenset(k[:i] for k in [*names, *blocked] for i in range(1, len(k) + 1))
         return cls(
             {k: tuple(v) for k, v in names.items()},
             {k: tuple(v) for k, v in blocked.items()},
             longest,
+            prefixes,
         )
 
 
@@ -97,7 +102,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return trimmed
 
 
-def _longest_runs(toks, table: dict[str, tuple[str, ...]], max_tokens: int):
+def _longest_runs(
+    toks, table: dict[str, tuple[str, ...]], max_tokens: int, prefixes: frozenset[str]
+):
     """Yield ``(first token, last token, ids)`` of the longest key at each position, left to right."""
     i = 0
     n = len(toks)
@@ -106,6 +113,8 @@ def _longest_runs(toks, table: dict[str, tuple[str, ...]], max_tokens: int):
         key = ""
         for j in range(i, min(n, i + max_tokens)):
             key += toks[j][0]
+            if key not in prefixes:
+                break
             ids = table.get(key)
             if ids:
                 found = (i, j, ids)
@@ -120,14 +129,18 @@ def find_mentions(article: Article, matcher: Matcher) -> list[Mention]:
     """Every mention of every place in one article, in text order."""
     text = article.text
     toks = tokens(text)
-    blocked_spans: list[tuple[int, int, tuple[str, ...]]] = [
-        (toks[a][1], toks[b][2], ids)
-        for a, b, ids in _longest_runs(toks, matcher.blocked, matcher.max_tokens)
-    ]
+    blocked_spans: list[tuple[int, int, tuple[str, ...]]] = []
+    if matcher.blocked:
+        blocked_spans = [
+            (toks[a][1], toks[b][2], ids)
+            for a, b, ids in _longest_runs(
+                toks, matcher.blocked, matcher.max_tokens, matcher.prefixes
+            )
+        ]
     sentences = sentence_spans(text)
     starts = [s for s, _ in sentences]
     found: list[Mention] = []
-    for a, b, ids in _longest_runs(toks, matcher.names, matcher.max_tokens):
+    for a, b, ids in _longest_runs(toks, matcher.names, matcher.max_tokens, matcher.prefixes):
         start, end = toks[a][1], toks[b][2]
         k = bisect.bisect_right(starts, start) - 1
         s_start, s_end = sentences[k] if k >= 0 else (start, end)

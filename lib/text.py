@@ -59,9 +59,25 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else low
 
 
+class _FoldTable(dict):
+    """``str.translate`` table that folds each character once, on first sight.
+
+    Translating in C through this table is about ten times faster than a Python call per
+    character, which matters for the mention index over hundreds of articles.
+    """
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents and plain-ify quotes/dashes, keeping ``len(fold(s)) == len(s)``."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD_TABLE)
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
