@@ -18,7 +18,7 @@ from ui import exports, render, view
 
 PLAY_SECONDS = 1.5
 #: Rows sent to the browser in the events table; more is slow to send and to scroll.
-TABLE_LIMIT = 5000
+TABLE_LIMIT = 1000
 #: DASHBOARD_TILES=off starts with the outline map only (offline deployments, tests).
 TILES_DEFAULT = settings.enabled("DASHBOARD_TILES")
 

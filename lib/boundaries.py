@@ -66,3 +66,65 @@ def feature_by_iso(iso: str, name: str = ADM1_FILE) -> dict | None:
 def equivalent_radius_km(area_km2: float) -> float:
     """Radius of the circle with the same area: the uncertainty drawn for an area place."""
     return math.sqrt(area_km2 / math.pi)
+
+
+def _simplify_ring(points: list[list[float]], tolerance: float) -> list[list[float]]:
+    """Douglas-Peucker on a closed ring (planar, in degrees); keeps at least 4 points."""
+    if len(points) <= 4:
+        return points
+
+    def perpendicular(p, a, b) -> float:
+        (x, y), (x1, y1), (x2, y2) = p, a, b
+        dx, dy = x2 - x1, y2 - y1
+        if dx == dy == 0:
+            return math.hypot(x - x1, y - y1)
+        return abs(dy * x - dx * y + x2 * y1 - y2 * x1) / math.hypot(dx, dy)
+
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        best, index = 0.0, None
+        for i in range(first + 1, last):
+            d = perpendicular(points[i], points[first], points[last])
+            if d > best:
+                best, index = d, i
+        if index is not None and best > tolerance:
+            keep[index] = True
+            stack.extend([(first, index), (index, last)])
+    out = [p for p, k in zip(points, keep, strict=True) if k]
+    return out if len(out) >= 4 else points
+
+
+@lru_cache(maxsize=4)
+def simplified(name: str = ADM1_FILE, tolerance: float = 0.008, digits: int = 3) -> dict:
+    """Outlines simplified for display: about 0.8 km tolerance, coordinates to ~100 m.
+
+    The map sends the outlines to the browser on every rerun; the full file is 160 KB, this
+    is a fraction of it and looks the same at the zooms the map uses.
+    """
+    source = load(name)
+    features = []
+    for feature in source["features"]:
+        geometry = feature["geometry"]
+        polygons = (
+            geometry["coordinates"]
+            if geometry["type"] == "MultiPolygon"
+            else [geometry["coordinates"]]
+        )
+        simple = [
+            [
+                [[round(x, digits), round(y, digits)] for x, y in _simplify_ring(ring, tolerance)]
+                for ring in polygon
+            ]
+            for polygon in polygons
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {k: feature["properties"].get(k) for k in ("shapeName", "shapeISO")},
+                "geometry": {"type": "MultiPolygon", "coordinates": simple},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

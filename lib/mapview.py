@@ -57,7 +57,7 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
-BOUNDARY_ATTRIBUTION = "Outlines: geoBoundaries AFG 2007 (public domain)"
+BOUNDARY_ATTRIBUTION = "Outlines: geoBoundaries 2007 (public domain)"
 
 CSS = """
 <style>
@@ -268,12 +268,12 @@ def places_layer(
 
 
 class Legend(MacroElement):
-    """A static legend control (bottom left): colours, pin versus area, contested."""
+    """A static legend control (bottom right, the emptiest corner of this region)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "map-legend");
             div.innerHTML = {{ this.html|tojson }};
@@ -325,17 +325,18 @@ def base_map(
         tiles=None,
         max_zoom=MAX_ZOOM,
         min_zoom=4,
-        control_scale=True,
+        control_scale=False,  # added top left below, clear of the attribution
         prefer_canvas=False,
     )
     m.get_root().header.add_child(Element(CSS))
     FocusWithoutScroll().add_to(m)
+    ScaleBar().add_to(m)
     if tiles:
         folium.TileLayer(
             OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM
         ).add_to(m)
     folium.GeoJson(
-        boundaries.load(boundaries.ADM1_FILE),
+        boundaries.simplified(),
         name="Provinces",
         style_function=lambda _: {
             "color": "#7a7a7a",
@@ -389,6 +390,22 @@ class FocusWithoutScroll(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "FocusWithoutScroll"
+
+
+class ScaleBar(MacroElement):
+    """Leaflet's scale bar in the top-left corner (bottom left, the long attribution hides it)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({position: "topleft"}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ScaleBar"
 
 
 class ProvinceLabels(MacroElement):

@@ -116,6 +116,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def control_chars(text: str) -> list[str]:
     """Control characters in ``text`` (tabs and newlines excepted), as ``\\xNN`` strings."""
+    if not _CONTROL.search(text):  # the common case, checked for every cell of every table
+        return []
     return sorted({f"\\x{ord(c):02x}" for c in _CONTROL.findall(text)})
 
 

@@ -47,8 +47,11 @@ def refresh() -> None:
     _mentions.clear()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _frame(root: str, stamp: tuple):
+    # cache_resource, not cache_data: cache_data unpickles a copy on every rerun, which cost
+    # most of a slider step at 100,000 events. Shared read-only: callers derive new frames
+    # (filtering, pandas copy-on-write) and never assign into this one.
     from lib.timeline import events_frame
 
     data = _load(root, stamp)
