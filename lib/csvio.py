@@ -14,6 +14,9 @@ from pathlib import Path
 
 from lib.problems import Problem
 
+# A pasted article can exceed the csv module's default 128 KiB per field; allow 16 MiB.
+csv.field_size_limit(16 * 1024 * 1024)
+
 
 @dataclass
 class Table:
@@ -53,17 +56,26 @@ def parse(text: str, file: str, required: list[str], optional: list[str] = ()) -
         problems.append(
             Problem(file, None, None, f"the CSV is malformed: {exc}", "check for a stray quote")
         )
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    records = [r for r in records if any(cell.strip() for cell in r)]  # blank lines
-    if not records:
+        try:
+            records = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as again:
+            problems.append(Problem(file, None, None, f"the CSV cannot be read: {again}"))
+            return Table(file, [], [], problems)
+    # Number like a spreadsheet (header = row 1) before skipping blank lines, which a
+    # spreadsheet counts as rows too.
+    numbered = [(i, r) for i, r in enumerate(records, start=1) if any(cell.strip() for cell in r)]
+    if not numbered:
         return Table(file, [], [], problems + [Problem(file, None, None, "the file is empty")])
+    header_row, header_record = numbered[0]
+    records = [header_record] + [r for _, r in numbered[1:]]
+    row_numbers = [n for n, _ in numbered[1:]]
     header = [h.strip() for h in records[0]]
     missing = [c for c in required if c not in header]
     if missing:
         problems.append(
             Problem(
                 file,
-                1,
+                header_row,
                 None,
                 f"missing column(s): {', '.join(missing)}",
                 f"the header must name: {', '.join(required)}",
@@ -82,7 +94,7 @@ def parse(text: str, file: str, required: list[str], optional: list[str] = ()) -
     for name in sorted(dupes):
         problems.append(Problem(file, 1, name, "column appears more than once"))
     rows: list[tuple[int, dict[str, str]]] = []
-    for index, record in enumerate(records[1:], start=2):
+    for index, record in zip(row_numbers, records[1:], strict=True):
         if len(record) != len(header):
             problems.append(
                 Problem(

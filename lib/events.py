@@ -34,6 +34,7 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 SUMMARY_MAX = 200
 #: Earliest date accepted; anything earlier is almost surely a typo in the year.
 DATE_MIN = dt.date(1900, 1, 1)
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _COUNT = re.compile(r"^(\d+)(?:-(\d+)|(\+))?$")
 _STATUSES_NEEDING_CLAIMANT = {"claimed", "denied", "disputed"}
 
@@ -160,9 +161,11 @@ def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: s
     date = None
     raw_date = get.get("date", "")
     try:
-        date = dt.date.fromisoformat(raw_date)
-        if len(raw_date) != 10:
+        # fromisoformat also takes week dates ("2021-W35-3") and other forms; the file
+        # must say YYYY-MM-DD.
+        if not _ISO_DATE.match(raw_date):
             raise ValueError
+        date = dt.date.fromisoformat(raw_date)
     except ValueError:
         date = None
         bad(
