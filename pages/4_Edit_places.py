@@ -1,0 +1,273 @@
+"""Add a place to the gazetteer or fix one: geocode it, pick a candidate on a map, save safely.
+
+Glue only: geocoding is lib.geocode.resolve (curated gazetteer, then offline GeoNames, then the
+online geocoder only when the editor ticks the box), the rules are lib.gazetteer.parse_place,
+saving is lib.editing through ui.editor_state (atomic, backups, conflict detection).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from lib import editing
+from lib.gazetteer import Gazetteer
+from lib.geocode import GeocodingUnavailable, OnlineGeocoder, Resolution, resolve
+from lib.offline import static_base_url
+from lib.schema import PLACE_COLUMNS, PLACE_KINDS, PRECISIONS
+from lib.text import split_list
+from ui import auth
+from ui import editor_state as state
+from ui.data import dataset, refresh
+
+LABEL = "geodata/gazetteer.csv"
+NEW = ""  # the place picker's value for "a new place"
+HELP = {c.name: c.help for c in PLACE_COLUMNS}
+
+st.set_page_config(page_title="Edit places", layout="wide")
+st.title("Edit places")
+st.caption(
+    "Add a place the reporting names, or fix one. Coordinates need a source: look the name up "
+    "(curated gazetteer, offline GeoNames, and optionally OpenStreetMap online) and pick one."
+)
+
+data = dataset()
+paths = data.paths
+base_url = static_base_url(st.get_option("server.baseUrlPath"))
+
+if not auth.require_editor():
+    snapshot = editing.read_snapshot(paths.gazetteer, PLACE_COLUMNS, LABEL)
+    st.subheader(f"{LABEL} (read-only)")
+    st.dataframe(pd.DataFrame(list(snapshot.rows), columns=list(snapshot.columns)), hide_index=True)
+    st.stop()
+
+ws = state.workspace(state.Keys.PLACES, paths.gazetteer, PLACE_COLUMNS, LABEL, paths.root)
+state.follow_disk(ws)
+state.show_messages(ws)
+if ws.snapshot.blocking:
+    st.error(
+        f"{LABEL} cannot be edited here until it is fixed by hand: rewriting it would lose rows."
+    )
+    for problem in ws.snapshot.blocking:
+        st.write(str(problem))
+    st.stop()
+state.show_conflict(ws)
+
+pending = ws.diff()
+if ws.conflict is None and not pending.is_empty:
+    # Only after a merge: the merged gazetteer differs from the disk by this editor's change.
+    st.subheader("Your merged change, not saved yet")
+    state.show_diff(pending, ws.snapshot.columns, key=state.Keys.widget("places:pending"))
+    save_col, drop_col = st.columns(2)
+    if save_col.button("Save the merged gazetteer", type="primary", width="stretch"):
+        state.save(ws, list(ws.working), after=refresh)
+        st.rerun()
+    if drop_col.button("Discard my change", width="stretch"):
+        state.reload(ws, flash="Your change was discarded.")
+        st.rerun()
+    state.download_button(ws, "gazetteer-edited.csv")
+    st.stop()
+
+rows_by_id = {row["id"]: row for row in ws.snapshot.rows}
+prefill = st.session_state.pop(state.Keys.PLACE_PREFILL, None)
+picker_key = state.Keys.widget("places:which")
+if prefill:
+    st.session_state[picker_key] = NEW
+choice = st.selectbox(
+    "Place",
+    [NEW, *sorted(rows_by_id)],
+    format_func=lambda i: "A new place" if i == NEW else f"Fix: {rows_by_id[i]['name']} ({i})",
+    key=picker_key,
+)
+original = rows_by_id.get(choice)
+
+
+def field(name: str) -> str:
+    """Widget key of a form field; per place, so switching places starts from that place."""
+    return state.Keys.widget(f"places:{choice or 'new'}:{name}")
+
+
+defaults = original or {
+    "kind": "town",
+    "precision": "town",
+    "country": "AF",
+    "uncertainty_km": "2",
+}
+for column in PLACE_COLUMNS:
+    st.session_state.setdefault(field(column.name), defaults.get(column.name, ""))
+if prefill:
+    st.session_state[field("name")] = prefill
+
+# --- 1. name and spellings ----------------------------------------------------------------------
+st.subheader("1. Name and spellings")
+name_col, variants_col = st.columns(2)
+name_col.text_input("Name shown on the map", key=field("name"), help=HELP["name"])
+variants_col.text_input(
+    "Other spellings, separated by ';'", key=field("variants"), help=HELP["variants"]
+)
+
+# --- 2. coordinates -----------------------------------------------------------------------------
+st.subheader("2. Find the coordinates")
+online = st.checkbox(
+    "Also ask OpenStreetMap's online geocoder (Nominatim) if the offline sources find nothing",
+    help="Sends the name over the internet; results are cited as ODbL with the fetch date.",
+    key=state.Keys.widget("places:online"),
+)
+if st.button("Look up", key=state.Keys.widget("places:lookup")):
+    names = [st.session_state[field("name")], *split_list(st.session_state[field("variants")])]
+    # When fixing a place, look past its own gazetteer entry to the other sources.
+    others = Gazetteer({k: v for k, v in data.gazetteer.places.items() if k != choice})
+    result: Resolution | None = None
+    try:
+        geocoder = OnlineGeocoder() if online else None
+        for name in [n for n in names if n.strip()]:
+            result = resolve(name, others, online=geocoder)
+            if result.candidates:
+                break
+    except GeocodingUnavailable as exc:
+        st.error(
+            f"The online geocoder could not answer ({exc}). The offline sources found nothing "
+            "for this name: enter the coordinates below with the source you took them from."
+        )
+    st.session_state[state.Keys.PLACE_LOOKUP] = (choice, result)
+
+looked_up = st.session_state.get(state.Keys.PLACE_LOOKUP)
+result = looked_up[1] if looked_up and looked_up[0] == choice else None
+if result is not None:
+    status_words = {
+        "resolved": "found one place in the story's region",
+        "ambiguous": "found several different places: pick the right one",
+        "outside_region": "found only places far from the story's region (probably false friends)",
+        "not_found": "found nothing",
+    }
+    st.write(
+        f"'{result.query}': {status_words[result.status]} (source tier: {result.tier or '-'})."
+    )
+    for warning in result.warnings:
+        st.warning(warning)
+    if result.candidates:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "#": n,
+                        "name": c.name,
+                        "country": c.country,
+                        "lat": c.lat,
+                        "lon": c.lon,
+                        "kind": c.kind,
+                        "precision": c.precision,
+                        "km from the valley": c.distance_km,
+                        "source": c.source,
+                    }
+                    for n, c in enumerate(result.candidates, start=1)
+                ]
+            ),
+            hide_index=True,
+        )
+        st_folium(
+            editing.preview_map(
+                [
+                    editing.PreviewMarker(c.lat, c.lon, c.name, "candidate", 0.0, n)
+                    for n, c in enumerate(result.candidates, start=1)
+                ],
+                base_url=base_url,
+            ),
+            key=state.Keys.widget("places:candidates"),
+            height=300,
+            use_container_width=True,
+            returned_objects=[],
+        )
+
+        def use_candidate() -> None:
+            picked = result.candidates[st.session_state[state.Keys.widget("places:pick")] - 1]
+            row = editing.place_row(
+                picked,
+                name=st.session_state[field("name")],
+                variants=split_list(st.session_state[field("variants")]),
+                existing_ids=rows_by_id,
+                place_id=choice or None,
+            )
+            for column in ("kind", "lat", "lon", "precision", "uncertainty_km", "country"):
+                st.session_state[field(column)] = row[column]
+            st.session_state[field("source")] = row["source"]
+            st.session_state[field("geonames_id")] = row["geonames_id"]
+            if not st.session_state[field("id")]:
+                st.session_state[field("id")] = row["id"]
+
+        pick_col, use_col = st.columns([1, 2])
+        pick_col.selectbox(
+            "Candidate",
+            list(range(1, len(result.candidates) + 1)),
+            key=state.Keys.widget("places:pick"),
+        )
+        use_col.button(
+            "Use this candidate's coordinates and source",
+            on_click=use_candidate,
+            key=state.Keys.widget("places:use"),
+        )
+
+# --- 3. the gazetteer row -----------------------------------------------------------------------
+st.subheader("3. Check the details")
+a, b, c, d = st.columns(4)
+a.text_input("id", key=field("id"), help=HELP["id"], disabled=original is not None)
+b.selectbox("kind", list(PLACE_KINDS), key=field("kind"), help=HELP["kind"])
+c.selectbox("precision", list(PRECISIONS), key=field("precision"), help=HELP["precision"])
+d.text_input("uncertainty_km", key=field("uncertainty_km"), help=HELP["uncertainty_km"])
+a, b, c, d = st.columns(4)
+a.text_input("lat", key=field("lat"), help=HELP["lat"])
+b.text_input("lon", key=field("lon"), help=HELP["lon"])
+c.text_input("country", key=field("country"), help=HELP["country"])
+d.text_input("admin1", key=field("admin1"), help=HELP["admin1"])
+st.text_input("source", key=field("source"), help=HELP["source"])
+a, b, c = st.columns(3)
+a.text_input("geonames_id", key=field("geonames_id"), help=HELP["geonames_id"])
+b.text_input("area_ref", key=field("area_ref"), help=HELP["area_ref"])
+c.text_input("not_in", key=field("not_in"), help=HELP["not_in"])
+st.text_input("note", key=field("note"), help=HELP["note"])
+
+row = {column.name: str(st.session_state[field(column.name)]).strip() for column in PLACE_COLUMNS}
+if original is None and all(row[c.name] == defaults.get(c.name, "") for c in PLACE_COLUMNS):
+    # An untouched new-place form is not a place with errors yet.
+    st.info("Type a name and look it up above, or fill in the details.")
+    st.stop()
+problems = editing.place_problems(row, ws.snapshot.rows, replace_id=choice or None)
+errors = [p for p in problems if p.severity == "error"]
+for problem in problems:
+    text = f"{problem.column}: {problem.message}" + (f" ({problem.hint})" if problem.hint else "")
+    (st.error if problem.severity == "error" else st.warning)(text)
+
+rows = editing.upsert_row(ws.snapshot.rows, row, replace_id=choice or None)
+diff = editing.diff_rows(ws.snapshot.rows, rows)
+st.subheader("4. Save")
+if diff.is_empty:
+    st.info("No changes to save.")
+else:
+    state.show_diff(diff, ws.snapshot.columns, key=state.Keys.widget("places:diff"))
+    if not errors:
+        lat, lon, radius = float(row["lat"]), float(row["lon"]), float(row["uncertainty_km"])
+        st_folium(
+            editing.preview_map(
+                [
+                    editing.PreviewMarker(
+                        lat, lon, row["name"], "added" if not original else "changed", radius
+                    )
+                ],
+                base_url=base_url,
+            ),
+            key=state.Keys.widget("places:preview"),
+            height=280,
+            use_container_width=True,
+            returned_objects=[],
+        )
+if st.button(
+    f"Save to {LABEL}",
+    type="primary",
+    disabled=bool(errors) or diff.is_empty or ws.conflict is not None,
+    key=state.Keys.widget("places:save"),
+):
+    if state.save(ws, rows, after=refresh):
+        for column in PLACE_COLUMNS:
+            st.session_state.pop(field(column.name), None)
+    st.rerun()

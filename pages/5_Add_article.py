@@ -1,0 +1,219 @@
+"""Add an article to the corpus, see the places it names, and draft events from it.
+
+Glue only: the article is checked with the loader's own rules and saved by
+lib.editing.add_article (text file and metadata row, both atomic; an existing id is refused);
+mentions come from lib.mentions, suggestions from lib.geocode's offline tiers. Drafted events
+go into the events editor's working copy (ui.editor_state), never straight to disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from lib import editing
+from lib.articles import Article
+from lib.mentions import Matcher, find_mentions
+from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
+from ui import auth
+from ui import editor_state as state
+from ui.data import dataset, refresh
+
+HELP = {c.name: c.help for c in ARTICLE_COLUMNS}
+EARLIEST = dt.date(1900, 1, 1)
+
+st.set_page_config(page_title="Add an article", layout="wide")
+st.title("Add an article")
+data = dataset()
+paths = data.paths
+
+if not auth.require_editor():
+    st.subheader("The corpus (read-only)")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"id": a.id, "headline": a.headline, "published": a.published_label}
+                for a in data.articles.values()
+            ]
+        ),
+        hide_index=True,
+    )
+    st.stop()
+
+
+def key(name: str) -> str:
+    """Widget key of a form field. The form's version is part of it: after a save the version
+    changes, so every field starts empty (deleting a widget's state does not clear what the
+    browser still holds) and the draft picker starts at the article just saved."""
+    return state.Keys.widget(f"article:{st.session_state.get(state.Keys.ARTICLE_FORM, 0)}:{name}")
+
+
+saved = st.session_state.get(state.Keys.ARTICLE_SAVED)
+if state.Keys.ARTICLE_FLASH in st.session_state:
+    st.success(st.session_state.pop(state.Keys.ARTICLE_FLASH))
+
+# --- 1. the article ----------------------------------------------------------------------------
+st.subheader("1. The article")
+left, right = st.columns([2, 1])
+with left:
+    text = st.text_area(
+        "Text (paste it whole; the first line is the headline)", height=320, key=key("text")
+    )
+with right:
+    article_id = st.text_input("id", key=key("id"), help=HELP["id"] + ", e.g. panjshir-falls")
+    outlet = st.text_input("Outlet", key=key("outlet"), help=HELP["outlet"])
+    evidence = st.text_input("Outlet evidence", key=key("evidence"), help=HELP["outlet_evidence"])
+    start_col, end_col = st.columns(2)
+    published_from = start_col.date_input(
+        "Published from",
+        value=None,
+        min_value=EARLIEST,
+        key=key("from"),
+        help=HELP["published_from"],
+    )
+    published_to = end_col.date_input(
+        "Published to", value=None, min_value=EARLIEST, key=key("to"), help=HELP["published_to"]
+    )
+    inferred = st.radio(
+        "The publication date is",
+        ["inferred from the text", "printed in the text"],
+        key=key("inferred"),
+        horizontal=True,
+    )
+reasoning = st.text_area("How the date was inferred", key=key("reasoning"), height=80)
+notes = st.text_input("Notes", key=key("notes"), help=HELP["notes"])
+
+row = editing.article_row(
+    article_id,
+    outlet=outlet,
+    outlet_evidence=evidence,
+    published_from=published_from,
+    published_to=published_to,
+    date_inferred=inferred == "inferred from the text",
+    date_reasoning=reasoning,
+    notes=notes,
+)
+
+# --- 2. the places it names --------------------------------------------------------------------
+st.subheader("2. Places the text names")
+matcher = Matcher.from_gazetteer(data.gazetteer)
+draft_article = Article(id=row["id"] or "new", file=row["file"], text=text)
+mentions = find_mentions(draft_article, matcher) if text.strip() else []
+if not text.strip():
+    st.caption("Paste the text to see the gazetteer places it mentions.")
+elif not mentions:
+    st.info("The text names no place of the gazetteer.")
+else:
+    counts: dict[str, list] = {}
+    for mention in mentions:
+        counts.setdefault(mention.place_id, []).append(mention)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "place": data.gazetteer.places[pid].name,
+                    "id": pid,
+                    "mentions": len(found),
+                    "as written": ", ".join(sorted({m.matched for m in found})),
+                }
+                for pid, found in counts.items()
+            ]
+        ),
+        hide_index=True,
+    )
+if text.strip():
+    suggestions = editing.suggest_places(text, data.gazetteer, mentions)
+    if suggestions:
+        st.markdown(
+            "**Names that look like places in the region but are not in the gazetteer.** "
+            "Add them on the places page (the check there shows the candidates on a map)."
+        )
+        for n, found in enumerate(suggestions):
+            best = found.place or found.candidates[0]
+            name_col, what_col, go_col = st.columns([1, 3, 1])
+            name_col.write(found.query)
+            what_col.caption(
+                f"{found.status}: {best.name} ({best.country}), {best.distance_km:.0f} km from "
+                f"the Panjshir valley; {best.source}"
+            )
+            if go_col.button("Add this place", key=key(f"suggest:{n}")):
+                st.session_state[state.Keys.PLACE_PREFILL] = found.query
+                st.switch_page("pages/4_Edit_places.py")
+
+# --- 3. save -------------------------------------------------------------------------------------
+st.subheader("3. Save the article")
+problems = editing.article_problems(row, text, data.articles) if (article_id or text) else []
+errors = [p for p in problems if p.severity == "error"]
+for problem in problems:
+    where = f"{problem.column}: " if problem.column else ""
+    message = where + problem.message + (f" ({problem.hint})" if problem.hint else "")
+    (st.error if problem.severity == "error" else st.warning)(message)
+if st.button(
+    f"Save articles/{row['file']} and its row in articles.csv"
+    if article_id
+    else "Save the article (give it an id first)",
+    type="primary",
+    disabled=bool(errors) or not (article_id and text.strip()),
+    key=key("save"),
+):
+    auth.ensure_editor()
+    try:
+        editing.add_article(paths.articles, row, text, backup_root=paths.root / editing.BACKUP_DIR)
+    except editing.SaveError as exc:
+        st.error(f"{exc} The text is still in the form; download it to keep a copy.")
+        st.download_button(
+            "Download the text", text, file_name=row["file"] or "article.txt", on_click="ignore"
+        )
+    else:
+        refresh()
+        st.session_state[state.Keys.ARTICLE_SAVED] = row["id"]
+        st.session_state[state.Keys.ARTICLE_FLASH] = (
+            f"Saved articles/{row['file']} and its row in articles/articles.csv. "
+            "You can now draft events from it below."
+        )
+        st.session_state[state.Keys.ARTICLE_FORM] = (
+            st.session_state.get(state.Keys.ARTICLE_FORM, 0) + 1
+        )
+        st.rerun()
+
+# --- 4. draft events -----------------------------------------------------------------------------
+st.subheader("4. Draft events from an article")
+st.caption(
+    "One draft per sentence that names a place: dated at the publication date (precision "
+    "approximate), quoting the sentence, status reported. Drafts go to the events editor for you "
+    "to complete and save; nothing is written here."
+)
+article_ids = sorted(data.articles)
+if not article_ids:
+    st.stop()
+source_id = st.selectbox(
+    "Article",
+    article_ids,
+    index=article_ids.index(saved) if saved in article_ids else 0,
+    format_func=lambda i: f"{i}: {data.articles[i].headline[:80]}",
+    key=key("draft_from"),
+)
+source = data.articles[source_id]
+sentences = editing.sentences_with_places(find_mentions(source, matcher))
+chosen = []
+for item in sentences:
+    places = ", ".join(data.gazetteer.places[p].name for p in item.place_ids)
+    if st.checkbox(
+        f"{editing.one_line(item.sentence, 160)}  \n*places: {places}*",
+        key=key(f"draft:{source_id}:{item.start}"),
+    ):
+        chosen.append(item)
+if st.button(
+    f"Add {len(chosen)} draft(s) to the events editor",
+    disabled=not chosen,
+    key=key("draft"),
+):
+    events = state.workspace(
+        state.Keys.EVENTS, paths.events, EVENT_COLUMNS, "events.csv", paths.root
+    )
+    taken = [r.get("id", "") for r in (*events.snapshot.rows, *events.working)]
+    state.add_event_drafts(events, editing.draft_events(source, chosen, taken))
+    st.success(f"{len(chosen)} draft(s) added to your working copy of events.csv (not saved).")
+    st.page_link("pages/3_Edit_events.py", label="Open the events editor", icon="✏️")

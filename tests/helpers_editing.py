@@ -1,0 +1,116 @@
+"""Fixtures and helpers for the editing tests: a private copy of the data, the editor password
+set or unset, and AppTest runs of the editor pages against that copy.
+
+A test module imports the fixtures it uses by name (``from tests.helpers_editing import
+data_root``); this file is not tests/conftest.py, which another part of the suite owns.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import csvio
+from lib.schema import EVENT_COLUMNS
+
+REPO = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery staple"
+EVENT_NAMES = [c.name for c in EVENT_COLUMNS]
+# AppTest.from_file resolves paths against the calling test file's folder (tests/).
+PAGES = {
+    "events": "../pages/3_Edit_events.py",
+    "places": "../pages/4_Edit_places.py",
+    "article": "../pages/5_Add_article.py",
+    "dashboard": "../dashboard.py",
+}
+
+
+def copy_data(target: Path) -> Path:
+    """Copy the repository's data files (not the offline GeoNames or boundaries) to ``target``."""
+    (target / "geodata").mkdir(parents=True)
+    shutil.copytree(REPO / "articles", target / "articles")
+    shutil.copy(REPO / "geodata" / "gazetteer.csv", target / "geodata" / "gazetteer.csv")
+    shutil.copy(REPO / "events.csv", target / "events.csv")
+    return target
+
+
+@pytest.fixture
+def data_root(tmp_path: Path) -> Path:
+    """A private copy of the data, so that tests can save into it."""
+    return copy_data(tmp_path / "data")
+
+
+@pytest.fixture
+def editor_env(monkeypatch: pytest.MonkeyPatch, data_root: Path) -> Iterator[Path]:
+    """The app pointed at ``data_root`` with the editor password set; yields the data root.
+
+    Also clears the process-wide wrong-password log, which would otherwise carry a back-off
+    from one test into the next (it is process-wide on purpose).
+    """
+    from ui import auth
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_root))
+    monkeypatch.setenv("DASHBOARD_EDITOR_PASSWORD", PASSWORD)
+    auth.PROCESS_FAILURES.reset()
+    yield data_root
+    auth.PROCESS_FAILURES.reset()
+
+
+def app(page: str) -> AppTest:
+    """An AppTest of one page, with secrets that contain no editor password.
+
+    Passing a non-empty ``secrets`` dict makes AppTest use it instead of reading
+    .streamlit/secrets.toml, so a developer's real password file cannot leak into a test.
+    """
+    at = AppTest.from_file(PAGES[page], default_timeout=60)
+    at.secrets = {"unrelated": "x"}
+    return at
+
+
+def login(at: AppTest, password: str = PASSWORD) -> AppTest:
+    """Type ``password`` into the login form and submit it."""
+    at.text_input(key="editor:w:password").input(password)
+    at.button[0].click()  # the form's only button: "Log in"
+    return at.run()
+
+
+def button(at: AppTest, label: str):
+    """The button with this label (fails the test with the labels present when missing)."""
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    return found[0]
+
+
+def texts(at: AppTest) -> str:
+    """Every message a user reads on the page, joined: markdown, info, success, warnings, errors."""
+    parts = []
+    for kind in ("markdown", "info", "success", "warning", "error", "caption"):
+        parts.extend(str(e.value) for e in getattr(at, kind))
+    return "\n".join(parts)
+
+
+def read_events(root: Path) -> list[dict[str, str]]:
+    table = csvio.read(root / "events.csv", EVENT_NAMES)
+    return [row for _, row in table.rows]
+
+
+def edit_grid(at: AppTest, *, edited=None, added=None, deleted=None) -> AppTest:
+    """Make edits in the page's st.data_editor as a browser would, then rerun.
+
+    AppTest cannot type into a data editor (``set_value`` raises). What works with streamlit
+    1.67: assign the widget's edit state (the same dict the browser sends: ``edited_rows`` by
+    row *position* then column, ``added_rows``, ``deleted_rows`` by position) to
+    ``at.session_state[<the editor's key>]`` before ``run()``; the script then receives the
+    edited table. The key is read from the rendered element.
+    """
+    grid = at.data_editor[0]
+    at.session_state[grid.key] = {
+        "edited_rows": edited or {},
+        "added_rows": added or [],
+        "deleted_rows": deleted or [],
+    }
+    return at.run()

@@ -1,0 +1,489 @@
+"""The editor pages in AppTest, against a private copy of the data (DASHBOARD_DATA_DIR).
+
+Covers the gate (no password configured, wrong password, back-off across sessions, no write
+without login), a valid edit that the dashboard then shows, an invalid edit refused with the
+loader's message, the conflict-and-merge path, a failed save that keeps the work, the places
+page, and the articles page (saving an article, drafting events into the working copy).
+Edits in st.data_editor are made as tests/helpers_editing.edit_grid explains.
+"""
+
+# ruff: noqa: F811  (pytest fixtures imported from tests/helpers_editing.py look redefined)
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+
+import pytest
+
+from lib import editing
+from lib.dataset import load_dataset
+from lib.geocode import GeocodingUnavailable, OnlineGeocoder
+from lib.schema import EVENT_COLUMNS
+from lib.storage import fingerprint
+from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env: fixtures)
+    PASSWORD,
+    app,
+    button,
+    data_root,
+    edit_grid,
+    editor_env,
+    login,
+    read_events,
+    texts,
+)
+from ui import auth
+from ui.editor_state import Keys
+
+EDITOR_PAGES = ["events", "places", "article"]
+
+
+class Clock:
+    """A monotonic clock the test moves by hand (ui.auth reads ``time.monotonic``)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(auth, "time", fake)
+    return fake
+
+
+def events_page(logged_in: bool = True):
+    at = app("events").run()
+    if logged_in:
+        login(at)
+        assert not at.exception, at.exception
+        assert len(at.data_editor) == 1, texts(at)
+    return at
+
+
+# --- the gate ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", EDITOR_PAGES)
+def test_without_a_password_configured_the_pages_are_read_only(editor_env, monkeypatch, page):
+    monkeypatch.delenv("DASHBOARD_EDITOR_PASSWORD")
+    at = app(page).run()
+    assert not at.exception
+    assert "Editing is switched off: no editor password is configured" in texts(at)
+    assert "DASHBOARD_EDITOR_PASSWORD" in texts(at) and "secrets.toml" in texts(at)
+    assert not [b for b in at.button if "Save" in b.label or "Log in" in b.label]
+    assert len(at.data_editor) == 0 and len(at.text_input) == 0
+    assert len(at.dataframe) == 1  # viewing stays open
+    if page == "events":
+        assert len(at.dataframe[0].value) == len(read_events(editor_env))
+
+
+def test_the_password_can_come_from_secrets_toml_and_the_environment_wins(editor_env, monkeypatch):
+    monkeypatch.delenv("DASHBOARD_EDITOR_PASSWORD")
+    at = app("events")
+    at.secrets = {"editor_password": "from-the-file"}
+    login(at.run(), "from-the-file")
+    assert len(at.data_editor) == 1
+
+    monkeypatch.setenv("DASHBOARD_EDITOR_PASSWORD", PASSWORD)
+    at = app("events")
+    at.secrets = {"editor_password": "from-the-file"}
+    login(at.run(), "from-the-file")
+    assert len(at.data_editor) == 0
+    assert "Wrong password" in texts(at)
+
+
+def test_wrong_passwords_are_refused_and_slowed_down_across_sessions(editor_env, clock):
+    at = app("events").run()
+    login(at, "guess")
+    assert "Wrong password. Wait 1 second before trying again." in texts(at)
+    assert len(at.data_editor) == 0
+
+    clock.now += 0.5
+    login(at, PASSWORD)  # right password, but during the wait: not even checked
+    assert "Too many wrong passwords. Try again in 1 second" in texts(at)
+    assert len(at.data_editor) == 0
+
+    clock.now += 1
+    login(at, "guess again")
+    assert "Wait 2 seconds" in texts(at)
+
+    # A new session (a new browser tab) does not start from zero: the wait is process-wide.
+    other = app("events").run()
+    login(other, PASSWORD)
+    assert "Too many wrong passwords" in texts(other)
+    assert len(other.data_editor) == 0
+
+    clock.now += 2
+    login(other, PASSWORD)
+    assert len(other.data_editor) == 1
+    assert "Logged in as editor." in texts(other)
+
+
+def test_no_write_happens_without_login(editor_env):
+    before = fingerprint(editor_env / "events.csv")
+    at = app("events")
+    # Everything a client could send: a query string, a forged click, forged editor state.
+    at.query_params["save"] = "1"
+    at.query_params["summary"] = "forged"
+    at.session_state[Keys.widget("events:save")] = True
+    at.session_state[Keys.widget("events:grid:0")] = {
+        "edited_rows": {0: {"summary": "forged"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.run()
+    assert not at.exception
+    assert len(at.data_editor) == 0
+    assert not [b for b in at.button if "Save" in b.label]
+    assert fingerprint(editor_env / "events.csv") == before
+    assert not (editor_env / editing.BACKUP_DIR).exists()
+
+
+def test_the_save_helper_itself_refuses_without_login(editor_env):
+    """ui.editor_state.save checks the login again, whatever page calls it."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from lib.dataset import load_dataset
+        from lib.schema import EVENT_COLUMNS
+        from ui import editor_state as state
+
+        paths = load_dataset().paths
+        ws = state.workspace(state.Keys.EVENTS, paths.events, EVENT_COLUMNS, "e", paths.root)
+        rows = [dict(r, summary="forged") for r in ws.working]
+        try:
+            state.save(ws, rows)
+        except PermissionError as exc:
+            st.write(f"refused: {exc}")
+
+    before = fingerprint(editor_env / "events.csv")
+    at = AppTest.from_function(script, default_timeout=60).run()
+    assert "refused: saving needs the editor password" in texts(at)
+    assert fingerprint(editor_env / "events.csv") == before
+
+
+def test_changing_the_password_logs_sessions_out(editor_env, monkeypatch):
+    at = events_page()
+    monkeypatch.setenv("DASHBOARD_EDITOR_PASSWORD", "a new password")
+    at.run()
+    assert len(at.data_editor) == 0
+    assert "editing needs the editor password" in texts(at)
+
+
+# --- the events editor -------------------------------------------------------------------------
+
+
+def test_a_valid_edit_is_saved_and_shows_on_the_dashboard(editor_env):
+    at = events_page()
+    first = read_events(editor_env)[0]
+    new_summary = "Edited in the app: the Taliban take Kabul."
+    edit_grid(at, edited={0: {"summary": new_summary}})
+    assert not at.exception
+    assert "Compared with events.csv as you loaded it: 1 changed." in texts(at)
+    (changes,) = [d.value for d in at.dataframe if list(d.value.columns)[:2] == ["row", "column"]]
+    assert changes.to_dict("records") == [
+        {"row": first["id"], "column": "summary", "before": first["summary"], "after": new_summary}
+    ]
+    (preview,) = at.get("component_instance")  # st_folium: the map's script is in json_args
+    script = preview.proto.json_args
+    assert script.count("L.circleMarker(") == 1  # the changed event's one place
+    assert f"{first['id']} at Kabul (changed)" in script  # a permanent label: few markers
+    assert "cdn.jsdelivr.net" not in script and "/app/static/vendor/leaflet" in script
+    button(at, "Save events.csv").click()
+    at.run()
+    assert (
+        "Saved events.csv (1 changed). The previous version is kept as .backups/events.csv/"
+        in texts(at)
+    )
+    assert read_events(editor_env)[0]["summary"] == new_summary
+    assert (
+        len(editing.list_backups(editor_env / editing.BACKUP_DIR, editor_env / "events.csv")) == 1
+    )
+    assert "No changes yet" in texts(at)  # the editor now holds the saved version
+
+    dashboard = app("dashboard").run()
+    assert not dashboard.exception, dashboard.exception
+    tables = [d.value for d in dashboard.dataframe if {"id", "summary"} <= set(d.value.columns)]
+    assert tables, "the dashboard shows no events table"
+    shown = dict(zip(tables[0]["id"], tables[0]["summary"], strict=True))
+    assert shown[first["id"]] == new_summary
+
+
+def test_an_added_row_is_saved(editor_env):
+    at = events_page()
+    template = read_events(editor_env)[0]
+    new = dict(template, id="E900", summary="A new event added in the grid.")
+    del new["articles"]
+    new[editing.FIRST_ARTICLE], new[editing.MORE_ARTICLES] = "rebels-final-stand", ""
+    edit_grid(at, added=[new])
+    assert "1 added" in texts(at)
+    button(at, "Save events.csv").click()
+    at.run()
+    saved = {r["id"]: r for r in read_events(editor_env)}
+    assert saved["E900"]["summary"] == "A new event added in the grid."
+    assert saved["E900"]["articles"] == "rebels-final-stand"
+    assert load_dataset(editor_env).events.rejected == []
+
+
+def test_an_invalid_edit_is_refused_with_the_loaders_message_and_kept(editor_env):
+    before = fingerprint(editor_env / "events.csv")
+    at = events_page()
+    edit_grid(at, edited={2: {"date": "2021-13-45", "places": "narnia"}})
+    assert "2 problem(s) in 1 row(s) must be fixed before saving" in texts(at)
+    (problems,) = [d.value for d in at.dataframe if "how to fix" in d.value.columns]
+    assert problems[["row", "column", "problem"]].values.tolist() == [
+        [3, "date", "'2021-13-45' is not a date"],
+        [3, "places", "unknown place 'narnia'"],
+    ]
+    assert problems["how to fix"][0] == "write it as YYYY-MM-DD, e.g. 2021-09-02"
+    assert button(at, "Save events.csv").disabled
+    at.run()  # any rerun: what was typed is still there, still flagged
+    assert "2 problem(s) in 1 row(s)" in texts(at)
+    assert fingerprint(editor_env / "events.csv") == before
+
+    edit_grid(at, edited={2: {"date": "2021-08-31", "places": "kabul"}})
+    assert "must be fixed" not in texts(at)
+    assert not button(at, "Save events.csv").disabled
+
+
+def test_a_stale_save_is_refused_then_merged_with_the_disk_and_saved(editor_env):
+    at = events_page()
+    edit_grid(at, edited={0: {"summary": "Mine."}})
+    # Meanwhile someone else saves another row.
+    path = editor_env / "events.csv"
+    other = editing.read_snapshot(path, EVENT_COLUMNS)
+    theirs = [dict(r) for r in other.rows]
+    theirs[1]["summary"] = "Theirs."
+    editing.save_rows(path, other.columns, theirs, other.fingerprint, backup_root=editor_env / "b")
+
+    button(at, "Save events.csv").click()
+    at.run()
+    assert "events.csv was changed on disk since you loaded it" in texts(at)
+    assert "they merge cleanly" in texts(at)
+    assert read_events(editor_env)[0]["summary"] != "Mine."  # nothing overwritten
+    assert read_events(editor_env)[1]["summary"] == "Theirs."
+    button(at, "Merge into my copy").click()
+    at.run()
+    assert "Merged your changes" in texts(at)
+    assert "1 changed" in texts(at)  # only my change is left to save
+    button(at, "Save events.csv").click()
+    at.run()
+    saved = read_events(editor_env)
+    assert (saved[0]["summary"], saved[1]["summary"]) == ("Mine.", "Theirs.")
+
+
+def test_a_row_changed_on_both_sides_is_decided_by_the_editor(editor_env):
+    at = events_page()
+    edit_grid(at, edited={0: {"summary": "Mine."}})
+    path = editor_env / "events.csv"
+    other = editing.read_snapshot(path, EVENT_COLUMNS)
+    theirs = [dict(r) for r in other.rows]
+    theirs[0]["summary"] = "Theirs."
+    editing.save_rows(path, other.columns, theirs, other.fingerprint, backup_root=editor_env / "b")
+
+    button(at, "Save events.csv").click()
+    at.run()
+    assert "1 row(s) were changed both by you and on disk" in texts(at)
+    at.radio[0].set_value(editing.THEIRS)
+    button(at, "Merge into my copy").click()
+    at.run()
+    assert "No changes yet" in texts(at)  # keeping theirs leaves nothing of mine to save
+    assert read_events(editor_env)[0]["summary"] == "Theirs."
+
+
+def test_a_failed_save_says_why_and_keeps_the_work(editor_env, monkeypatch):
+    at = events_page()
+    edit_grid(at, edited={0: {"summary": "Not lost."}})
+
+    def disk_full(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(editing, "atomic_write_text", disk_full)
+    button(at, "Save events.csv").click()
+    at.run()
+    assert "Could not save events.csv: the disk is full" in texts(at)
+    assert "Your edits are still here; download them below" in texts(at)
+    assert "1 changed" in texts(at)
+    assert [b.label for b in at.get("download_button")] == ["Download my copy as CSV"]
+    working = at.session_state[Keys.EVENTS]
+    assert "Not lost." in working.csv()
+    assert read_events(editor_env)[0]["summary"] != "Not lost."
+
+
+# --- places --------------------------------------------------------------------------------------
+
+
+def test_a_place_is_geocoded_picked_and_saved(editor_env):
+    at = app("places").run()
+    login(at)
+    at.text_input(key=Keys.widget("places:new:name")).input("Charikar")
+    at.text_input(key=Keys.widget("places:new:variants")).input("Tcharikar")
+    button(at, "Look up").click()
+    at.run()
+    assert "'Charikar': found one place in the story's region (source tier: geonames)" in texts(at)
+    button(at, "Use this candidate's coordinates and source").click()
+    at.run()
+    assert not at.exception
+    assert at.text_input(key=Keys.widget("places:new:id")).value == "charikar"
+    assert "GeoNames" in at.text_input(key=Keys.widget("places:new:source")).value
+    button(at, "Save to geodata/gazetteer.csv").click()
+    at.run()
+    assert "Saved geodata/gazetteer.csv (1 added)." in texts(at)
+    gazetteer = load_dataset(editor_env).gazetteer
+    place = gazetteer.places["charikar"]
+    assert (place.precision, place.variants) == ("town", ("Tcharikar",))
+    assert place.source.startswith("GeoNames")
+
+
+def test_after_saving_a_place_the_empty_form_shows_no_errors(editor_env):
+    at = app("places").run()
+    login(at)
+    assert "Type a name and look it up above" in texts(at)
+    at.text_input(key=Keys.widget("places:new:name")).input("Charikar")
+    button(at, "Look up").click()
+    at.run()
+    button(at, "Use this candidate's coordinates and source").click()
+    at.run()
+    button(at, "Save to geodata/gazetteer.csv").click()
+    at.run()
+    assert "Saved geodata/gazetteer.csv (1 added)." in texts(at)
+    assert [e.value for e in at.error] == []
+    assert "Added" not in texts(at)  # no diff for a form nobody has filled in yet
+    assert "Type a name and look it up above" in texts(at)
+
+
+def test_a_place_with_bad_fields_cannot_be_saved(editor_env):
+    before = fingerprint(editor_env / "geodata" / "gazetteer.csv")
+    at = app("places").run()
+    login(at)
+    at.text_input(key=Keys.widget("places:new:id")).input("kabul")
+    at.text_input(key=Keys.widget("places:new:name")).input("Somewhere")
+    at.text_input(key=Keys.widget("places:new:lat")).input("95").run()
+    messages = texts(at)
+    assert "lat: '95' is not a latitude (decimal degrees between -90 and 90)" in messages
+    assert "id: there is already a place with id 'kabul'" in messages
+    assert "source: is empty" in messages
+    assert button(at, "Save to geodata/gazetteer.csv").disabled
+    assert fingerprint(editor_env / "geodata" / "gazetteer.csv") == before
+
+
+def test_online_geocoding_failure_is_explained(editor_env, monkeypatch):
+    def unreachable(self, name):
+        raise GeocodingUnavailable("online geocoding failed: no network")
+
+    monkeypatch.setattr(OnlineGeocoder, "search", unreachable)
+    at = app("places").run()
+    login(at)
+    at.text_input(key=Keys.widget("places:new:name")).input("Nowhereville")
+    at.checkbox(key=Keys.widget("places:online")).check()
+    button(at, "Look up").click()
+    at.run()
+    assert not at.exception
+    assert "The online geocoder could not answer (online geocoding failed: no network)" in texts(at)
+
+
+# --- articles --------------------------------------------------------------------------------------
+
+TEXT = (
+    "Resistance holds Bazarak\n\n"
+    "Fighters loyal to Massoud said they still held Bazarak on Sunday. "
+    "Charikar was quiet, residents said."
+)
+
+
+def article_field(at, name: str) -> str:
+    """Key of an article-form widget: the form's version is part of it (see the page)."""
+    version = at.session_state[Keys.ARTICLE_FORM] if Keys.ARTICLE_FORM in at.session_state else 0
+    return Keys.widget(f"article:{version}:{name}")
+
+
+def test_an_article_is_saved_with_its_metadata_and_an_existing_id_is_refused(editor_env):
+    at = app("article").run()
+    login(at)
+    at.text_area(key=article_field(at, "text")).input(TEXT)
+    at.text_input(key=article_field(at, "id")).input("holds-bazarak")
+    at.date_input(key=article_field(at, "from")).set_value(dt.date(2021, 9, 5))
+    at.run()
+    messages = texts(at)
+    assert "Names that look like places in the region but are not in the gazetteer" in messages
+    assert [b.label for b in at.button if b.label == "Add this place"] == ["Add this place"]
+    mentioned = [d.value for d in at.dataframe if "mentions" in d.value.columns][0]
+    assert mentioned["id"].tolist() == ["bazarak"]
+    button(at, "Save articles/holds-bazarak.txt and its row in articles.csv").click()
+    at.run()
+    assert "Saved articles/holds-bazarak.txt" in texts(at)
+    article = load_dataset(editor_env).articles["holds-bazarak"]
+    assert article.headline == "Resistance holds Bazarak"
+    assert article.published_to == dt.date(2021, 9, 5)
+    assert [e.value for e in at.error] == []
+
+    at.text_area(key=article_field(at, "text")).input(TEXT)
+    at.text_input(key=article_field(at, "id")).input("holds-bazarak").run()
+    assert "id: an article with id 'holds-bazarak' already exists" in texts(at)
+    assert button(at, "Save articles/holds-bazarak.txt and its row in articles.csv").disabled
+
+
+def test_after_saving_an_article_the_form_is_empty_and_drafts_start_from_it(editor_env):
+    at = app("article").run()
+    login(at)
+    at.selectbox(key=article_field(at, "draft_from")).set_value("rebels-final-stand")
+    at.text_area(key=article_field(at, "text")).input(TEXT)
+    at.text_input(key=article_field(at, "id")).input("holds-bazarak").run()
+    button(at, "Save articles/holds-bazarak.txt and its row in articles.csv").click()
+    at.run()
+    assert at.text_area(key=article_field(at, "text")).value == ""
+    assert at.text_input(key=article_field(at, "id")).value == ""
+    assert at.selectbox(key=article_field(at, "draft_from")).value == "holds-bazarak"
+    assert [e.value for e in at.error] == []  # not "already exists" for the article just saved
+
+
+def test_drafted_events_go_to_the_editors_working_copy_not_to_disk(editor_env):
+    before = fingerprint(editor_env / "events.csv")
+    at = app("dashboard").run()
+    at.switch_page("pages/5_Add_article.py").run()
+    login(at)
+    at.selectbox(key=article_field(at, "draft_from")).set_value("rebels-clash-last-region")
+    at.run()
+    at.checkbox[0].check()
+    at.checkbox[1].check().run()
+    button(at, "Add 2 draft(s) to the events editor").click()
+    at.run()
+    assert "2 draft(s) added to your working copy of events.csv (not saved)." in texts(at)
+    assert fingerprint(editor_env / "events.csv") == before
+
+    at.switch_page("pages/3_Edit_events.py").run()
+    assert not at.exception
+    assert "2 draft event(s) added from the articles page" in texts(at)
+    assert "2 added" in texts(at)
+    (problems,) = [d.value for d in at.dataframe if "how to fix" in d.value.columns]
+    assert set(problems["event"]) == {"E042", "E043"}
+    assert set(problems["column"]) == {"event_type"}  # the only thing left to decide
+    assert fingerprint(editor_env / "events.csv") == before
+
+
+def test_edits_survive_a_visit_to_another_page(editor_env):
+    at = app("dashboard").run()
+    at.switch_page("pages/3_Edit_events.py").run()
+    login(at)
+    edit_grid(at, edited={0: {"summary": "Typed, then went elsewhere."}})
+    at.switch_page("pages/4_Edit_places.py").run()
+    at.switch_page("pages/3_Edit_events.py").run()
+    assert "1 changed" in texts(at)
+    grid = at.data_editor[0].value  # rebuilt from the working copy
+    assert grid.loc[1, "summary"] == "Typed, then went elsewhere."
+
+
+def test_a_file_that_would_not_round_trip_is_not_editable(editor_env):
+    path = editor_env / "geodata" / "gazetteer.csv"
+    path.write_bytes(path.read_bytes() + b'broken,"row\n')
+    at = app("places").run()
+    login(at)
+    assert "cannot be edited here until it is fixed by hand" in texts(at)
+    assert not [b for b in at.button if b.label.startswith("Save")]

@@ -1,0 +1,332 @@
+"""Session state of the editor pages: every key, the working copies, and the save flow.
+
+All session-state keys the editor pages use are declared in `Keys`, here and nowhere else.
+
+A `Workspace` is one editor's copy of one data file: the `Snapshot` they loaded (rows plus the
+fingerprint of the bytes) and their working rows. It lives in session state, so what an editor
+typed survives reruns, switching pages, and failed saves. Saving goes through `save`, which
+checks the login (``ui.auth.ensure_editor``) itself, so no page can write without it.
+
+``st.data_editor`` needs care to keep edits: with ``num_rows="dynamic"`` its widget identity is
+a hash of the data *and* the column config it is given, and its state is a list of edits
+relative to that data. So the frame and the config are built once per `Workspace.version` and
+passed unchanged on every rerun; the version (part of the widget key) is bumped whenever the
+working copy changes from outside the grid (load, merge, drafts). When the widget is mounted
+afresh (first visit, or coming back from another page, which drops widget state), the grid is
+rebuilt from the working copy, so nothing is lost there either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lib import csvio, editing
+from lib.editing import Diff, Merge, Row, Snapshot
+from lib.schema import Column
+from lib.storage import fingerprint
+
+PREFIX = "editor:"
+
+
+class Keys:
+    """Every session-state key of the editor pages (one place, one prefix)."""
+
+    LOGIN = PREFIX + "login"  # lib.auth.password_tag of the password this session logged in with
+    LOGIN_FAILURES = PREFIX + "login_failures"  # lib.auth.FailureLog of this session
+    EVENTS = PREFIX + "events"  # Workspace of events.csv
+    PLACES = PREFIX + "places"  # Workspace of geodata/gazetteer.csv
+    PLACE_FORM = PREFIX + "place_form"  # the place being edited on the places page (a Row)
+    PLACE_LOOKUP = PREFIX + "place_lookup"  # the last lib.geocode.Resolution on that page
+    PLACE_PREFILL = PREFIX + "place_prefill"  # a name sent from the articles page
+    ARTICLE_SAVED = PREFIX + "article_saved"  # id of the article this session saved last
+    ARTICLE_FLASH = PREFIX + "article_flash"  # the message after saving an article
+    ARTICLE_FORM = PREFIX + "article_form"  # version of the article form's widget keys
+
+    @staticmethod
+    def widget(name: str) -> str:
+        """Key of a widget on an editor page."""
+        return f"{PREFIX}w:{name}"
+
+
+@dataclass
+class PendingConflict:
+    """A save refused because the file changed on disk: what is there now, and the merge."""
+
+    disk: Snapshot
+    merge: Merge
+    mine: list[Row]
+
+
+@dataclass
+class Workspace:
+    """One editor's working copy of one file (see the module docstring)."""
+
+    key: str
+    spec: Sequence[Column]
+    backup_root: Path
+    snapshot: Snapshot
+    working: list[Row]
+    version: int = 0
+    grid: pd.DataFrame | None = None  # st.data_editor input for this version (never mutated)
+    grid_config: dict[str, Any] = field(default_factory=dict)
+    conflict: PendingConflict | None = None
+    flash: str | None = None
+    error: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return self.snapshot.path
+
+    @property
+    def label(self) -> str:
+        return self.snapshot.label
+
+    @property
+    def name(self) -> str:
+        """Short name for widget keys: 'events', 'places'."""
+        return self.key.removeprefix(PREFIX)
+
+    @property
+    def grid_key(self) -> str:
+        return Keys.widget(f"{self.name}:grid:{self.version}")
+
+    def diff(self) -> Diff:
+        """The working copy against what was loaded."""
+        return editing.diff_rows(self.snapshot.rows, self.working)
+
+    def csv(self) -> str:
+        """The working copy as CSV text, for the download button."""
+        return csvio.write(list(self.snapshot.columns), self.working)
+
+
+def workspace(key: str, path: Path, spec: Sequence[Column], label: str, root: Path) -> Workspace:
+    """This session's workspace for ``path``, loaded from disk on first use.
+
+    A workspace for another data directory (``DASHBOARD_DATA_DIR`` changed) is replaced.
+    """
+    ws = st.session_state.get(key)
+    if not isinstance(ws, Workspace) or ws.path != Path(path):
+        snapshot = editing.read_snapshot(Path(path), spec, label)
+        ws = Workspace(key, spec, Path(root) / editing.BACKUP_DIR, snapshot, list(snapshot.rows))
+        st.session_state[key] = ws
+    return ws
+
+
+def reload(ws: Workspace, flash: str | None = None) -> None:
+    """Drop the working copy and load the file from disk again."""
+    ws.snapshot = editing.read_snapshot(ws.path, ws.spec, ws.label)
+    set_working(ws, list(ws.snapshot.rows))
+    ws.conflict = None
+    ws.error = None
+    ws.flash = flash
+
+
+def set_working(ws: Workspace, rows: list[Row]) -> None:
+    """Replace the working copy from outside the grid (the grid is rebuilt from it)."""
+    ws.working = rows
+    ws.version += 1
+    ws.grid = None
+
+
+def follow_disk(ws: Workspace) -> bool:
+    """Reload when the file changed on disk and this editor has no unsaved changes.
+
+    Returns True when it reloaded. With unsaved changes nothing happens here: the save detects
+    the change and offers the merge.
+    """
+    if ws.conflict is None and ws.diff().is_empty:
+        if fingerprint(ws.path) != ws.snapshot.fingerprint:
+            reload(ws)
+            return True
+    return False
+
+
+def grid_input(
+    ws: Workspace, build: Callable[[list[Row]], tuple[pd.DataFrame, dict[str, Any]]]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The frame and column config to give ``st.data_editor`` for this version.
+
+    ``build(rows)`` makes them from the working copy; it is called only when the grid is mounted
+    afresh, so the editor's identity (a hash of both) stays the same while the editor types.
+    """
+    if ws.grid is None or ws.grid_key not in st.session_state:
+        ws.grid, ws.grid_config = build(list(ws.working))
+    return ws.grid, ws.grid_config
+
+
+def add_event_drafts(ws: Workspace, rows: Sequence[Row]) -> int:
+    """Append draft rows to the events working copy ``ws`` (never to disk)."""
+    set_working(ws, [*ws.working, *rows])
+    ws.flash = (
+        f"{len(rows)} draft event(s) added from the articles page. They are not saved: "
+        "complete them (event type, date), then save."
+    )
+    return len(rows)
+
+
+def save(ws: Workspace, rows: list[Row], *, after: Callable[[], None] | None = None) -> bool:
+    """Write ``rows`` to the workspace's file against the fingerprint the editor loaded.
+
+    On success the workspace holds the saved version and ``after`` runs (the pages pass
+    ``ui.data.refresh``). On a conflict the merge is prepared in ``ws.conflict``; on any other
+    failure ``ws.error`` says what happened. The working copy is kept in every case.
+    """
+    from ui import auth  # here, not at the top: ui.auth imports Keys from this module
+
+    auth.ensure_editor()
+    ws.error = None
+    diff = editing.diff_rows(ws.snapshot.rows, rows)
+    try:
+        saved = editing.save_rows(
+            ws.path,
+            ws.snapshot.columns,
+            rows,
+            ws.snapshot.fingerprint,
+            backup_root=ws.backup_root,
+            label=ws.label,
+        )
+    except editing.ConflictError as exc:
+        disk = editing.read_snapshot(ws.path, ws.spec, ws.label)
+        merge = editing.merge_rows(ws.snapshot.rows, rows, disk.rows, disk.columns)
+        ws.conflict = PendingConflict(disk, merge, list(rows))
+        ws.working = list(rows)
+        ws.error = str(exc)
+        return False
+    except editing.SaveError as exc:
+        ws.working = list(rows)
+        ws.error = str(exc)
+        return False
+    text = csvio.write(list(ws.snapshot.columns), rows)
+    ws.snapshot = editing.snapshot_of(ws.path, text.encode("utf-8"), ws.spec, ws.label)
+    set_working(ws, list(ws.snapshot.rows))
+    ws.conflict = None
+    kept = ""
+    if saved.backup is not None:
+        where = saved.backup.relative_to(ws.backup_root.parent)
+        kept = f" The previous version is kept as {where}."
+    ws.flash = f"Saved {ws.label} ({diff.summary()}).{kept}"
+    if after is not None:
+        after()
+    return True
+
+
+def accept_merge(ws: Workspace, choices: Mapping[str, str]) -> None:
+    """Make the merged rows the working copy, based on the version now on disk."""
+    pending = ws.conflict
+    if pending is None:
+        return
+    rows = pending.merge.rows(choices)
+    ws.snapshot = pending.disk
+    set_working(ws, rows)
+    ws.conflict = None
+    ws.error = None
+    ws.flash = (
+        f"Merged your changes with the version of {ws.label} on disk. Check the table and the "
+        "changes below, then save again."
+    )
+
+
+# --- views shared by the editor pages ----------------------------------------------------------
+
+
+def _frame(records: Sequence[Mapping[str, str]], columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame([{c: r.get(c, "") for c in columns} for r in records], columns=columns)
+
+
+def show_diff(diff: Diff, columns: Sequence[str], *, key: str) -> None:
+    """Added, changed (column: before → after) and deleted rows, as tables (never as markdown,
+    so the data's own characters are shown as they are)."""
+    if diff.added:
+        st.markdown(f"**Added ({len(diff.added)})**")
+        st.dataframe(_frame(diff.added, columns), hide_index=True, key=f"{key}:added")
+    if diff.changed:
+        st.markdown(f"**Changed ({len(diff.changed)})**")
+        cells = [
+            {"row": change.key, "column": cell.column, "before": cell.old, "after": cell.new}
+            for change in diff.changed
+            for cell in change.cells
+        ]
+        st.dataframe(pd.DataFrame(cells), hide_index=True, key=f"{key}:changed")
+    if diff.deleted:
+        st.markdown(f"**Deleted ({len(diff.deleted)})**")
+        st.dataframe(_frame(diff.deleted, columns), hide_index=True, key=f"{key}:deleted")
+
+
+def show_messages(ws: Workspace) -> None:
+    """The result of the last action: saved, merged, or why a save failed."""
+    if ws.flash:
+        st.success(ws.flash)
+        ws.flash = None
+    if ws.error and ws.conflict is None:
+        st.error(ws.error + " Your edits are still here; download them below to keep a copy.")
+
+
+def show_conflict(ws: Workspace) -> None:
+    """What changed on disk since the editor loaded the file, and the merge to accept."""
+    pending = ws.conflict
+    if pending is None:
+        return
+    st.error(ws.error or f"{ws.label} changed on disk since you loaded it.")
+    st.markdown(f"**What changed on disk since you loaded {ws.label}**")
+    disk_diff = editing.diff_rows(ws.snapshot.rows, pending.disk.rows)
+    if disk_diff.is_empty:
+        st.caption("Only the file's formatting changed; no row is different.")
+    show_diff(disk_diff, pending.disk.columns, key=Keys.widget(f"{ws.name}:disk"))
+    choices: dict[str, str] = {}
+    if pending.merge.conflicts:
+        st.markdown(
+            f"**{len(pending.merge.conflicts)} row(s) were changed both by you and on disk.** "
+            "Choose which version to keep for each; every other change merges by itself."
+        )
+        for conflict in pending.merge.conflicts:
+            with st.container(border=True):
+                st.markdown(f"Row **{conflict.key}**")
+                cells = pd.DataFrame(
+                    conflict.cells(), columns=["column", "when you loaded it", "mine", "theirs"]
+                )
+                st.dataframe(cells, hide_index=True)
+                choices[conflict.key] = st.radio(
+                    "Keep",
+                    [editing.MINE, editing.THEIRS],
+                    format_func=lambda c: "my version" if c == editing.MINE else "the disk's",
+                    horizontal=True,
+                    key=Keys.widget(f"{ws.name}:choice:{conflict.key}"),
+                )
+    else:
+        st.info("Your changes and the ones on disk touch different rows: they merge cleanly.")
+    left, right = st.columns(2)
+    if left.button(
+        "Merge into my copy", type="primary", key=Keys.widget(f"{ws.name}:merge"), width="stretch"
+    ):
+        accept_merge(ws, choices)
+        st.rerun()
+    if right.button(
+        "Discard my changes and load the disk version",
+        key=Keys.widget(f"{ws.name}:discard"),
+        width="stretch",
+    ):
+        reload(ws, flash=f"Loaded {ws.label} from disk; your unsaved changes were discarded.")
+        st.rerun()
+
+
+def download_button(ws: Workspace, file_name: str) -> None:
+    st.download_button(
+        "Download my copy as CSV",
+        data=ws.csv(),
+        file_name=file_name,
+        mime="text/csv",
+        on_click="ignore",
+        key=Keys.widget(f"{ws.name}:download"),
+        help="Your working copy, saved or not, exactly as it would be written.",
+    )
+
+
+def loaded_caption(ws: Workspace) -> str:
+    when = ws.snapshot.loaded_at.astimezone().strftime("%H:%M:%S")
+    return f"{ws.label}: {len(ws.snapshot.rows)} rows as loaded at {when}."
