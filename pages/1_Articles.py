@@ -21,7 +21,11 @@ articles = dataset.articles
 # Newest reporting last; articles with an unknown date after the dated ones.
 ids = sorted(
     articles,
-    key=lambda a: (articles[a].published_from is None, articles[a].published_from or dt.date.min, a),
+    key=lambda a: (
+        articles[a].published_from is None,
+        articles[a].published_from or dt.date.min,
+        a,
+    ),
 )
 
 st.title("The reporting")
