@@ -42,12 +42,12 @@ from lib.articles import METADATA_FILE, Article, load_articles
 from lib.boundaries import ADM1_FILE
 from lib.boundaries import load as load_boundary
 from lib.gazetteer import Gazetteer, parse_place
-from lib.geocode import Candidate, GeoNamesIndex, Resolution, new_place_id, resolve
+from lib.geocode import Candidate, GeoNamesIndex, Resolution, candidate_row, resolve
 from lib.mentions import Mention
 from lib.offline import STREAMLIT_STATIC_ROUTE, offline_map
 from lib.problems import Problem
 from lib.schema import ARTICLE_COLUMNS, PLACE_COLUMNS, Column
-from lib.storage import atomic_write_text, fingerprint
+from lib.storage import atomic_write_bytes, atomic_write_text, fingerprint
 from lib.text import escape, join_list, name_key, split_list
 
 KEEP_BACKUPS = 10
@@ -400,19 +400,6 @@ def file_lock(path: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def backup_dir(backup_root: Path, path: Path) -> Path:
     """Where the versions of ``path`` are kept: ``<backup_root>/<file name>/``."""
     return Path(backup_root) / Path(path).name
@@ -447,7 +434,7 @@ def _backup(path: Path, data: bytes, backup_root: Path, keep: int) -> Path:
     else:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = folder / f"{stamp}-{digest}{path.suffix}"
-        _write_bytes_atomic(target, data)
+        atomic_write_bytes(target, data)
         existing.append(target)
     for old in existing[: max(0, len(existing) - keep)]:
         old.unlink(missing_ok=True)
@@ -656,23 +643,9 @@ def place_row(
     place_id: str | None = None,
 ) -> Row:
     """A gazetteer row for a geocoded candidate, keeping its source and precision."""
-    return {
-        "id": place_id or new_place_id(name or candidate.name, set(existing_ids)),
-        "name": name or candidate.name,
-        "variants": join_list(v for v in variants if name_key(v) != name_key(name)),
-        "kind": candidate.kind,
-        "lat": f"{candidate.lat:.5f}",
-        "lon": f"{candidate.lon:.5f}",
-        "precision": candidate.precision,
-        "uncertainty_km": f"{candidate.uncertainty_km:g}",
-        "country": candidate.country or "AF",
-        "admin1": "",
-        "area_ref": "",
-        "source": candidate.source,
-        "geonames_id": candidate.geonames_id,
-        "not_in": "",
-        "note": "",
-    }
+    return candidate_row(
+        candidate, name=name, variants=variants, existing_ids=existing_ids, place_id=place_id
+    )
 
 
 # --- the corpus --------------------------------------------------------------------------------

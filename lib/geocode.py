@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -346,6 +347,40 @@ def name_key_words(name: str) -> list[str]:
     return [t for t, _, _ in tokens(name)]
 
 
+def candidate_row(
+    candidate: Candidate,
+    *,
+    name: str = "",
+    variants: Iterable[str] = (),
+    existing_ids: Iterable[str] = (),
+    place_id: str | None = None,
+    note: str = "",
+) -> dict[str, str]:
+    """A gazetteer row (all PLACE_COLUMNS) for a candidate, keeping its source and precision.
+
+    ``name`` defaults to the candidate's; variants equal to the name are dropped; a new id is
+    made from the name unless ``place_id`` is given.
+    """
+    name = name or candidate.name
+    return {
+        "id": place_id or new_place_id(name, set(existing_ids)),
+        "name": name,
+        "variants": "; ".join(v for v in variants if name_key(v) != name_key(name)),
+        "kind": candidate.kind,
+        "lat": f"{candidate.lat:.5f}",
+        "lon": f"{candidate.lon:.5f}",
+        "precision": candidate.precision,
+        "uncertainty_km": f"{candidate.uncertainty_km:g}",
+        "country": candidate.country or "AF",
+        "admin1": "",
+        "area_ref": "",
+        "source": candidate.source,
+        "geonames_id": candidate.geonames_id,
+        "not_in": "",
+        "note": note,
+    }
+
+
 def cache_into_gazetteer(path: Path, query: str, candidate: Candidate, gazetteer: Gazetteer) -> str:
     """Append ``candidate`` to the gazetteer file atomically, with ``query`` as a variant.
 
@@ -361,29 +396,15 @@ def cache_into_gazetteer(path: Path, query: str, candidate: Candidate, gazetteer
     if table.problems and not table.rows:
         raise ValueError(f"cannot read {path}: {table.problems[0]}")
     rows = [row for _, row in table.rows]
-    place_id = new_place_id(candidate.name, set(gazetteer.places) | {r["id"] for r in rows})
-    variants = [query] if name_key(query) != name_key(candidate.name) else []
-    rows.append(
-        {
-            "id": place_id,
-            "name": candidate.name,
-            "variants": "; ".join(variants),
-            "kind": candidate.kind,
-            "lat": f"{candidate.lat:.5f}",
-            "lon": f"{candidate.lon:.5f}",
-            "precision": candidate.precision,
-            "uncertainty_km": f"{candidate.uncertainty_km:g}",
-            "country": candidate.country or "AF",
-            "admin1": "",
-            "area_ref": "",
-            "source": candidate.source,
-            "geonames_id": candidate.geonames_id,
-            "not_in": "",
-            "note": f"added by lib.geocode for the query '{query}'; check it before publishing",
-        }
+    row = candidate_row(
+        candidate,
+        variants=[query],
+        existing_ids=set(gazetteer.places) | {r["id"] for r in rows},
+        note=f"added by lib.geocode for the query '{query}'; check it before publishing",
     )
+    rows.append(row)
     atomic_write_text(path, csvio.write([c.name for c in PLACE_COLUMNS], rows))
-    return place_id
+    return row["id"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,12 @@ def fingerprint(path: Path) -> str | None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so readers see the old file or the new one, never a mix.
+    """``atomic_write_bytes`` of ``text`` encoded as UTF-8."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so readers see the old file or the new one, never a mix.
 
     Writes a temporary file in the same directory, flushes and fsyncs it, then renames it over
     the target (``os.replace`` is atomic on POSIX and Windows) and fsyncs the directory.
@@ -37,8 +42,8 @@ def atomic_write_text(path: Path, text: str) -> None:
     try:
         # mkstemp creates 0600 files; keep the permissions the file had (or would get).
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

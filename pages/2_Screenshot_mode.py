@@ -18,7 +18,7 @@ from lib import export, presentation
 from lib.presentation import PRESETS, Size
 from lib.timeline import Bounds, filter_events, group_by_place, state_from_params, state_to_params
 from ui import data as store
-from ui import exports
+from ui import exports, view
 
 PREFIX = "shot."
 PRESET = PREFIX + "preset"
@@ -32,7 +32,7 @@ st.set_page_config(page_title="Screenshot mode", page_icon="📷", layout="wide"
 dataset = store.dataset()
 frame = store.frame()
 bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
-state, notes = state_from_params(exports.query_params(), bounds)
+state, notes = state_from_params(view.query_params(), bounds)
 
 st.title("Screenshot mode")
 # A plain relative link rather than st.page_link: it carries the view and works whichever

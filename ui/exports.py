@@ -30,15 +30,6 @@ def export_links(state: ViewState) -> str:
     return f"./{SCREENSHOT_PAGE}?{urlencode(state_to_params(state))}"
 
 
-def query_params() -> dict[str, str | list[str]]:
-    """``st.query_params`` as ``lib.timeline.state_from_params`` reads them (repeats as lists)."""
-    out: dict[str, str | list[str]] = {}
-    for key in st.query_params:
-        values = st.query_params.get_all(key)
-        out[key] = values[0] if len(values) == 1 else values
-    return out
-
-
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     # With a BOM: Excel reads a CSV without one in the local code page and mangles accents.
     return export.events_csv(frame).encode("utf-8-sig")

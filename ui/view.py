@@ -29,7 +29,8 @@ LAST_CLICK = PREFIX + "last_click"
 PENDING = PREFIX + "pending"
 
 
-def _params() -> dict[str, str | list[str]]:
+def query_params() -> dict[str, str | list[str]]:
+    """``st.query_params`` as ``lib.timeline.state_from_params`` reads them (repeats as lists)."""
     out: dict[str, str | list[str]] = {}
     for key in st.query_params:
         values = st.query_params.get_all(key)
@@ -41,7 +42,7 @@ def init(bounds: Bounds) -> None:
     """Seed the widgets from the URL once per session (and again when the data's range moves)."""
     if st.session_state.get(INITIALISED) == (bounds.first, bounds.last):
         return
-    state, notes = state_from_params(_params(), bounds)
+    state, notes = state_from_params(query_params(), bounds)
     st.session_state[END] = state.end
     st.session_state[RANGE] = (state.start or bounds.first, state.end)
     st.session_state[MODE] = state.mode
