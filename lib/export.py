@@ -311,13 +311,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )  # fmt: skip
         try:
             png = render_png(html, size, scale=args.scale)
-        except Exception as error:  # noqa: BLE001 - the user must learn how to get a browser
-            print(
-                f"error: could not render the PNG in Chromium: {error}\n"
-                "Install a browser: `python -m playwright install chromium`, or set "
-                "CHROMIUM_PATH to a Chromium binary.",
-                file=sys.stderr,
+        except Exception as error:  # noqa: BLE001 - reported to the user, with what to do
+            hint = (
+                "\nInstall a browser: `python -m playwright install chromium`, or set "
+                "CHROMIUM_PATH to a Chromium binary."
+                if "Executable doesn't exist" in str(error) or "executable" in str(error).lower()
+                else ""
             )
+            print(f"error: could not render the PNG in Chromium: {error}{hint}", file=sys.stderr)
             return 1
         _write(args.out, png)
     if args.out != "-":

@@ -368,7 +368,9 @@ def _json(value: object) -> str:
 #: inside the frame. Labels move through the CSS ``translate`` property, which Leaflet does not
 #: touch when it re-places a tooltip (it sets ``transform``), so the move survives PLACES_JS's
 #: delayed re-placements.
-LABELS_JS = """
+LABELS_JS = (
+    f"var newsmapLabelLimit = {mapview.PERMANENT_LABEL_LIMIT};\n"
+    + """
 function newsmapHighlight(map, layer, placeId) {
     var ring = null;
     layer.eachLayer(function (l) {
@@ -484,6 +486,7 @@ function newsmapSpreadLabels(map, layer, selectedId) {
     });
 }
 """
+)
 
 PRESENTATION_JS = """
 (function (map, data, opts) {
@@ -493,10 +496,15 @@ PRESENTATION_JS = """
                                     paddingBottomRight: opts.padBottomRight,
                                     maxZoom: opts.maxZoom, animate: false});
     }
-    var layer = newsmapPlaces(data, true).addTo(map);
+    // Thousands of permanent labels are unreadable and their layout is quadratic: above the
+    // app's limit, places go unlabelled (as in the app) except the selected one.
+    var labelled = data.features.length <= newsmapLabelLimit;
+    var layer = newsmapPlaces(data, labelled).addTo(map);
     newsmapHighlight(map, layer, opts.selected);
-    newsmapOffMap(map, layer);
-    newsmapSpreadLabels(map, layer, opts.selected);
+    if (labelled) {
+        newsmapOffMap(map, layer);
+        newsmapSpreadLabels(map, layer, opts.selected);
+    }
     var origin = map.getContainer().getBoundingClientRect();
     layer.eachLayer(function (l) {
         var p = l.feature.properties, c = map.latLngToContainerPoint(l.getLatLng());
@@ -772,7 +780,7 @@ STANDALONE_JS = """
 (function (map, D) {
     var slider = document.getElementById("nm-slider"), output = document.getElementById("nm-date"),
         play = document.getElementById("nm-play"), counts = document.getElementById("nm-counts");
-    var layer = null, ring = null, timer = null;
+    var layer = null, ring = null, timer = null, labelled = true;
     function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
     // The same grouping as lib.timeline.group_by_place and the same properties as
     // lib.mapview.place_features, for the events in the window that ends on day `end`.
@@ -817,10 +825,13 @@ STANDALONE_JS = """
         var f = features(end);
         if (layer) { map.removeLayer(layer); }
         if (ring) { map.removeLayer(ring); ring = null; }
-        layer = newsmapPlaces({type: "FeatureCollection", features: f.features}, true).addTo(map);
+        labelled = f.features.length <= newsmapLabelLimit;
+        layer = newsmapPlaces({type: "FeatureCollection", features: f.features}, labelled).addTo(map);
         if (D.selected) { ring = newsmapHighlight(map, layer, D.selected); }
-        newsmapOffMap(map, layer);
-        newsmapSpreadLabels(map, layer, D.selected);
+        if (labelled) {
+            newsmapOffMap(map, layer);
+            newsmapSpreadLabels(map, layer, D.selected);
+        }
         output.textContent = D.captions[end];
         counts.textContent = f.events
             ? plural(f.events, "event") + " at " + plural(f.features.length, "place") : "no events";
@@ -840,7 +851,7 @@ STANDALONE_JS = """
     slider.addEventListener("input", function () { if (timer) { stop(); } show(+slider.value); });
     // Labels are laid out for one zoom: lay them out again after the reader zooms.
     map.on("moveend", function () {
-        if (layer) { newsmapOffMap(map, layer); newsmapSpreadLabels(map, layer, D.selected); }
+        if (layer && labelled) { newsmapOffMap(map, layer); newsmapSpreadLabels(map, layer, D.selected); }
     });
     if (%(bounds)s) {
         map.fitBounds(%(bounds)s, {padding: [30, 30], maxZoom: %(maxZoom)s, animate: false});
