@@ -53,6 +53,8 @@ MAX_ZOOM = 14
 PERMANENT_LABEL_LIMIT = 60
 #: Events listed in a popup; the side panel lists all.
 POPUP_EVENTS = 5
+#: Above this many places, no popups (see popup_limit).
+POPUP_PLACES_MAX = 500
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -112,7 +114,7 @@ function newsmapPlaces(data, permanentLabels) {
                 offset: p.pin ? [p.r_px, 0] : [0, 0],
                 className: "place-label" + (p.pin ? "" : " area") + (p.contested ? " contested" : "")
             });
-            layer.bindPopup(p.popup, {maxWidth: 320, maxHeight: 260});
+            if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 320, maxHeight: 260}); }
         }
     });
     // An area's label sits on the top edge of its circle, so that nested and overlapping
@@ -250,7 +252,7 @@ def place_features(
                     "radius_m": round(g.uncertainty_km * 1000),
                     "fill_opacity": fill_opacity(g.uncertainty_km),
                     "contested": g.contested,
-                    "popup": popup_html(g, events or {}, limit),
+                    "popup": "" if limit is None else popup_html(g, events or {}, limit),
                 },
             }
         )
@@ -455,18 +457,26 @@ def click_to_place(
     return None
 
 
-def popup_limit(n_places: int) -> int:
-    """Events listed per popup: fewer when there are many places, to keep each step light
-    (the browser receives every popup with each slider step; the panel lists them all)."""
+def popup_limit(n_places: int) -> int | None:
+    """Events listed per popup, or ``None`` for no popups at all.
+
+    The browser receives every popup with each slider step. With hundreds of places the
+    popups list fewer events, and beyond ``POPUP_PLACES_MAX`` there are none: a click still
+    selects the place and the panel beside the map lists everything.
+    """
     if n_places <= 200:
         return POPUP_EVENTS
-    return 3 if n_places <= 1000 else 1
+    if n_places <= POPUP_PLACES_MAX:
+        return 2
+    return None
 
 
 def popup_event_ids(groups: Iterable[PlaceGroup]) -> set[str]:
     """The events the popups of ``groups`` will list."""
     groups = list(groups)
     limit = popup_limit(len(groups))
+    if limit is None:
+        return set()
     return {event_id for g in groups for event_id in g.event_ids[:limit]}
 
 
