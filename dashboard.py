@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 
 from lib import mapview, settings
 from lib.offline import static_base_url
-from lib.timeline import Bounds, counts_per_day, filter_events, group_by_place
+from lib.timeline import Bounds, filter_events, group_by_place
 from ui import data as store
 from ui import exports, render, view
 
@@ -29,7 +29,7 @@ frame = store.frame()
 bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
 view.init(bounds)
 view.apply_pending()
-headlines = {a.id: a.headline for a in dataset.articles.values()}
+headlines = store.headlines()
 
 st.title("Panjshir valley, August–September 2021")
 st.caption(
@@ -121,31 +121,8 @@ state = view.current(bounds)
 visible = filter_events(frame, state)
 groups = group_by_place(visible)
 
-per_day = counts_per_day(filter_events(frame, state, ignore_dates=True))
-if not per_day.empty:
-    per_day["date"] = pd.to_datetime(per_day["date"])
-    first_day = pd.Timestamp(state.first_day or bounds.first)
-    shade = pd.DataFrame(
-        {
-            "start": [first_day - pd.Timedelta(hours=12)],
-            "end": [pd.Timestamp(state.end) + pd.Timedelta(hours=12)],
-        }
-    )
-    colours = alt.Scale(
-        domain=list(mapview.TYPE_COLOURS), range=list(mapview.TYPE_COLOURS.values())
-    )
-    bars = (
-        alt.Chart(per_day)
-        .mark_bar()
-        .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%-d %b")),
-            y=alt.Y("sum(events):Q", title="events"),
-            color=alt.Color("event_type:N", scale=colours, legend=None),
-            tooltip=["date:T", "event_type:N", "events:Q"],
-        )
-    )
-    band = alt.Chart(shade).mark_rect(opacity=0.12, color="#1f77b4").encode(x="start:T", x2="end:T")
-    st.altair_chart((band + bars).properties(height=110), width="stretch")
+# The chart shows here but is built after the map, so the map's data reaches the browser first.
+chart_slot = st.container()
 
 # --- map and panel ----------------------------------------------------------------------------
 map_col, panel_col = st.columns([3, 2])
@@ -174,6 +151,37 @@ with map_col:
         height=640,
         use_container_width=True,
     )
+
+with chart_slot:
+    per_day = store.per_day(state.types, state.claimants, state.articles)
+    if not per_day.empty:
+        per_day["date"] = pd.to_datetime(per_day["date"])
+        first_day = pd.Timestamp(state.first_day or bounds.first)
+        shade = pd.DataFrame(
+            {
+                "start": [first_day - pd.Timedelta(hours=12)],
+                "end": [pd.Timestamp(state.end) + pd.Timedelta(hours=12)],
+            }
+        )
+        colours = alt.Scale(
+            domain=list(mapview.TYPE_COLOURS), range=list(mapview.TYPE_COLOURS.values())
+        )
+        bars = (
+            alt.Chart(per_day)
+            .mark_bar()
+            .encode(
+                x=alt.X("date:T", title=None, axis=alt.Axis(format="%-d %b")),
+                y=alt.Y("sum(events):Q", title="events"),
+                color=alt.Color("event_type:N", scale=colours, legend=None),
+                tooltip=["date:T", "event_type:N", "events:Q"],
+            )
+        )
+        band = (
+            alt.Chart(shade)
+            .mark_rect(opacity=0.12, color="#1f77b4")
+            .encode(x="start:T", x2="end:T")
+        )
+        st.altair_chart((band + bars).properties(height=110), width="stretch")
 
 click = (clicked or {}).get("last_object_clicked")
 if click and click != st.session_state.get(view.LAST_CLICK):

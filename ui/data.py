@@ -7,28 +7,49 @@ anyone clearing anything. ``refresh()`` exists for callers that want it immediat
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
+import time
 from pathlib import Path
 
 import streamlit as st
 
 from lib.dataset import Dataset, Paths, data_dir, load_dataset
 
+#: How long a stamp is reused: stat()ing every article and hashing the result as a cache key
+#: on every rerun cost about half of a slider step at 10,000 articles.
+STAMP_TTL_S = 1.0
+_stamps: dict[str, tuple[float, str]] = {}
 
-def _stamp(root: Path) -> tuple:
+
+def _stamp(root: Path) -> str:
+    """Digest of every data file's name, size and mtime; recomputed at most every STAMP_TTL_S."""
+    now = time.monotonic()
+    hit = _stamps.get(str(root))
+    if hit and now - hit[0] < STAMP_TTL_S:
+        return hit[1]
     paths = Paths(root)
-    files = [paths.events, paths.gazetteer, *sorted(paths.articles.glob("*"))]
-    stamp = []
-    for path in files:
+    entries = []
+    for path in (paths.events, paths.gazetteer):
         try:
-            info = path.stat()
+            entries.append((path.name, path.stat()))
         except FileNotFoundError:
-            continue
-        stamp.append((path.name, info.st_size, info.st_mtime_ns))
-    return tuple(stamp)
+            pass
+    try:
+        with os.scandir(paths.articles) as found:
+            entries += sorted(((e.name, e.stat()) for e in found), key=lambda e: e[0])
+    except FileNotFoundError:
+        pass
+    digest = hashlib.blake2b(digest_size=16)
+    for name, info in entries:
+        digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    _stamps[str(root)] = (now, digest.hexdigest())
+    return _stamps[str(root)][1]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(root: str, stamp: tuple) -> Dataset:
+def _load(root: str, stamp: str) -> Dataset:
     # cache_resource: the Dataset is shared read-only between sessions (frozen dataclasses),
     # which avoids unpickling it on every rerun. Never mutate what this returns.
     return load_dataset(Path(root))
@@ -42,13 +63,16 @@ def dataset() -> Dataset:
 
 def refresh() -> None:
     """Drop every cached copy (after a save, to free memory at once)."""
+    _stamps.clear()
     _load.clear()
     _frame.clear()
     _mentions.clear()
+    _headlines.clear()
+    _per_day.clear()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _frame(root: str, stamp: tuple):
+def _frame(root: str, stamp: str):
     # cache_resource, not cache_data: cache_data unpickles a copy on every rerun, which cost
     # most of a slider step at 100,000 events. Shared read-only: callers derive new frames
     # (filtering, pandas copy-on-write) and never assign into this one.
@@ -65,7 +89,7 @@ def frame():
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _mentions(root: str, stamp: tuple):
+def _mentions(root: str, stamp: str):
     from lib.mentions import build_index, by_place
 
     data = _load(root, stamp)
@@ -80,3 +104,28 @@ def mentions():
     """``(by place id, by article id)`` lists of lib.mentions.Mention, shared read-only."""
     root = data_dir()
     return _mentions(str(root), _stamp(root))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _headlines(root: str, stamp: str) -> dict[str, str]:
+    return {a.id: a.headline for a in _load(root, stamp).articles.values()}
+
+
+def headlines() -> dict[str, str]:
+    """Article id -> headline, computed once per data set (not per rerun)."""
+    root = data_dir()
+    return _headlines(str(root), _stamp(root))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _per_day(root: str, stamp: str, types: tuple, claimants: tuple, articles: tuple):
+    from lib.timeline import ViewState, counts_per_day, filter_events
+
+    state = ViewState(end=dt.date.max, types=types, claimants=claimants, articles=articles)
+    return counts_per_day(filter_events(_frame(root, stamp), state, ignore_dates=True))
+
+
+def per_day(types: tuple, claimants: tuple, articles: tuple):
+    """Events per day and type under the filters (dates ignored): the chart under the slider."""
+    root = data_dir()
+    return _per_day(str(root), _stamp(root), types, claimants, articles)
