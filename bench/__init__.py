@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic data at scale (`bench.generate`) and the measurements (`bench.run`)."""
