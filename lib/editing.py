@@ -36,15 +36,13 @@ from pathlib import Path
 import folium
 import pandas as pd
 
-from lib import csvio
+from lib import csvio, mapview
 from lib.articles import ID_PATTERN as ARTICLE_ID_PATTERN
 from lib.articles import METADATA_FILE, Article, load_articles
-from lib.boundaries import ADM1_FILE
-from lib.boundaries import load as load_boundary
 from lib.gazetteer import Gazetteer, parse_place
 from lib.geocode import Candidate, GeoNamesIndex, Resolution, candidate_row, resolve
 from lib.mentions import Mention
-from lib.offline import STREAMLIT_STATIC_ROUTE, offline_map
+from lib.offline import STREAMLIT_STATIC_ROUTE
 from lib.problems import Problem
 from lib.schema import ARTICLE_COLUMNS, PLACE_COLUMNS, Column
 from lib.storage import atomic_write_bytes, atomic_write_text, fingerprint
@@ -933,24 +931,15 @@ def preview_map(
     """An offline folium map of ``markers`` over the province outlines, zoomed to fit them."""
     lats = [m.lat for m in markers] or [34.5]
     lons = [m.lon for m in markers] or [69.2]
-    fmap = offline_map(
-        base_url=base_url,
-        location=[sum(lats) / len(lats), sum(lons) / len(lons)],
-        zoom_start=8,
-        tiles=None,  # tile servers are unreachable offline; the outlines give the context
-        max_zoom=14,
+    # The dashboard's base map (outlines, province names, scale bar), without tiles: tile
+    # servers may be unreachable, and the preview must look like the map it previews.
+    fmap = mapview.base_map(
+        tiles=False,
+        static_url=base_url,
+        center=(sum(lats) / len(lats), sum(lons) / len(lons)),
+        zoom=8,
+        legend=False,
     )
-    folium.GeoJson(
-        load_boundary(ADM1_FILE),
-        name="Provinces",
-        style_function=lambda _: {
-            "color": "#8c959f",
-            "weight": 1,
-            "fillColor": "#f6f8fa",
-            "fillOpacity": 0.6,
-        },
-        interactive=False,
-    ).add_to(fmap)
     permanent = len(markers) <= PERMANENT_LABELS_MAX
     for m in markers:
         colour = _COLOURS.get(m.kind, _COLOURS["changed"])
