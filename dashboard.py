@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 
 from lib import mapview, settings
 from lib.offline import static_base_url
+from lib.problems import errors as problem_errors
 from lib.timeline import Bounds, filter_events, group_by_place
 from ui import data as store
 from ui import exports, render, view
@@ -39,7 +40,7 @@ st.caption(
 )
 for note in st.session_state.get(view.NOTES, []):
     st.warning(f"Link parameter ignored: {note}")
-if [p for p in dataset.problems if p.severity == "error"]:
+if problem_errors(dataset.problems):
     with st.expander(f"⚠ {len(dataset.problems)} data problem(s): some rows are not shown"):
         st.text("\n".join(str(p) for p in dataset.problems))
 

@@ -30,7 +30,7 @@ from lib import csvio, settings
 from lib.gazetteer import Gazetteer, Place
 from lib.schema import PLACE_COLUMNS
 from lib.storage import atomic_write_text
-from lib.text import name_key, split_list
+from lib.text import name_key, split_list, tokens
 
 #: Centre of the story: the Panjshir valley (gazetteer entry panjshir_valley).
 REGION_CENTRE = (35.2667, 69.4667)
@@ -334,17 +334,12 @@ class GeocodingUnavailable(RuntimeError):
 
 
 def new_place_id(name: str, existing: set[str]) -> str:
-    base = "_".join(p for p in name_key_words(name) if p)[:40] or "place"
+    """An id from the name's words (``Jabal os Saraj`` -> ``jabal_os_saraj``), unique in ``existing``."""
+    base = "_".join(t for t, _, _ in tokens(name))[:40] or "place"
     candidate, n = base, 2
     while candidate in existing:
         candidate, n = f"{base}_{n}", n + 1
     return candidate
-
-
-def name_key_words(name: str) -> list[str]:
-    from lib.text import tokens
-
-    return [t for t, _, _ in tokens(name)]
 
 
 def candidate_row(

@@ -14,7 +14,6 @@ Every string from the data reaches the map's HTML through ``lib.text.escape``.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping
 
@@ -80,6 +79,8 @@ CSS = """
 .popup-events { margin: 4px 0 0; padding-left: 16px; }
 .popup-events li { margin-bottom: 3px; }
 .popup-meta { color: #555; font-size: 11px; }
+.province-label { color: #6b6b6b; font: italic 11px system-ui, sans-serif; white-space: nowrap;
+  transform: translate(-50%, -50%); text-shadow: 0 0 3px #fff; }
 </style>
 """
 
@@ -432,13 +433,6 @@ class ProvinceLabels(MacroElement):
         self.labels = [[escape(n), lat, lon] for n, lat, lon in labels]
 
 
-PROVINCE_LABEL_CSS = (
-    "<style>.province-label { color: #6b6b6b; font: italic 11px system-ui, sans-serif; "
-    "white-space: nowrap; transform: translate(-50%, -50%); text-shadow: 0 0 3px #fff; }</style>"
-)
-CSS = CSS + PROVINCE_LABEL_CSS
-
-
 def click_to_place(
     clicked_label: str | None, clicked_latlng: Mapping[str, float] | None, groups: list[PlaceGroup]
 ) -> str | None:
@@ -497,7 +491,3 @@ def event_lookup(frame, ids: Iterable[str] | None = None) -> dict[str, dict[str,
         }
         for row in unique.itertuples(index=False, name=None)
     }
-
-
-def features_json(groups: list[PlaceGroup], events: Mapping[str, Mapping[str, str]]) -> str:
-    return json.dumps(place_features(groups, events), ensure_ascii=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -139,13 +139,6 @@ class Bounds:
             articles=tuple(articles) or tuple(sorted(frame["first_article"].unique())),
             places=tuple(places) or tuple(sorted(frame["place_id"].unique())),
         )
-
-
-@dataclass
-class ParamProblems:
-    """Query parameters that could not be honoured, in words for the reader."""
-
-    messages: list[str] = field(default_factory=list)
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -350,7 +343,3 @@ def group_by_place(frame: pd.DataFrame) -> list[PlaceGroup]:
             )
         )
     return groups
-
-
-def with_place(state: ViewState, place: str | None) -> ViewState:
-    return replace(state, place=place)
