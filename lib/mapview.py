@@ -1,8 +1,13 @@
-"""The map: a constant base map, and a layer of places that changes with the dates and filters.
+"""The map: a constant base map plus the client-side time engine with every day's data.
 
-The base map (tiles, outlines, legend) never depends on the view state, so streamlit-folium keeps
-the same iframe across reruns; only the places layer is swapped through
-``st_folium(feature_group_to_add=...)``, and the reader's zoom and pan survive a slider move.
+The live map (``live_map``) is the base map (tiles, outlines, province names) and an
+``EngineLayer``: ``static/newsmap/engine.js`` gets every event once (``lib.engine``) and
+restyles its places for each view the timeline posts to it. Nothing about the view (dates,
+filters, selected place) is in the map's arguments, so streamlit-folium keeps the same iframe
+across reruns and the reader's pan and zoom survive everything.
+
+``PLACES_JS``, ``place_features`` and ``popup_html`` are the previous, server-side way of
+drawing one view's places; the PNG presentation page still uses them.
 
 Places are drawn honestly: a place known to a point or a town centre is a pin (a dot with a
 fixed pixel size); a district, valley, province, country or approximate placement is a circle
@@ -19,9 +24,11 @@ from collections.abc import Iterable, Mapping
 
 import folium
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from lib import boundaries
+from lib import boundaries, story
+from lib.engine import script_json
 from lib.offline import STREAMLIT_STATIC_ROUTE, offline_map
 from lib.schema import EVENT_TYPES, PIN_PRECISIONS
 from lib.text import escape
@@ -43,9 +50,9 @@ TYPE_COLOURS: dict[str, str] = {
 TYPE_LABELS: dict[str, str] = {t: t.replace("_", " ") for t in EVENT_TYPES}
 assert set(TYPE_COLOURS) == set(EVENT_TYPES), "every event type needs a colour"
 
-#: Where the map opens: the Panjshir valley and its approaches, Kabul included.
-DEFAULT_CENTER = (35.05, 69.45)
-DEFAULT_ZOOM = 8
+#: Where the map opens (story.toml, [region] map_centre and zoom).
+DEFAULT_CENTER = story.current().map_centre
+DEFAULT_ZOOM = story.current().zoom
 MAX_ZOOM = 14
 #: Above this many places, labels show on hover only (thousands of permanent labels are slow
 #: and unreadable).
@@ -306,6 +313,53 @@ def legend_html(types: Iterable[str] = EVENT_TYPES) -> str:
         "<div><i class='dashed'></i>contested claims ⚑</div>"
         "<div>label: place · events</div></div>"
     )
+
+
+#: The engine's scripts and styles under static/ (linted JS files, not Python strings).
+ENGINE_JS = ("newsmap/core.js", "newsmap/engine.js", "newsmap/bridge.js")
+ENGINE_CSS = ("newsmap/engine.css",)
+
+
+class EngineLayer(JSCSSMixin, MacroElement):
+    """Every place and event of the story, drawn by ``static/newsmap/engine.js``.
+
+    ``data`` is ``lib.engine.engine_data(...)``; it goes into the page once, through
+    ``script_json`` (cannot close the script). The engine waits for views from the timeline
+    (``static/newsmap/bridge.js``) and sends clicks back; Python sends nothing per step.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        Newsmap.bridge({{ this._parent.get_name() }}, {{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, static_url: str = STREAMLIT_STATIC_ROUTE) -> None:
+        super().__init__()
+        self._name = "EngineLayer"
+        self.data_json = script_json(data)
+        base = static_url.rstrip("/")
+        self.default_js = [(path.split("/")[-1], f"{base}/{path}") for path in ENGINE_JS]
+        self.default_css = [(path.split("/")[-1], f"{base}/{path}") for path in ENGINE_CSS]
+
+
+def live_map(
+    data: dict,
+    *,
+    tiles: bool = False,
+    static_url: str = STREAMLIT_STATIC_ROUTE,
+    center: tuple[float, float] = DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+) -> folium.Map:
+    """The dashboard's map: the base map and the engine with ``data`` (every day, every place).
+
+    The same ``data`` gives the same page, so reruns do not rebuild the map.
+    """
+    m = base_map(tiles=tiles, static_url=static_url, center=center, zoom=zoom, legend=False)
+    EngineLayer(data, static_url).add_to(m)
+    return m
 
 
 def base_map(

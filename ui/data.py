@@ -69,6 +69,7 @@ def refresh() -> None:
     _mentions.clear()
     _headlines.clear()
     _per_day.clear()
+    _engine_data.clear()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -129,3 +130,39 @@ def per_day(types: tuple, claimants: tuple, articles: tuple):
     """Events per day and type under the filters (dates ignored): the chart under the slider."""
     root = data_dir()
     return _per_day(str(root), _stamp(root), types, claimants, articles)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _engine_data(root: str, stamp: str) -> dict:
+    # Built once per data set, shared read-only. (The folium map itself is built per run: a
+    # folium element rendered twice loses its variables in the page.)
+    from lib import engine, mapview
+    from lib.timeline import Bounds
+
+    data = _load(root, stamp)
+    frame = _frame(root, stamp)
+    bounds = Bounds.of(frame, data.articles, data.gazetteer.places)
+    payload = engine.engine_data(
+        frame,
+        first=bounds.first,
+        last=bounds.last,
+        type_labels=mapview.TYPE_LABELS,
+        colours=mapview.TYPE_COLOURS,
+        headlines=_headlines(root, stamp),
+        popup_note="The panel beside the map lists every source and passage for this place.",
+    )
+    return payload
+
+
+def live_map(tiles: bool, static_url: str):
+    """The dashboard's folium map with the time engine and every event (see lib.mapview).
+
+    The same data and settings give the same map arguments, so streamlit-folium keeps the
+    iframe (and the reader's pan and zoom) across reruns.
+    """
+    from lib import mapview
+
+    root = data_dir()
+    return mapview.live_map(
+        _engine_data(str(root), _stamp(root)), tiles=tiles, static_url=static_url
+    )

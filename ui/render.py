@@ -74,3 +74,84 @@ def passage(mention, headline: str, place_id: str) -> str:
 
 def side_by_side(cards: Iterable[str]) -> str:
     return "<div class='side-by-side'>" + "".join(f"<div>{c}</div>" for c in cards) + "</div>"
+
+
+#: Page-level styles of the main screen (not data: no escaping needed).
+PAGE_STYLE = """
+<style>
+.nm-lede { color: #3d3d3d; margin: -0.4rem 0 0.2rem; }
+.nm-note { border-left: 4px solid #9a6700; background: #fff8e1; padding: 6px 10px; margin: 4px 0; }
+.nm-hint { color: #3d3d3d; }
+.nm-place-head h3 { margin: 0.2rem 0 0; }
+.nm-place-head p { margin: 0.1rem 0 0.4rem; color: #3d3d3d; }
+@media (max-width: 640px) {
+  h1 { font-size: 1.45rem !important; line-height: 1.2 !important; padding: 0.2rem 0 !important; }
+  .nm-lede { font-size: 0.85rem; }
+  /* The map fits the first screen on a phone, below the timeline. */
+  iframe[title="streamlit_folium.st_folium"] { height: min(640px, 62vh) !important; }
+}
+</style>
+"""
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 event``, ``2 events``, ``1,000 events``."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def notice(text: str) -> str:
+    """A note for the reader (e.g. a link parameter ignored), escaped: no Markdown, no HTML."""
+    return f"<div class='nm-note' role='note'>{escape(text)}</div>"
+
+
+def place_heading(place, n_events: int) -> str:
+    """The panel's heading and counts, in a live region so screen readers announce a choice."""
+    shape = (
+        "a point"
+        if place.is_pin
+        else f"an area of about {place.uncertainty_km:g} km around the marker"
+    )
+    return (
+        "<div class='nm-place-head' role='status' aria-live='polite'>"
+        f"<h3>{escape(place.name)}</h3>"
+        f"<p>{escape(place.kind.capitalize())}; precision: {escape(place.precision)} ({escape(shape)}). "
+        f"Coordinates: {escape(place.source)}</p>"
+        f"<p><b>{escape(plural(n_events, 'event'))} here in the selected dates</b></p></div>"
+    )
+
+
+def event_cards(rows, frame, headlines: dict[str, str]) -> list[str]:
+    """A place's events as cards; a contested event beside the rival claims it answers.
+
+    Rival claims may be from other places or dates; they are marked as such, so the count in
+    the heading (events here) and the cards shown agree.
+    """
+    out: list[str] = []
+    shown: set[str] = set()
+    here = set(rows["event_id"])
+    rival_ids = {i for cell in rows["contested_with"] for i in cell.split(";") if i}
+    rivals_frame = frame[frame["event_id"].isin(rival_ids)].drop_duplicates("event_id")
+    by_id = {r["event_id"]: r for r in rivals_frame.to_dict("records")}
+    for row in rows.to_dict("records"):
+        if row["event_id"] in shown:
+            continue
+        shown.add(row["event_id"])
+        rivals = [
+            by_id[i]
+            for i in row["contested_with"].split(";")
+            if i and i in by_id and i not in shown and i not in here
+        ]
+        if not row["contested_with"]:
+            out.append(event_card(row, headlines))
+            continue
+        shown.update(r["event_id"] for r in rivals)
+        note = (
+            f" (with {plural(len(rivals), 'rival claim')} from elsewhere or other dates)"
+            if rivals
+            else ""
+        )
+        out.append(
+            f"<div class='meta'><b>Contested</b>: the claims side by side{escape(note)}</div>"
+        )
+        out.append(side_by_side(event_card(r, headlines) for r in [row, *rivals]))
+    return out

@@ -3,6 +3,11 @@
 A reader's shareable view (dates, mode, filters, selected place) lives in the URL; the widgets
 are initialised from it on a session's first run and write it back on every run. Everything
 page-private sits in ``st.session_state`` under keys named here, nowhere else.
+
+The dates are not a Streamlit widget (the timeline component owns the live slider): ``END`` and
+``RANGE`` are plain session values, set when the scrub settles. Streamlit forgets the state of
+widgets that a page does not draw, so going to Articles and back would reset the filters: every
+run saves the view (``SAVED``), and a return without URL parameters restores it.
 """
 
 from __future__ import annotations
@@ -21,11 +26,14 @@ TYPES = PREFIX + "types"
 CLAIMANTS = PREFIX + "claimants"
 ARTICLES = PREFIX + "articles"
 PLACE = PREFIX + "place"
-PLAYING = PREFIX + "playing"
 NOTES = PREFIX + "notes"
 INITIALISED = PREFIX + "initialised"
 MAP = PREFIX + "map"
-LAST_CLICK = PREFIX + "last_click"
+TIMELINE = PREFIX + "timeline"
+#: The component's last settled view that was applied (so a stale one is not re-applied).
+SETTLED = PREFIX + "settled"
+#: The view of the last run, as URL parameters: restored when a page link drops them.
+SAVED = PREFIX + "saved"
 PENDING = PREFIX + "pending"
 
 
@@ -38,11 +46,26 @@ def query_params() -> dict[str, str | list[str]]:
     return out
 
 
+def saved_params() -> dict[str, str | list[str]]:
+    """The URL's view parameters, or, when a link dropped them, those of the last view shown."""
+    params = query_params()
+    if not params and isinstance(st.session_state.get(SAVED), dict):
+        return dict(st.session_state[SAVED])
+    return params
+
+
 def init(bounds: Bounds) -> None:
-    """Seed the widgets from the URL once per session (and again when the data's range moves)."""
-    if st.session_state.get(INITIALISED) == (bounds.first, bounds.last):
+    """Seed the widgets from the URL once per session (and again when the data's range moves).
+
+    Also when the page comes back from another page, whose run made Streamlit drop the
+    widgets' state: then from the URL if it has a view, else from the last view shown.
+    """
+    if (
+        st.session_state.get(INITIALISED) == (bounds.first, bounds.last)
+        and MODE in st.session_state
+    ):
         return
-    state, notes = state_from_params(query_params(), bounds)
+    state, notes = state_from_params(saved_params(), bounds)
     st.session_state[END] = state.end
     st.session_state[RANGE] = (state.start or bounds.first, state.end)
     st.session_state[MODE] = state.mode
@@ -50,7 +73,6 @@ def init(bounds: Bounds) -> None:
     st.session_state[CLAIMANTS] = list(state.claimants)
     st.session_state[ARTICLES] = list(state.articles)
     st.session_state[PLACE] = state.place
-    st.session_state[PLAYING] = False
     st.session_state[NOTES] = notes
     st.session_state[INITIALISED] = (bounds.first, bounds.last)
 
@@ -81,8 +103,22 @@ def current(bounds: Bounds) -> ViewState:
 def write_url(state: ViewState) -> None:
     """Make the address bar reproduce ``state`` (no rerun is triggered)."""
     wanted = state_to_params(state)
+    st.session_state[SAVED] = wanted
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
+
+
+def settle(mode: str | None, start: dt.date | None, end: dt.date | None) -> bool:
+    """Apply a view the timeline settled on, once; ``True`` if the dates changed."""
+    key = (mode, start, end)
+    if end is None or st.session_state.get(SETTLED) == key:
+        return False
+    st.session_state[SETTLED] = key
+    if mode == "window" and start is not None:
+        st.session_state[RANGE] = (start, end)
+    else:
+        st.session_state[END] = end
+    return True
 
 
 def request(**changes: object) -> None:

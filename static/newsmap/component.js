@@ -1,0 +1,57 @@
+/*
+ * The timeline as a Streamlit custom component (st.components.v2), in the app page itself.
+ * Prepended at load by ui/timeline.py: core.js and timeline.js (window.Newsmap).
+ *
+ * Per input event it posts the view to the map iframe (static/newsmap/bridge.js), which
+ * restyles without any server round trip. When the scrub settles it sets the component's
+ * state "view" ({mode, start, end} as ISO days): Python reruns only the fragment that holds
+ * the panel, the table and the permalink. A place picked on the map arrives as the trigger
+ * "select". Python's data: {timeline: config, filters: {types, claimants, articles}, place}.
+ */
+const STATE = "__newsmapTimeline";
+
+function mapWindows() {
+    // The streamlit-folium iframe(s) of this page: same origin, so postMessage reaches them.
+    return Array.from(document.querySelectorAll("iframe"))
+        .map((f) => f.contentWindow)
+        .filter((w) => w);
+}
+
+export default function (component) {
+    const { data, parentElement } = component;
+    let s = parentElement[STATE];
+    if (!s) {
+        s = parentElement[STATE] = { api: component };
+        const host = document.createElement("div");
+        parentElement.appendChild(host);
+        s.full = (v) => Object.assign({}, v, s.data.filters, { place: s.data.place, first: s.data.timeline.first });
+        s.send = (v) => {
+            const message = { newsmap: "view", view: s.full(v) };
+            mapWindows().forEach((w) => w.postMessage(message, window.location.origin));
+        };
+        s.timeline = new window.Newsmap.Timeline(host, data.timeline, {
+            onInput: (v) => s.send(v),
+            onSettle: (v) => {
+                const iso = (off) => window.Newsmap.isoDay(s.data.timeline.first, off);
+                s.api.setStateValue("view", { mode: v.mode, start: iso(v.start), end: iso(v.end) });
+            },
+        });
+        s.timeline.fullView = s.full;
+        s.onMessage = (ev) => {
+            if (ev.origin !== window.location.origin || !ev.data || !ev.data.newsmap) { return; }
+            const m = ev.data;
+            if (m.newsmap === "ready") { s.send(s.timeline.view); }
+            else if (m.newsmap === "counts") { s.timeline.setCounts(m); }
+            else if (m.newsmap === "select" && typeof m.place === "string") {
+                s.api.setTriggerValue("select", m.place);
+            }
+        };
+        window.addEventListener("message", s.onMessage);
+        s.data = data;
+    } else {
+        s.data = data;
+        s.timeline.update(data.timeline);
+    }
+    s.api = component;
+    s.send(s.timeline.view);
+}

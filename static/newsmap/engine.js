@@ -1,0 +1,806 @@
+/*
+ * The time engine: every place of the story drawn once, restyled for each view.
+ *
+ * One engine serves the live dashboard (inside streamlit-folium's map iframe, driven by the
+ * timeline control through postMessage) and the standalone HTML export (same document as its
+ * timeline). Python sends the data once, compactly (lib/engine.py: engine_data); a view
+ * (dates, filters, selected place) only changes styles, counts and labels:
+ *
+ *   var engine = new Newsmap.Engine(map, data, {onSelect: fn(placeId), onCounts: fn(counts)});
+ *   engine.setView({start: 3, end: 20, types: [...], claimants: [...], articles: [...],
+ *                   place: "shotul"});   // start/end: day offsets from data.first
+ *
+ * What a reader sees for a view:
+ * - one marker per place with events in view: a pin (exact place, town) or a circle as wide as
+ *   the gazetteer's uncertainty (district, valley, province); colour = most frequent type;
+ * - a label "place · count" (⚑ if contested) that is a button: click or Enter selects exactly
+ *   that place, by id. Labels never overlap: lower-priority ones shorten to the count, then
+ *   hide. Arrow keys move between places; the focused place always keeps its label;
+ * - pins that share (or nearly share) a point are spread on a small ring, so each is reachable;
+ * - places outside the view get a chip at the map's edge with direction and distance;
+ * - a popup with the newest events (built here, escaped here: esc() is the only way data
+ *   reaches HTML in this file);
+ * - a legend that folds (on small maps, or when it would cover a marker);
+ * - a text alternative (a live region) that says what the map shows.
+ *
+ * Test and benchmark hooks: window.newsmapState = {step, view, events, places, painted}.
+ */
+(function (root) {
+    "use strict";
+    var Newsmap = root.Newsmap || (root.Newsmap = {});
+    var esc = Newsmap.esc, plural = Newsmap.plural, dateCaption = Newsmap.dateCaption,
+        countCaption = Newsmap.countCaption;
+
+    function lowerBound(arr, value) {
+        var lo = 0, hi = arr.length;
+        while (lo < hi) {
+            var mid = (lo + hi) >> 1;
+            if (arr[mid] < value) { lo = mid + 1; } else { hi = mid; }
+        }
+        return lo;
+    }
+
+    function haversineKm(lat1, lon1, lat2, lon2) {
+        var r = Math.PI / 180, dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r;
+        var a = Math.sin(dLat / 2) * Math.sin(dLat / 2) +
+            Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+        return 6371.0088 * 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
+    }
+    var ARROWS = ["→", "↗", "↑", "↖", "←", "↙", "↓", "↘"];
+
+    function overlaps(a, b) {
+        return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    }
+
+    /** Boxes placed so far, bucketed on a grid so that a check costs the same at 2,000 labels. */
+    function BoxIndex(cell) {
+        this.cell = cell;
+        this.grid = {};
+        this.all = [];
+    }
+    BoxIndex.prototype.keys = function (b) {
+        var out = [], c = this.cell;
+        for (var gx = Math.floor(b.x / c); gx <= Math.floor((b.x + b.w) / c); gx++) {
+            for (var gy = Math.floor(b.y / c); gy <= Math.floor((b.y + b.h) / c); gy++) {
+                out.push(gx + ":" + gy);
+            }
+        }
+        return out;
+    };
+    BoxIndex.prototype.hits = function (b) {
+        var keys = this.keys(b);
+        for (var i = 0; i < keys.length; i++) {
+            var bucket = this.grid[keys[i]];
+            if (!bucket) { continue; }
+            for (var j = 0; j < bucket.length; j++) {
+                if (overlaps(b, bucket[j])) { return true; }
+            }
+        }
+        return false;
+    };
+    BoxIndex.prototype.add = function (b) {
+        var keys = this.keys(b);
+        for (var i = 0; i < keys.length; i++) {
+            (this.grid[keys[i]] || (this.grid[keys[i]] = [])).push(b);
+        }
+        this.all.push(b);
+    };
+
+    /**
+     * @param {L.Map} map
+     * @param {object} data  lib/engine.py engine_data()
+     * @param {object} options  onSelect(placeId), onCounts(counts), popups (default true),
+     *     labelLimit (most labels drawn at once), legend (default true)
+     */
+    function Engine(map, data, options) {
+        this.map = map;
+        this.D = data;
+        this.opt = options || {};
+        this.step = 0;
+        this.view = null;
+        var D = data, np = D.places.length, nt = D.types.length, ne = D.events.x.length;
+        this.np = np;
+        this.nt = nt;
+        this.count = new Int32Array(np);
+        this.typeCount = new Int32Array(np * nt);
+        this.contested = new Int32Array(np);
+        this.newest = new Int32Array(np);      // row index of the newest event per place in view
+        this.seen = new Uint32Array(ne);
+        this.stamp = 0;
+        this.rows = {
+            d: Int32Array.from(D.rows.d), p: Int32Array.from(D.rows.p),
+            t: Int32Array.from(D.rows.t), c: Int32Array.from(D.rows.c),
+            e: Int32Array.from(D.rows.e)
+        };
+        this.evContested = Uint8Array.from(D.events.x);
+        this.filterKey = null;
+        this.typeOk = new Uint8Array(nt + 1);
+        this.claimOk = new Uint8Array(D.claimants.length + 1);
+        this.eventOk = null;                   // per event, when an article filter is set
+        this.placeIndex = {};
+        for (var i = 0; i < np; i++) { this.placeIndex[D.places[i][0]] = i; }
+        this.shown = new Array(np);            // last drawn style key per place
+        this.labelled = {};                    // placeId -> label marker
+        this.focusId = null;
+        this.selectedId = null;
+        this.userLegend = null;                // the reader opened or closed the legend
+        this._build();
+    }
+    Newsmap.Engine = Engine;
+
+    Engine.prototype._build = function () {
+        var self = this, map = this.map, D = this.D;
+        var container = map.getContainer();
+        container.classList.add("nm-map");
+        this.layers = new Array(this.np);
+        this.pinRadius = new Float64Array(this.np);
+        for (var i = 0; i < this.np; i++) {
+            var p = D.places[i], latlng = L.latLng(p[2], p[3]), layer;
+            if (p[4]) {
+                layer = L.circleMarker(latlng, {radius: 7, weight: 2, color: "#fff", fillOpacity: 0.95,
+                    bubblingMouseEvents: false, className: "nm-pin"});
+            } else {
+                // Small areas are clickable like pins; a large one (a province, the country) is
+                // not, or a click anywhere in it would select it: its label is the handle.
+                layer = L.circle(latlng, {radius: p[5], weight: p[5] > 150000 ? 0 : 2,
+                    fillOpacity: this._areaOpacity(p[5]), interactive: p[5] <= 25000,
+                    bubblingMouseEvents: false, className: "nm-area"});
+            }
+            layer.nmIndex = i;
+            layer.nmHome = latlng;
+            layer.on("click", function (ev) { self._clicked(ev.target.nmIndex, ev); });
+            this.layers[i] = layer;
+        }
+        this.group = L.featureGroup().addTo(map);
+        // Edge chips and the text alternative live above the map panes, below the popups.
+        this.edgeBox = L.DomUtil.create("div", "nm-edges", container);
+        this.alt = L.DomUtil.create("div", "nm-sr", container);
+        this.alt.setAttribute("role", "status");
+        this.alt.setAttribute("aria-live", "polite");
+        this.measure = L.DomUtil.create("span", "nm-label nm-measure", container);
+        this.measure.setAttribute("aria-hidden", "true");
+        this.widths = {};
+        if (this.opt.legend !== false) { this._legend(); }
+        map.on("zoomend moveend resize", function () { self._layout(); });
+        if (document.fonts && document.fonts.ready) {
+            // Web fonts arriving late change every label's width: measure again.
+            document.fonts.ready.then(function () { self.widths = {}; self._h = 0; self._layout(); });
+        }
+        map.on("popupclose", function () { container.classList.remove("nm-popup-open"); });
+        map.on("popupopen", function () { container.classList.add("nm-popup-open"); });
+        map.on("click", function () { self._deselectFocus(); });
+        container.setAttribute("aria-label", (D.title ? D.title + ": " : "") +
+            "map of the events; Tab to a place label, arrow keys move between places, Enter opens its sources");
+    };
+
+    Engine.prototype._areaOpacity = function (radiusM) {
+        var km = radiusM / 1000;
+        return km <= 20 ? 0.22 : (km <= 60 ? 0.12 : 0.05);
+    };
+
+    Engine.prototype._legend = function () {
+        var self = this, D = this.D;
+        var control = L.control({position: "bottomright"});
+        control.onAdd = function () {
+            var box = L.DomUtil.create("details", "nm-legend");
+            var rows = D.types.map(function (t, i) {
+                return "<li><i style='background:" + esc(D.colours[i]) + "'></i>" + esc(D.typeLabels[i]) + "</li>";
+            }).join("");
+            box.innerHTML = "<summary>Legend</summary><div class='nm-legend-body'>" +
+                "<b>Main event type at a place</b><ul class='cols'>" + rows + "</ul><ul class='cols'>" +
+                "<li><i class='pin'></i>exact place, town</li>" +
+                "<li><i class='area'></i>area (circle = uncertainty)</li>" +
+                "<li><i class='dashed'></i>contested claims ⚑</li>" +
+                "<li>label: place · events</li></ul></div>";
+            L.DomEvent.disableClickPropagation(box);
+            L.DomEvent.disableScrollPropagation(box);
+            box.addEventListener("toggle", function () {
+                if (!self._legendBySelf) { self.userLegend = box.open; }
+                self._legendBySelf = false;
+            });
+            self.legendBox = box;
+            return box;
+        };
+        control.addTo(this.map);
+        this._foldLegend(this.map.getSize().x < 600 || this.map.getSize().y < 420);
+    };
+
+    Engine.prototype._foldLegend = function (fold) {
+        if (!this.legendBox || this.userLegend !== null) { return; }
+        if (this.legendBox.open === !fold) { return; }
+        this._legendBySelf = true;
+        this.legendBox.open = !fold;
+    };
+
+    /** Which events pass the non-date filters: recomputed only when the filters change. */
+    Engine.prototype._filters = function (view) {
+        var D = this.D, key = JSON.stringify([view.types || [], view.claimants || [], view.articles || []]);
+        if (key === this.filterKey) { return; }
+        this.filterKey = key;
+        var i, types = view.types || [], claimants = view.claimants || [], articles = view.articles || [];
+        this.typeOk.fill(types.length ? 0 : 1);
+        types.forEach(function (t) { var k = D.types.indexOf(t); if (k >= 0) { this.typeOk[k] = 1; } }, this);
+        this.claimOk.fill(claimants.length ? 0 : 1);
+        claimants.forEach(function (c) { var k = D.claimants.indexOf(c); if (k >= 0) { this.claimOk[k] = 1; } }, this);
+        if (!claimants.length) { this.claimOk[D.claimants.length] = 1; }   // no claimant (-1)
+        this.eventOk = null;
+        if (articles.length) {
+            var wanted = {}, ok = new Uint8Array(D.events.x.length), off = D.events.ao, idx = D.events.ai;
+            articles.forEach(function (a) { var k = D.articles.indexOf(a); if (k >= 0) { wanted[k] = 1; } });
+            for (i = 0; i < ok.length; i++) {
+                for (var j = off[i]; j < off[i + 1]; j++) { if (wanted[idx[j]]) { ok[i] = 1; break; } }
+            }
+            this.eventOk = ok;
+        }
+    };
+
+    /** Counts for a view: per place, per place and type; distinct events. Pure arithmetic. */
+    Engine.prototype._count = function (view) {
+        var R = this.rows, nt = this.nt, D = this.D;
+        this._filters(view);
+        this.count.fill(0);
+        this.typeCount.fill(0);
+        this.contested.fill(0);
+        this.newest.fill(-1);
+        this.stamp += 1;
+        if (this.stamp > 4e9) { this.seen.fill(0); this.stamp = 1; }
+        var start = view.mode === "window" ? view.start : 0;
+        var lo = lowerBound(R.d, start), hi = lowerBound(R.d, view.end + 1);
+        var typeOk = this.typeOk, claimOk = this.claimOk, eventOk = this.eventOk, nc = D.claimants.length;
+        var events = 0, places = 0;
+        for (var i = lo; i < hi; i++) {
+            var t = R.t[i], c = R.c[i], e = R.e[i];
+            if (!typeOk[t] || !claimOk[c < 0 ? nc : c] || (eventOk && !eventOk[e])) { continue; }
+            var p = R.p[i];
+            if (this.count[p] === 0) { places += 1; }
+            this.count[p] += 1;
+            this.typeCount[p * nt + t] += 1;
+            this.contested[p] += this.evContested[e];
+            this.newest[p] = i;                // rows are in day order: the last is the newest
+            if (this.seen[e] !== this.stamp) { this.seen[e] = this.stamp; events += 1; }
+        }
+        return {events: events, places: places, lo: lo, hi: hi};
+    };
+
+    Engine.prototype._mainType = function (p) {
+        var best = 0, n = -1, base = p * this.nt;
+        for (var t = 0; t < this.nt; t++) {
+            if (this.typeCount[base + t] > n) { n = this.typeCount[base + t]; best = t; }
+        }
+        return best;
+    };
+
+    /** Show a view: restyle what changed, count, lay labels out, report. */
+    Engine.prototype.setView = function (view) {
+        var t0 = performance.now();
+        view = Object.assign({mode: "cumulative", start: 0, end: this.D.ndays - 1}, view);
+        if (view.first && view.first !== this.D.first) {
+            // A view counted from another first day (the data changed under the page).
+            var shift = Newsmap.dayDiff(this.D.first, view.first);
+            view = Object.assign({}, view, {start: view.start + shift, end: view.end + shift, first: this.D.first});
+        }
+        view.end = Math.max(0, Math.min(this.D.ndays - 1, view.end | 0));
+        view.start = Math.max(0, Math.min(view.end, view.start | 0));
+        this.view = view;
+        var counts = this._count(view);
+        this.counts = counts;
+        var D = this.D;
+        for (var i = 0; i < this.np; i++) {
+            var n = this.count[i], layer = this.layers[i], p = D.places[i];
+            if (n === 0) {
+                if (this.shown[i]) { this.group.removeLayer(layer); this.shown[i] = null; }
+                continue;
+            }
+            var type = this._mainType(i), contested = this.contested[i] > 0;
+            var key = type + (contested ? "c" : "") + (p[4] ? ":" + n : "");
+            if (this.shown[i] === key) { continue; }
+            var colour = D.colours[type];
+            if (p[4]) {
+                var r = Math.round(Math.min(16, 6 + 2 * Math.sqrt(n)) * 10) / 10;
+                this.pinRadius[i] = r;
+                layer.setRadius(r);
+                layer.setStyle({fillColor: colour, color: contested ? "#b00" : "#fff",
+                    weight: contested ? 3 : 2, dashArray: contested ? "4 3" : null});
+            } else {
+                layer.setStyle({fillColor: colour, color: contested ? "#b00" : colour,
+                    dashArray: contested ? "8 5" : null});
+            }
+            if (!this.shown[i]) { this.group.addLayer(layer); }
+            this.shown[i] = key;
+        }
+        this.selectedId = view.place || null;
+        this._layout();
+        this.step += 1;
+        var ms = performance.now() - t0;
+        var state = {step: this.step, view: view, events: counts.events, places: counts.places,
+            computeMs: ms, painted: 0};
+        root.newsmapState = state;
+        if (root.requestAnimationFrame) {
+            root.requestAnimationFrame(function () { state.painted = performance.now(); });
+        }
+        this._describe();
+        if (this.opt.onCounts) { this.opt.onCounts({events: counts.events, places: counts.places, view: view}); }
+        return counts;
+    };
+
+    /** The text alternative, said once the view has settled for a moment (not per frame). */
+    Engine.prototype._describe = function () {
+        var self = this;
+        clearTimeout(this._describeTimer);
+        this._describeTimer = setTimeout(function () {
+            var D = self.D, top = [];
+            for (var i = 0; i < self.np; i++) { if (self.count[i]) { top.push(i); } }
+            top.sort(function (a, b) { return self.count[b] - self.count[a] || a - b; });
+            var names = top.slice(0, 3).map(function (i) { return D.places[i][1] + " (" + self.count[i] + ")"; });
+            self.alt.textContent = dateCaption(D.first, self.view) + ": " + countCaption(self.counts) +
+                (names.length ? ". Most events: " + names.join(", ") + "." : ".") +
+                " The table below the map lists every event.";
+        }, 400);
+    };
+
+    Engine.prototype._label = function (i, short) {
+        var D = this.D, n = this.count[i], flag = this.contested[i] ? " ⚑" : "";
+        return short ? n + flag : D.places[i][1] + " · " + n + flag;
+    };
+
+    /** Whether engine.css applies yet: streamlit-folium adds stylesheets after the scripts,
+     * and a label measured before that is measured in the wrong font. */
+    Engine.prototype._styled = function () {
+        if (this._cssReady) { return true; }
+        this._cssReady = root.getComputedStyle(this.measure).position === "absolute";
+        if (!this._cssReady && !this._cssWait) {
+            var self = this;
+            this._cssWait = setInterval(function () {
+                if (root.getComputedStyle(self.measure).position === "absolute") {
+                    clearInterval(self._cssWait);
+                    self._cssReady = true;
+                    self.widths = {};
+                    self._h = 0;
+                    self._layout();
+                }
+            }, 50);
+        }
+        return this._cssReady;
+    };
+
+    Engine.prototype._width = function (text) {
+        var w = this.widths[text];
+        if (w === undefined) {
+            this.measure.textContent = text;
+            w = this.measure.offsetWidth;
+            if (this._styled()) { this.widths[text] = w; }
+        }
+        return w;
+    };
+
+    /**
+     * Spread pins that sit on (nearly) the same pixel, place every label without overlap,
+     * and put chips at the edge for places outside the view. Runs per view and per zoom/pan.
+     */
+    Engine.prototype._layout = function () {
+        if (!this.view) { return; }
+        var map = this.map, D = this.D, size = map.getSize(), self = this;
+        var visible = [];
+        for (var i = 0; i < this.np; i++) { if (this.count[i]) { visible.push(i); } }
+        this._spread(visible);
+        var pad = 4, frame = {x: pad, y: pad, w: size.x - 2 * pad, h: size.y - 2 * pad};
+        var bounds = map.getBounds(), inView = [], outside = [];
+        visible.forEach(function (i) {
+            var p = D.places[i], layer = self.layers[i];
+            var inside = p[4] ? bounds.contains(layer.getLatLng()) : self._circleMeetsView(i, bounds);
+            (inside ? inView : outside).push(i);
+        });
+        var boxes = new BoxIndex(64);
+        // Obstacles first: the controls in the map's corners and the edge chips.
+        this._controlBoxes().forEach(function (b) { boxes.add(b); });
+        this._edges(outside, boxes, size);
+        // Priority: the focused place, the selected one, then most events, pins before areas.
+        var focus = this.focusId !== null ? this.placeIndex[this.focusId] : -1;
+        var selected = this.selectedId !== null && this.placeIndex[this.selectedId] !== undefined
+            ? this.placeIndex[this.selectedId] : -1;
+        inView.sort(function (a, b) {
+            return (b === focus) - (a === focus) || (b === selected) - (a === selected) ||
+                self.count[b] - self.count[a] || D.places[b][4] - D.places[a][4] || a - b;
+        });
+        // Pins are obstacles for labels too, so a label never hides another place's marker.
+        var pinBoxes = {};
+        inView.forEach(function (i) {
+            if (!D.places[i][4]) { return; }
+            var c = map.latLngToContainerPoint(self.layers[i].getLatLng()), r = self.pinRadius[i] + 1;
+            pinBoxes[i] = {x: c.x - r, y: c.y - r, w: 2 * r, h: 2 * r, pin: i};
+        });
+        var pinIndex = new BoxIndex(64);
+        Object.keys(pinBoxes).forEach(function (k) { pinIndex.add(pinBoxes[k]); });
+        var limit = this.opt.labelLimit || 400, placed = {}, h = 0;
+        inView.forEach(function (i, rank) {
+            if (rank >= limit) { return; }
+            var anchor = self._anchor(i, size), full = self._label(i, false), short = self._label(i, true);
+            h = h || self._h || self._height();
+            var tries = [[full, false], [short, true]];
+            for (var k = 0; k < tries.length; k++) {
+                var w = self._width(tries[k][0]), cands = self._candidates(i, anchor, w, h);
+                for (var c = 0; c < cands.length; c++) {
+                    var b = cands[c];
+                    if (b.x < frame.x || b.y < frame.y || b.x + b.w > frame.x + frame.w ||
+                        b.y + b.h > frame.y + frame.h) { continue; }
+                    if (boxes.hits(b) || self._hitsPin(pinIndex, b, i)) { continue; }
+                    boxes.add(b);
+                    placed[i] = {box: b, text: tries[k][0], short: tries[k][1]};
+                    return;
+                }
+            }
+        });
+        this._drawLabels(placed);
+        if (this.legendBox && this.userLegend === null && this.legendBox.open) {
+            // Fold the legend if it covers any marker or label.
+            var lb = this._rel(this.legendBox.getBoundingClientRect());
+            var covers = boxes.all.some(function (b) { return !b.control && overlaps(lb, b); }) ||
+                pinIndex.all.some(function (b) { return overlaps(lb, b); });
+            if (covers) { this._foldLegend(true); }
+        }
+        root.newsmapLabelsSettled = true;
+    };
+
+    Engine.prototype._hitsPin = function (pinIndex, box, self) {
+        var keys = pinIndex.keys(box);
+        for (var k = 0; k < keys.length; k++) {
+            var bucket = pinIndex.grid[keys[k]] || [];
+            for (var j = 0; j < bucket.length; j++) {
+                if (bucket[j].pin !== self && overlaps(box, bucket[j])) { return true; }
+            }
+        }
+        return false;
+    };
+
+    Engine.prototype._height = function () {
+        this.measure.textContent = "Ag";
+        var h = this.measure.offsetHeight || 18;
+        if (this._styled()) { this._h = h; }
+        return h;
+    };
+
+    Engine.prototype._rel = function (rect) {
+        var c = this.map.getContainer().getBoundingClientRect();
+        return {x: rect.left - c.left, y: rect.top - c.top, w: rect.width, h: rect.height};
+    };
+
+    Engine.prototype._controlBoxes = function () {
+        var self = this, out = [];
+        var nodes = this.map.getContainer().querySelectorAll(".leaflet-control");
+        for (var i = 0; i < nodes.length; i++) {
+            if (nodes[i].offsetWidth === 0) { continue; }
+            var b = self._rel(nodes[i].getBoundingClientRect());
+            b.control = true;
+            out.push(b);
+        }
+        return out;
+    };
+
+    Engine.prototype._circleMeetsView = function (i, bounds) {
+        var layer = this.layers[i], c = layer.getLatLng(), r = this.D.places[i][5];
+        if (bounds.contains(c)) { return true; }
+        // The nearest point of the view to the centre, and whether it is inside the circle.
+        var lat = Math.max(bounds.getSouth(), Math.min(bounds.getNorth(), c.lat));
+        var lng = Math.max(bounds.getWest(), Math.min(bounds.getEast(), c.lng));
+        return haversineKm(c.lat, c.lng, lat, lng) * 1000 <= r;
+    };
+
+    /** Where a label hangs: right of a pin; on the top edge of an area, kept inside the frame. */
+    Engine.prototype._anchor = function (i, size) {
+        var map = this.map, p = this.D.places[i], layer = this.layers[i];
+        var c = map.latLngToContainerPoint(layer.getLatLng());
+        if (p[4]) { return {x: c.x, y: c.y, r: this.pinRadius[i], pin: true}; }
+        var top = map.latLngToContainerPoint(L.latLng(layer.getLatLng().lat + p[5] / 111320, layer.getLatLng().lng));
+        var rpx = c.y - top.y;
+        var y = top.y;
+        if (y < 24) { y = Math.min(c.y + rpx - 24, 24); }   // top edge off-screen: inside the top
+        var x = Math.max(24, Math.min(size.x - 24, c.x));
+        return {x: x, y: y, r: 0, pin: false, cy: c.y, rpx: rpx};
+    };
+
+    Engine.prototype._candidates = function (i, a, w, h) {
+        if (a.pin) {
+            var g = a.r + 3;
+            return [
+                {x: a.x + g, y: a.y - h / 2, w: w, h: h, side: "r"},
+                {x: a.x - g - w, y: a.y - h / 2, w: w, h: h, side: "l"},
+                {x: a.x - w / 2, y: a.y - g - h, w: w, h: h, side: "t"},
+                {x: a.x - w / 2, y: a.y + g, w: w, h: h, side: "b"},
+                {x: a.x + g * 0.7, y: a.y - g * 0.7 - h, w: w, h: h, side: "tr"},
+                {x: a.x + g * 0.7, y: a.y + g * 0.7, w: w, h: h, side: "br"}
+            ];
+        }
+        var out = [{x: a.x - w / 2, y: a.y - h / 2, w: w, h: h, side: "t"}];
+        if (a.rpx > h * 2) {
+            out.push({x: a.x - w / 2, y: a.cy + a.rpx - h / 2, w: w, h: h, side: "b"});
+            out.push({x: a.x - w / 2, y: a.y + h, w: w, h: h, side: "t2"});
+        }
+        return out;
+    };
+
+    Engine.prototype._drawLabels = function (placed) {
+        var self = this, map = this.map, D = this.D;
+        Object.keys(this.labelled).forEach(function (id) {
+            var i = self.placeIndex[id];
+            if (!placed[i]) {
+                var m = self.labelled[id];
+                if (document.activeElement && m.el.contains(document.activeElement)) { return; }
+                m.el.style.display = "none";
+                m.on = false;
+            }
+        });
+        Object.keys(placed).forEach(function (k) {
+            var i = +k, id = D.places[i][0], spot = placed[i], m = self.labelled[id];
+            if (!m) { m = self.labelled[id] = self._makeLabel(i); }
+            var el = m.el;
+            if (m.text !== spot.text) {
+                el.textContent = spot.text;
+                m.text = spot.text;
+            }
+            var cls = "nm-label" + (D.places[i][4] ? "" : " area") + (self.contested[i] ? " contested" : "") +
+                (spot.short ? " short" : "") + (id === self.selectedId ? " selected" : "");
+            if (el.className !== cls) { el.className = cls; }
+            el.setAttribute("aria-label", D.places[i][1] + ": " + plural(self.count[i], "event") +
+                (self.contested[i] ? ", " + self.contested[i] + " contested" : "") +
+                (D.places[i][4] ? "" : ", an area"));
+            el.setAttribute("aria-pressed", id === self.selectedId ? "true" : "false");
+            el.style.display = "";
+            el.style.transform = "translate(" + Math.round(spot.box.x) + "px," + Math.round(spot.box.y) + "px)";
+            m.on = true;
+        });
+        this.placedLabels = placed;
+        this._ring();
+    };
+
+    Engine.prototype._makeLabel = function (i) {
+        var self = this, id = this.D.places[i][0];
+        var el = L.DomUtil.create("button", "nm-label", this._labelPane());
+        el.type = "button";
+        el.dataset.place = id;
+        L.DomEvent.disableClickPropagation(el);
+        el.addEventListener("click", function (ev) { self._clicked(self.placeIndex[id], ev, el); });
+        el.addEventListener("keydown", function (ev) { self._key(ev, id); });
+        el.addEventListener("focus", function () { self.focusId = id; });
+        return {el: el, text: null, on: false};
+    };
+
+    /** Labels sit in one overlay the size of the map, positioned in container pixels. */
+    Engine.prototype._labelPane = function () {
+        if (!this.labelPane) {
+            this.labelPane = L.DomUtil.create("div", "nm-labels", this.map.getContainer());
+            L.DomEvent.disableScrollPropagation(this.labelPane);
+            var self = this;
+            // During a zoom animation the labels would float: hide them until it ends.
+            this.map.on("zoomstart", function () { self.labelPane.style.visibility = "hidden"; });
+            this.map.on("zoomend", function () { self.labelPane.style.visibility = ""; });
+            this.map.on("move", function () { if (!self._moving) { self._moving = true; self._shift(); } });
+        }
+        return this.labelPane;
+    };
+
+    /** While the reader drags the map, move the label overlay with it; re-lay out on moveend. */
+    Engine.prototype._shift = function () {
+        var self = this;
+        var origin = this.map.containerPointToLatLng([0, 0]);
+        var start = this._moveOrigin || (this._moveOrigin = {at: origin});
+        var step = function () {
+            if (!self._moving) { return; }
+            var now = self.map.latLngToContainerPoint(start.at);
+            self.labelPane.style.transform = "translate(" + now.x + "px," + now.y + "px)";
+            root.requestAnimationFrame(step);
+        };
+        this.map.once("moveend", function () {
+            self._moving = false;
+            self._moveOrigin = null;
+            self.labelPane.style.transform = "";
+        });
+        root.requestAnimationFrame(step);
+    };
+
+    Engine.prototype._key = function (ev, id) {
+        var keys = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1};
+        if (ev.key === "Escape") { ev.target.blur(); this.map.getContainer().focus({preventScroll: true}); return; }
+        if (!(ev.key in keys)) { return; }
+        ev.preventDefault();
+        ev.stopPropagation();
+        var order = this._keyOrder(), at = order.indexOf(this.placeIndex[id]);
+        if (!order.length) { return; }
+        var next = order[(at + keys[ev.key] + order.length) % order.length];
+        this.focusPlace(this.D.places[next][0]);
+    };
+
+    /** Places in reading order (west to east, then north to south): what arrow keys walk. */
+    Engine.prototype._keyOrder = function () {
+        var D = this.D, out = [];
+        for (var i = 0; i < this.np; i++) { if (this.count[i]) { out.push(i); } }
+        return out.sort(function (a, b) { return D.places[a][3] - D.places[b][3] || D.places[b][2] - D.places[a][2]; });
+    };
+
+    /** Give a place keyboard focus; its label is shown first even where others were. */
+    Engine.prototype.focusPlace = function (id) {
+        var i = this.placeIndex[id];
+        if (i === undefined || !this.count[i]) { return false; }
+        this.focusId = id;
+        var layer = this.layers[i], bounds = this.map.getBounds();
+        if (this.D.places[i][4] && !bounds.contains(layer.getLatLng())) {
+            this.map.panTo(layer.getLatLng(), {animate: false});
+        }
+        this._layout();
+        var m = this.labelled[id];
+        if (m && m.on) { m.el.focus({preventScroll: true}); return true; }
+        return false;
+    };
+
+    Engine.prototype._deselectFocus = function () { this.focusId = null; };
+
+    Engine.prototype._clicked = function (i, ev, el) {
+        if (ev && ev.originalEvent) { L.DomEvent.stop(ev.originalEvent); } else if (ev && ev.stopPropagation) { ev.stopPropagation(); }
+        var id = this.D.places[i][0];
+        this.selectedId = id;
+        this._layout();
+        if (this.opt.popups !== false) { this._popup(i); }
+        if (this.opt.onSelect) { this.opt.onSelect(id); }
+        if (el) { el.focus({preventScroll: true}); }
+    };
+
+    /** The selected place's ring and emphasised label. */
+    Engine.prototype._ring = function () {
+        var i = this.selectedId !== null ? this.placeIndex[this.selectedId] : undefined;
+        if (this.ringLayer) { this.map.removeLayer(this.ringLayer); this.ringLayer = null; }
+        if (i === undefined || !this.count[i]) { return; }
+        var p = this.D.places[i], layer = this.layers[i];
+        this.ringLayer = p[4]
+            ? L.circleMarker(layer.getLatLng(), {radius: this.pinRadius[i] + 5, color: "#111", weight: 2.5,
+                fill: false, interactive: false})
+            : L.circle(layer.getLatLng(), {radius: p[5], color: "#111", weight: 3, fill: false, interactive: false});
+        this.ringLayer.addTo(this.map);
+    };
+
+    /** Popup: the place, its counts per type, its newest events in view (escaped here). */
+    Engine.prototype._popup = function (i) {
+        var D = this.D, R = this.rows, view = this.view, nt = this.nt, self = this;
+        var kinds = [];
+        for (var t = 0; t < nt; t++) { if (this.typeCount[i * nt + t]) { kinds.push(t); } }
+        kinds.sort(function (a, b) { return self.typeCount[i * nt + b] - self.typeCount[i * nt + a] || a - b; });
+        var html = "<b>" + esc(D.places[i][1]) + "</b> <span class='popup-meta'>(" +
+            esc(plural(this.count[i], "event")) + ": " +
+            kinds.map(function (k) { return self.typeCount[i * nt + k] + " " + esc(D.typeLabels[k]); }).join(", ") +
+            ")</span>";
+        var info = D.info, items = [], limit = D.popupEvents || 5, more = 0;
+        if (info) {
+            var start = view.mode === "window" ? view.start : 0;
+            var lo = lowerBound(R.d, start);
+            for (var r = this.newest[i]; r >= lo && r >= 0; r--) {
+                if (R.p[r] !== i || !this.typeOk[R.t[r]] || !this.claimOk[R.c[r] < 0 ? D.claimants.length : R.c[r]] ||
+                    (this.eventOk && !this.eventOk[R.e[r]])) { continue; }
+                if (items.length >= limit) { more += 1; continue; }
+                var e = info[R.e[r]];   // [date label, type, claimant, status, summary, sources]
+                items.push("<li><span class='popup-meta'>" + esc(e[0]) + " · " + esc(D.typeLabels[R.t[r]]) +
+                    (e[1] ? " — " + esc(e[1]) + ", " : " — ") + esc(e[2]) + "</span>" +
+                    (this.evContested[R.e[r]] ? " <b class='nm-contested'>contested</b>" : "") +
+                    "<br>" + esc(e[3]) + (e[4] ? "<br><span class='popup-meta'>Source: " + esc(e[4]) + "</span>" : "") +
+                    "</li>");
+            }
+        }
+        html += items.length ? "<ol class='popup-events'>" + items.join("") + "</ol>" : "";
+        if (more) { html += "<div class='popup-meta'>and " + more + " more</div>"; }
+        if (D.popupNote) { html += "<div class='popup-meta'>" + esc(D.popupNote) + "</div>"; }
+        var size = this.map.getSize();
+        var latlng = this.layers[i].getLatLng();
+        if (!D.places[i][4]) {
+            var spot = this.placedLabels && this.placedLabels[i];
+            if (spot) { latlng = this.map.containerPointToLatLng([spot.box.x + spot.box.w / 2, spot.box.y]); }
+        }
+        L.popup({maxWidth: Math.max(160, Math.min(320, size.x - 60)), minWidth: Math.min(200, size.x - 80),
+            maxHeight: Math.max(120, Math.min(280, size.y - 90)), autoPanPadding: [12, 12],
+            className: "nm-popup"})
+            .setLatLng(latlng).setContent(html).openOn(this.map);
+    };
+
+    /**
+     * Pins closer than their radii are spread on a ring around their common centre, in a
+     * stable order (by place index), so places that share coordinates are each clickable.
+     */
+    Engine.prototype._spread = function (visible) {
+        var map = this.map, D = this.D, self = this, pins = [];
+        visible.forEach(function (i) { if (D.places[i][4]) { pins.push(i); } });
+        var pts = {}, cell = 24, grid = {};
+        pins.forEach(function (i) {
+            var c = map.latLngToContainerPoint(self.layers[i].nmHome);
+            pts[i] = c;
+            var key = Math.floor(c.x / cell) + ":" + Math.floor(c.y / cell);
+            (grid[key] || (grid[key] = [])).push(i);
+        });
+        var done = {};
+        pins.forEach(function (i) {
+            if (done[i]) { return; }
+            var c = pts[i], cluster = [i];
+            done[i] = true;
+            var gx = Math.floor(c.x / cell), gy = Math.floor(c.y / cell);
+            for (var dx = -1; dx <= 1; dx++) {
+                for (var dy = -1; dy <= 1; dy++) {
+                    (grid[(gx + dx) + ":" + (gy + dy)] || []).forEach(function (j) {
+                        if (done[j]) { return; }
+                        var q = pts[j], gap = self.pinRadius[i] + self.pinRadius[j] + 1;
+                        if (Math.abs(q.x - c.x) < gap && Math.abs(q.y - c.y) < gap) { cluster.push(j); done[j] = true; }
+                    });
+                }
+            }
+            if (cluster.length === 1) {
+                if (!self.layers[i].getLatLng().equals(self.layers[i].nmHome)) { self.layers[i].setLatLng(self.layers[i].nmHome); }
+                return;
+            }
+            cluster.sort(function (a, b) { return a - b; });
+            var cx = 0, cy = 0, rmax = 0;
+            cluster.forEach(function (j) { cx += pts[j].x; cy += pts[j].y; rmax = Math.max(rmax, self.pinRadius[j]); });
+            cx /= cluster.length;
+            cy /= cluster.length;
+            var ring = (rmax + 1.5) / Math.sin(Math.PI / Math.max(2, cluster.length));
+            cluster.forEach(function (j, k) {
+                var angle = -Math.PI / 2 + 2 * Math.PI * k / cluster.length;
+                self.layers[j].setLatLng(map.containerPointToLatLng([cx + ring * Math.cos(angle), cy + ring * Math.sin(angle)]));
+            });
+        });
+    };
+
+    /** Chips at the edge for places with events outside the view: direction and distance. */
+    Engine.prototype._edges = function (outside, boxes, size) {
+        var self = this, D = this.D, map = this.map, box = this.edgeBox;
+        var centre = map.getCenter(), used = {};
+        this.edgeChips = this.edgeChips || {};
+        outside.sort(function (a, b) { return self.count[b] - self.count[a] || a - b; });
+        outside.slice(0, 12).forEach(function (i) {
+            var p = D.places[i], id = p[0], chip = self.edgeChips[id];
+            if (!chip) {
+                chip = self.edgeChips[id] = L.DomUtil.create("button", "nm-edge", box);
+                chip.type = "button";
+                L.DomEvent.disableClickPropagation(chip);
+                chip.addEventListener("click", function (ev) {
+                    var layer = self.layers[i];
+                    if (p[4]) { map.panTo(layer.getLatLng()); } else { map.fitBounds(layer.getBounds(), {maxZoom: map.getZoom()}); }
+                    self._clicked(i, ev);
+                });
+                chip.addEventListener("keydown", function (ev) { self._key(ev, id); });
+            }
+            var pt = map.latLngToContainerPoint(L.latLng(p[2], p[3]));
+            var dx = pt.x - size.x / 2, dy = pt.y - size.y / 2;
+            var angle = Math.atan2(-dy, dx), octant = Math.round(angle / (Math.PI / 4));
+            var km = haversineKm(centre.lat, centre.lng, p[2], p[3]);
+            var text = ARROWS[(octant + 8) % 8] + " " + p[1] + " · " + self.count[i] + (self.contested[i] ? " ⚑" : "") +
+                " (" + Math.round(km / 10) * 10 + " km)";
+            if (chip.textContent !== text) { chip.textContent = text; }
+            chip.setAttribute("aria-label", p[1] + ", outside the map view, " + Math.round(km) + " km away: " +
+                plural(self.count[i], "event") + ". Press to go there.");
+            var w = self._width(text) + 2, h = self._h || self._height();
+            // Where the line from the centre to the place leaves the frame.
+            var m = 6, sx = dx === 0 ? Infinity : (size.x / 2 - w / 2 - m) / Math.abs(dx),
+                sy = dy === 0 ? Infinity : (size.y / 2 - h / 2 - m) / Math.abs(dy), s = Math.min(sx, sy);
+            var x = size.x / 2 + dx * s - w / 2, y = size.y / 2 + dy * s - h / 2;
+            var b = {x: x, y: y, w: w, h: h};
+            for (var tries = 0; tries < 8 && boxes.hits(b); tries++) {
+                if (sx < sy) { b.y += (dy > 0 ? -1 : 1) * (h + 2); } else { b.x += (dx > 0 ? -1 : 1) * (w + 2); }
+            }
+            if (boxes.hits(b)) { chip.style.display = "none"; return; }
+            boxes.add(b);
+            used[id] = true;
+            chip.style.display = "";
+            chip.style.transform = "translate(" + Math.round(b.x) + "px," + Math.round(b.y) + "px)";
+        });
+        Object.keys(this.edgeChips).forEach(function (id) {
+            if (!used[id]) { self.edgeChips[id].style.display = "none"; }
+        });
+    };
+
+    /** Label boxes as drawn (container pixels): for tests and the no-overlap measurement. */
+    Engine.prototype.labelBoxes = function () {
+        var out = [], nodes = this.map.getContainer().querySelectorAll(".nm-label:not(.nm-measure), .nm-edge");
+        for (var i = 0; i < nodes.length; i++) {
+            if (nodes[i].style.display === "none") { continue; }
+            var r = this._rel(nodes[i].getBoundingClientRect());
+            r.text = nodes[i].textContent;
+            r.place = nodes[i].dataset.place || null;
+            out.push(r);
+        }
+        return out;
+    };
+})(typeof window !== "undefined" ? window : this);
