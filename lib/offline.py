@@ -290,6 +290,9 @@ def _vendored_file(url: str, static_dir: Path) -> Path | None:
     # inlining works whatever base_url the map was rendered with.
     start = path.find("vendor/")
     if start == -1:
+        # The project's own front-end files (the time engine) are served from static/ too.
+        start = path.find("newsmap/")
+    if start == -1:
         return None
     candidate = static_dir / path[start:]
     if not candidate.is_file():

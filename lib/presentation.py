@@ -31,10 +31,10 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from lib import mapview
+from lib import engine, mapview
 from lib.articles import Article
 from lib.gazetteer import Place
-from lib.offline import inline_assets_html
+from lib.offline import STATIC_DIR, inline_assets_html
 from lib.schema import EVENT_TYPES, PIN_PRECISIONS
 from lib.text import escape
 from lib.timeline import PlaceGroup, ViewState, filter_events, group_by_place
@@ -539,7 +539,7 @@ def _map(tiles: bool, *, still: bool) -> folium.Map:
 
 # Scripts and stylesheets of folium's default page that these pages never use: jQuery,
 # Bootstrap, Font Awesome and awesome-markers would add about 1 MB to every file.
-_KEEP_ASSET = "vendor/leaflet-1.9.3/"
+_KEEP_ASSETS = ("vendor/leaflet-1.9.3/", "newsmap/")
 _ASSET_TAG = re.compile(
     r"""<script\b[^>]*\bsrc\s*=\s*["'](?P<src>[^"']+)["'][^>]*>\s*</script\s*>"""
     r"""|<link\b[^>]*\bhref\s*=\s*["'](?P<href>[^"']+)["'][^>]*>""",
@@ -551,7 +551,8 @@ _ELEMENT_ID = re.compile(r"\b([a-z][a-z_]*?)_([0-9a-f]{32})(?![0-9a-f])")
 def _finish(html: str, *, head: str, body_start: str, body_end: str, body_class: str) -> str:
     """Drop unused assets, add our parts, give elements stable names, inline everything."""
     html = _ASSET_TAG.sub(
-        lambda m: m[0] if _KEEP_ASSET in (m["src"] or m["href"] or "") else "", html
+        lambda m: m[0] if any(k in (m["src"] or m["href"] or "") for k in _KEEP_ASSETS) else "",
+        html,
     )
     html = html.replace("</head>", head + "\n</head>", 1)
     html = html.replace("<body>", f'<body class="{body_class}">' + body_start, 1)
@@ -710,158 +711,58 @@ def place_popup(group: PlaceGroup, items: Mapping[str, str]) -> str:
 
 
 def standalone_data(frame: pd.DataFrame, state: ViewState, articles: Mapping[str, Article]) -> dict:
-    """What the standalone page embeds: every day, the places, and the events in compact rows.
+    """What the standalone page embeds: the engine's data and the timeline's configuration.
 
     ``frame`` is filtered by the state's type, claimant and article filters, not by its
-    dates: the page has its own slider. Events are ordered newest first (then by id), as
-    ``timeline.group_by_place`` orders them, and places in ``mapview.place_features``' drawing
-    order, so the page can build the same features with single passes.
+    dates: the page has its own timeline. The engine data is ``lib.engine.engine_data``,
+    exactly what the live dashboard's map receives for the same events.
     """
     kept = filter_events(frame, state, ignore_dates=True)
     first = min(kept["date"]) if not kept.empty else state.end
     last = max(kept["date"]) if not kept.empty else state.end
-    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    window = (state.end - state.start).days + 1 if state.first_day else 0
-
-    def caption(index: int) -> str:
-        end = days[index]
-        start = days[max(0, index - window + 1)] if window else None
-        view = ViewState(end=end, start=start, mode="window" if window else "cumulative")
-        return date_caption(view)
-
-    place_rows = kept.drop_duplicates("place_id")
-    order = sorted(
-        place_rows.itertuples(index=False),
-        key=lambda p: (p.precision in PIN_PRECISIONS, -p.uncertainty_km, p.place_id),
+    sources = {}
+    for article_id, article in articles.items():
+        outlet = f"{article.outlet}: " if article.outlet else ""
+        sources[article_id] = f"{outlet}“{article.headline}” ({article.published_label})"
+    data = engine.engine_data(
+        kept,
+        first=first,
+        last=last,
+        type_labels=mapview.TYPE_LABELS,
+        colours=mapview.TYPE_COLOURS,
+        headlines=sources,
+        popup_note="All events are in the CSV download.",
     )
-    place_index = {p.place_id: i for i, p in enumerate(order)}
-    places_of = kept.groupby("event_id", sort=False)["place_id"].agg(list)
-    types = list(EVENT_TYPES)
-    events = []
-    for row in _newest_first(kept):
-        events.append(
-            [
-                (row["date"] - first).days,
-                types.index(row["event_type"]),
-                1 if row["contested_with"] or row["status"] == "disputed" else 0,
-                sorted(place_index[p] for p in places_of[row["event_id"]]),
-                _event_item(row, articles),
-            ]
-        )
-    return {
-        "days": [d.isoformat() for d in days],
-        "captions": [caption(i) for i in range(len(days))],
-        "start": days.index(state.end) if state.end in days else len(days) - 1,
-        "window": window,
-        "types": types,
-        "typeLabels": [escape(mapview.TYPE_LABELS[t]) for t in types],
-        "colours": [mapview.TYPE_COLOURS[t] for t in types],
-        "places": [
-            {
-                "id": p.place_id,
-                "name": escape(p.place_name),
-                "lat": round(float(p.lat), 5),
-                "lon": round(float(p.lon), 5),
-                "pin": p.precision in PIN_PRECISIONS,
-                "radius_m": round(float(p.uncertainty_km) * 1000),
-                # The app's own rule for how faint an area is, so both maps look alike.
-                "fill_opacity": mapview.fill_opacity(float(p.uncertainty_km)),
-            }
-            for p in order
-        ],
-        "events": events,
-        "popupEvents": STANDALONE_POPUP_EVENTS,
-        "selected": state.place,
-        "playMs": PLAY_STEP_MS,
+    end = min(max(state.end, first), last)
+    start = min(max(state.first_day or first, first), end)
+    config = {
+        "first": first.isoformat(),
+        "ndays": (last - first).days + 1,
+        "mode": "window" if state.first_day else "cumulative",
+        "start": (start - first).days if state.first_day else 0,
+        "end": (end - first).days,
+        "firstEventDay": engine.first_event_day(kept, first),
+        "types": list(mapview.TYPE_COLOURS),
+        "colours": list(mapview.TYPE_COLOURS.values()),
+        "typeLabels": [mapview.TYPE_LABELS[t] for t in mapview.TYPE_COLOURS],
+        "perDay": engine.per_day(kept, first),
+        "label": "Show events up to",
     }
+    return {"engine": data, "timeline": config}
 
 
-STANDALONE_JS = """
-(function (map, D) {
-    var slider = document.getElementById("nm-slider"), output = document.getElementById("nm-date"),
-        play = document.getElementById("nm-play"), counts = document.getElementById("nm-counts");
-    var layer = null, ring = null, timer = null, labelled = true;
-    function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
-    // The same grouping as lib.timeline.group_by_place and the same properties as
-    // lib.mapview.place_features, for the events in the window that ends on day `end`.
-    function features(end) {
-        var start = D.window ? end - D.window + 1 : 0, groups = {}, shown = 0;
-        D.events.forEach(function (e) {
-            if (e[0] > end || e[0] < start) { return; }
-            shown += 1;
-            e[3].forEach(function (pi) {
-                var g = groups[pi] || (groups[pi] = {count: 0, types: {}, contested: 0, items: []});
-                g.count += 1; g.types[e[1]] = (g.types[e[1]] || 0) + 1;
-                g.contested += e[2]; g.items.push(e[4]);
-            });
-        });
-        var out = [];
-        D.places.forEach(function (place, pi) {
-            var g = groups[pi];
-            if (!g) { return; }
-            var kinds = Object.keys(g.types).map(Number).sort(function (a, b) {
-                return g.types[b] - g.types[a] || a - b;
-            });
-            var more = g.count - Math.min(g.count, D.popupEvents);
-            out.push({type: "Feature", id: place.id,
-                geometry: {type: "Point", coordinates: [place.lon, place.lat]},
-                properties: {
-                    place_id: place.id,
-                    label: place.name + " · " + g.count + (g.contested ? " ⚑" : ""),
-                    count: g.count, type: D.types[kinds[0]], colour: D.colours[kinds[0]],
-                    pin: place.pin, r_px: Math.round(Math.min(16, 6 + 2 * Math.sqrt(g.count)) * 10) / 10,
-                    radius_m: place.radius_m, fill_opacity: place.fill_opacity, contested: g.contested,
-                    popup: "<b>" + place.name + "</b> <span class='popup-meta'>(" +
-                        plural(g.count, "event") + ": " +
-                        kinds.map(function (k) { return g.types[k] + " " + D.typeLabels[k]; }).join(", ") +
-                        ")</span><ol class='popup-events'>" + g.items.slice(0, D.popupEvents).join("") +
-                        "</ol>" + (more > 0 ? "<div class='popup-meta'>and " + more +
-                        " more (all of them are in the CSV download)</div>" : "")
-                }});
-        });
-        return {features: out, events: shown};
-    }
-    function show(end) {
-        var f = features(end);
-        if (layer) { map.removeLayer(layer); }
-        if (ring) { map.removeLayer(ring); ring = null; }
-        labelled = f.features.length <= newsmapLabelLimit;
-        layer = newsmapPlaces({type: "FeatureCollection", features: f.features}, labelled).addTo(map);
-        if (D.selected) { ring = newsmapHighlight(map, layer, D.selected); }
-        if (labelled) {
-            newsmapOffMap(map, layer);
-            newsmapSpreadLabels(map, layer, D.selected);
-        }
-        output.textContent = D.captions[end];
-        counts.textContent = f.events
-            ? plural(f.events, "event") + " at " + plural(f.features.length, "place") : "no events";
-        slider.setAttribute("aria-valuetext", D.captions[end]);
-    }
-    function stop() { clearInterval(timer); timer = null; play.textContent = "▶ Play"; }
-    play.addEventListener("click", function () {
-        if (timer) { stop(); return; }
-        if (+slider.value >= D.days.length - 1) { slider.value = 0; show(0); }
-        play.textContent = "⏸ Pause";
-        timer = setInterval(function () {
-            var next = +slider.value + 1;
-            if (next >= D.days.length) { stop(); return; }
-            slider.value = next; show(next);
-        }, D.playMs);
-    });
-    slider.addEventListener("input", function () { if (timer) { stop(); } show(+slider.value); });
-    // Labels are laid out for one zoom: lay them out again after the reader zooms.
-    map.on("moveend", function () {
-        if (layer && labelled) { newsmapOffMap(map, layer); newsmapSpreadLabels(map, layer, D.selected); }
-    });
-    if (%(bounds)s) {
-        map.fitBounds(%(bounds)s, {padding: [30, 30], maxZoom: %(maxZoom)s, animate: false});
-    }
-    slider.max = D.days.length - 1; slider.value = D.start;
-    play.disabled = D.days.length < 2;
-    show(D.start);
-    window.newsmapExport = {ready: true};
-})(%(map)s, %(data)s);
-"""
+#: The standalone page's scripts and styles, inlined from static/ (the live map loads the same).
+STANDALONE_JS_FILES = (
+    "newsmap/core.js",
+    "newsmap/engine.js",
+    "newsmap/timeline.js",
+    "newsmap/standalone.js",
+)
+STANDALONE_CSS_FILES = ("newsmap/engine.css", "newsmap/timeline.css", "newsmap/standalone.css")
+
+
+def _static_text(name: str) -> str:
+    return (STATIC_DIR / name).read_text(encoding="utf-8")
 
 
 def standalone_html(
@@ -871,56 +772,67 @@ def standalone_html(
     *,
     tiles: bool = False,
     title: str = DEFAULT_TITLE,
+    description: str = "",
 ) -> str:
-    """An interactive page with its own date slider and play button, to embed in an iframe.
+    """An interactive page with its own timeline and play button, to embed in an iframe.
 
-    ``frame`` is every event (one row per event and place); the state's filters apply, its
-    end date is where the slider starts, and a window state keeps its length as the slider
-    moves. The page fills its frame's width and height (no fixed size). The map is fitted
-    once to every place of the whole period, so it stays still while the dates change.
-    Returns self-contained HTML; the same arguments give the same bytes.
+    The same engine as the live map (``static/newsmap/``), with the same data for the same
+    events, so both show the same markers and counts for the same dates and filters.
+    ``frame`` is every event (one row per event and place); the state's filters apply and its
+    dates are where the timeline starts. The page fills its frame (360x640 up to full
+    screen): the map keeps at least half of it, the credits fold to one line. The map is
+    fitted once to every place of the whole period, so it stays still while the dates
+    change. ``description`` (an alt text) becomes the map's label. Returns self-contained
+    HTML; the same arguments give the same bytes.
     """
-    data = standalone_data(frame, state, articles)
+    embedded = standalone_data(frame, state, articles)
     kept = filter_events(frame, state, ignore_dates=True)
     all_groups = group_by_place(kept)
     m = _map(tiles, still=False)
-    script = STANDALONE_JS % {
-        "map": m.get_name(),
-        "data": _json(data),
-        "bounds": _json(fit_bounds(all_groups, state.place)),
-        "maxZoom": FIT_MAX_ZOOM,
-    }
-    _Script(mapview.PLACES_JS + LABELS_JS + script).add_to(m)
+    m.options.update(attribution_control=False)
+    js = "\n".join(_static_text(f) for f in STANDALONE_JS_FILES)
+    call = (
+        f"Newsmap.standalone({m.get_name()}, {engine.script_json(embedded['engine'])}, "
+        f"{engine.script_json(embedded['timeline'])}, "
+        f"{engine.script_json({'bounds': fit_bounds(all_groups, state.place), 'maxZoom': FIT_MAX_ZOOM, 'place': state.place})});"
+    )
+    _Script(js + "\n" + call).add_to(m)
     filters = filter_caption(state, articles)
-    slider_label = (
-        "Last day of the window shown" if data["window"] else "Show events up to this day"
-    )
+    label = description or f"{title}: interactive map of the events with a timeline"
     header = (
-        "<header class='nm-head'>"
-        f"<h1 class='nm-title'>{escape(title)}</h1>"
-        "<p class='nm-caption'><strong><output id='nm-date' for='nm-slider'></output></strong>"
-        " · <span id='nm-counts'></span></p>"
+        "<header>"
+        f"<h1 title='{escape(title)}'>{escape(title)}</h1>"
         + (f"<p class='nm-filters'>{escape(filters)}</p>" if filters else "")
-        + "<div class='nm-controls'><button id='nm-play' type='button'>▶ Play</button>"
-        f"<span class='nm-end'>{escape(_short(data['days'][0]))}</span>"
-        "<input id='nm-slider' type='range' min='0' max='0' step='1' value='0' "
-        f"aria-label='{slider_label}'>"
-        f"<span class='nm-end'>{escape(_short(data['days'][-1]))}</span></div>"
-        + legend_html(set(kept["event_type"]))
-        + "</header>"
+        + "<div id='nm-timeline'></div></header><main>"
     )
+    credits = f"{sources_credit(article_ids(kept), articles)}. {map_credit(tiles)}."
     footer = (
-        "<footer class='nm-credits'>"
-        f"<p>{escape(sources_credit(article_ids(kept), articles))}. "
-        "Claims are shown as claimed; figures are unverified. Click a place for the events, "
-        "quotes and sources.</p>"
-        f"<p>{escape(map_credit(tiles))}.</p></footer>"
+        "</main><footer><details><summary>"
+        f"{escape(map_credit(tiles))}. Sources and notes</summary>"
+        f"<p>{escape(credits)}</p><p>Claims are shown as claimed; figures are unverified. "
+        "Click a place for the events, quotes and sources.</p></details></footer>"
     )
-    # Text a little smaller than a 1600x900 still: this page is read at arm's length.
-    return _finish(
+    css = "".join(_static_text(f) for f in STANDALONE_CSS_FILES)
+    html = _finish(
         m.get_root().render(),
-        head=f"<title>{escape(title)}</title>" + _css(0.72, fixed=None),
+        head=(
+            f"<title>{escape(title)}</title>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<meta name='description' content='{escape(label)}'>"
+            f"<style>{css}</style>"
+        ),
         body_start=header,
         body_end=footer,
-        body_class="nm",
+        body_class="nm-embed",
     )
+    html = html.replace("<html>", "<html lang='en'>", 1)
+    return html.replace(
+        f'<div class="folium-map" id="{_map_id(html)}"',
+        f'<div class="folium-map" id="{_map_id(html)}" role="region" aria-label="{escape(label)}"',
+        1,
+    )
+
+
+def _map_id(html: str) -> str:
+    match = re.search(r'<div class="folium-map" id="([^"]+)"', html)
+    return match[1] if match else ""

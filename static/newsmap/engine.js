@@ -162,6 +162,14 @@
         this.widths = {};
         if (this.opt.legend !== false) { this._legend(); }
         map.on("zoomend moveend resize", function () { self._layout(); });
+        if (root.ResizeObserver) {
+            // The container's size can change without a window resize (styles arriving late,
+            // a flex layout settling, the app's column resizing): keep Leaflet's size true.
+            new root.ResizeObserver(function () {
+                var size = map.getSize();
+                if (size.x !== container.clientWidth || size.y !== container.clientHeight) { map.invalidateSize(false); }
+            }).observe(container);
+        }
         if (document.fonts && document.fonts.ready) {
             // Web fonts arriving late change every label's width: measure again.
             document.fonts.ready.then(function () { self.widths = {}; self._h = 0; self._layout(); });
