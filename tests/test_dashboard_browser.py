@@ -1,9 +1,12 @@
-"""The dashboard in a real Chromium with the network cut off: what only a browser shows."""
+"""The live dashboard in a real Chromium with the network cut off: what only a browser shows.
+
+Runs on the small fixture data set in tests/fixtures/live_map (7 events at 5 places: Alpha and
+Beta share one point, Gamma is a district with a contested pair, Farland lies far outside the
+opening view, Wideland is a country-wide circle), never on the shipped data.
+"""
 
 from __future__ import annotations
 
-import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -11,25 +14,39 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
+from lib import presentation
+from lib.dataset import load_dataset
+from lib.timeline import ViewState, events_frame
 from tests.support.server import streamlit_server
 
 REPO = Path(__file__).resolve().parent.parent
-PLACES = "path.leaflet-interactive"  # one SVG path per place; outlines are not interactive
+FIXTURE = REPO / "tests" / "fixtures" / "live_map"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
+
+#: The engine's view of the map: markers per place, counts, and the label boxes as drawn.
+STATE_JS = """() => {
+  const e = window.newsmapEngine || (window.newsmapExport && window.newsmapExport.engine);
+  const counts = {};
+  for (let i = 0; i < e.np; i++) { if (e.count[i]) counts[e.D.places[i][0]] = e.count[i]; }
+  return {events: newsmapState.events, places: newsmapState.places, step: newsmapState.step,
+          counts, boxes: e.labelBoxes(), markers: e.group.getLayers().length};
+}"""
 
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[str]:
-    with streamlit_server(REPO / "dashboard.py", env={"DASHBOARD_TILES": "off"}) as url:
+    env = {"DASHBOARD_TILES": "off", "DASHBOARD_DATA_DIR": str(FIXTURE)}
+    with streamlit_server(REPO / "dashboard.py", env=env) as url:
         yield url
 
 
 def map_frame(page: Page) -> Frame:
     iframe = page.wait_for_selector(
-        "iframe[src*='streamlit_folium']", state="attached", timeout=60_000
+        "iframe[src*='streamlit_folium']", state="attached", timeout=90_000
     )
     frame = iframe.content_frame()
-    frame.wait_for_selector(PLACES, timeout=30_000)
-    frame.wait_for_function("window.newsmapLabelsSettled === true", timeout=15_000)
+    frame.wait_for_function("window.newsmapState && window.newsmapLabelsSettled", timeout=60_000)
     return frame
 
 
@@ -37,93 +54,238 @@ def url_params(page: Page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
 
 
-def open_dashboard(offline_context, app: str, query: str = "") -> tuple[Page, Frame]:
+def open_dashboard(offline_context, app: str, query: str = "", viewport=DESKTOP):
     page = offline_context.new_page()
+    page.set_viewport_size(viewport)
     page.goto(f"{app}/{query}")
-    return page, map_frame(page)
+    frame = map_frame(page)
+    # The timeline has posted its view once the caption shows counts.
+    expect(page.locator(".nmt-counts")).not_to_be_empty(timeout=30_000)
+    return page, frame
 
 
-def test_map_renders_offline_with_one_marker_per_place(offline_context, app):
+def state(frame: Frame) -> dict:
+    return frame.evaluate(STATE_JS)
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if (
+                a["x"] < b["x"] + b["w"] - 0.5
+                and b["x"] < a["x"] + a["w"] - 0.5
+                and a["y"] < b["y"] + b["h"] - 0.5
+                and b["y"] < a["y"] + a["h"] - 0.5
+            ):
+                out.append((a["text"], b["text"]))
+    return out
+
+
+def sent_frames(page: Page) -> list[str]:
+    """Every WebSocket frame the page sends to the server from now on (reruns included)."""
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda f: frames.append(str(f)[:80])))
+    return frames
+
+
+def thumb_x(page: Page, selector: str, day: int) -> tuple[float, float]:
+    """Page coordinates of a range input's thumb at value ``day`` (the thumb is 18 px)."""
+    box = page.locator(selector).bounding_box()
+    top = int(page.locator(selector).get_attribute("max"))
+    return box["x"] + 9 + (box["width"] - 18) * day / top, box["y"] + box["height"] / 2
+
+
+def test_map_shows_the_view_of_the_link_offline(offline_context, app):
     page, frame = open_dashboard(offline_context, app, "?to=2021-08-30")
-    # 15 Aug-30 Aug: Kabul, Afghanistan, Khawak Pass, Shotul, Panjshir Valley.
-    expect(frame.locator(PLACES)).to_have_count(5)
-    expect(frame.locator(".place-label")).to_have_count(5)
-    expect(frame.get_by_text("Shotul · 1", exact=True)).to_be_visible()
-    expect(frame.locator(".map-legend")).to_contain_text("contested claims")
-    expect(page.get_by_text("As of 30 August 2021")).to_be_visible()
+    s = state(frame)
+    # 20-30 Aug: Alpha, Beta, Gamma (the contested pair).
+    assert s["counts"] == {"alpha": 1, "beta": 1, "gamma": 2}
+    assert s["events"] == 4
+    expect(page.locator(".nmt-date")).to_have_text("As of 30 August 2021")
+    expect(page.locator(".nmt-counts")).to_have_text("4 events at 3 places")
+    expect(frame.locator(".nm-label", has_text="Gamma · 2 ⚑")).to_be_visible()
     assert offline_context.blocked_requests == []
     assert offline_context.console_errors == []
 
 
-def test_the_slider_changes_the_markers_and_the_url(offline_context, app):
+def test_dragging_the_slider_repaints_the_map_before_release(offline_context, app):
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
+    assert state(frame)["events"] == 7
+    sent = sent_frames(page)
+    top = int(page.locator(".nmt-end").get_attribute("max"))
+    x, y = thumb_x(page, ".nmt-end", top)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    seen = []
+    for day in range(top - 1, -1, -1):
+        page.mouse.move(*thumb_x(page, ".nmt-end", day), steps=2)
+        seen.append(state(frame)["events"])
+    # Still holding the mouse: the map has followed the thumb all the way back.
+    assert seen[0] <= 7 and seen[-1] == 1, seen
+    assert sorted(seen, reverse=True) == seen
+    expect(page.locator(".nmt-date")).to_have_text("As of 20 August 2021")
+    assert sent == [], "the drag must not talk to the server"
+    page.mouse.up()
+    # On release the rest of the page catches up: the permalink and the table.
+    page.wait_for_function("location.search.includes('to=2021-08-20')", timeout=20_000)
+    # The table (a canvas grid; its cells are in the DOM for screen readers).
+    expect(page.locator("td", has_text="Fighters clash in Alpha.")).to_have_count(1)
+    expect(page.locator("td", has_text="Beta is attacked.")).to_have_count(0)
+    expect(page.get_by_role("link", name="📷 Screenshot mode")).to_have_attribute(
+        "href", "./Screenshot_mode?to=2021-08-20"
+    )
+
+
+def test_arrow_keys_step_one_day_and_the_map_follows(offline_context, app):
     page, frame = open_dashboard(offline_context, app, "?to=2021-08-30")
-    slider = page.get_by_role("slider")
-    slider.focus()
-    slider.press("ArrowRight")  # 31 Aug adds Khenj, the Panjshir province and Golbahar
-    expect(frame.locator(PLACES)).to_have_count(8, timeout=15_000)
-    expect(page).to_have_url(re.compile(r"to=2021-08-31"), timeout=15_000)
+    page.locator(".nmt-end").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".nmt-date")).to_have_text("As of 1 September 2021")
+    assert state(frame)["counts"].get("farland") == 1
+    page.wait_for_function("location.search.includes('to=2021-09-01')", timeout=20_000)
 
 
-def test_permalink_reproduces_the_view(offline_context, app):
-    page, frame = open_dashboard(
-        offline_context, app, "?to=2021-09-01&mode=window&from=2021-09-01&place=khawak_pass"
+def test_window_mode_drags_both_ends(offline_context, app):
+    page, frame = open_dashboard(offline_context, app, "?from=2021-08-25&to=2021-09-01")
+    assert state(frame)["counts"] == {"beta": 1, "gamma": 2, "farland": 1}
+    page.locator(".nmt-start").focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator(".nmt-date")).to_have_text("30 Aug – 1 September 2021")
+    assert state(frame)["counts"] == {"gamma": 2, "farland": 1}
+    page.wait_for_function("location.search.includes('from=2021-08-30')", timeout=20_000)
+
+
+def test_play_runs_in_the_browser_and_pause_keeps_the_day(offline_context, app):
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
+    sent = sent_frames(page)
+    play = page.locator(".nmt-play")
+    play.focus()
+    page.keyboard.press("Enter")  # at the last day: starts again at the first day with events
+    expect(play).to_have_attribute("aria-pressed", "true")
+    expect(play).to_be_focused()
+    page.wait_for_function("window.newsmapPlay && newsmapPlay.shown >= 6", timeout=20_000)
+    assert sent == [], "Play must not rerun the script per day"
+    page.keyboard.press("Enter")  # the same button, still focused, pauses
+    expect(play).to_have_attribute("aria-pressed", "false")
+    iso = page.evaluate("Newsmap.isoDay(newsmapView.first, newsmapView.end)")
+    assert iso != "2021-09-03"
+    page.wait_for_function(f"location.search.includes('to={iso}')", timeout=20_000)
+    assert page.evaluate("newsmapPlay.shown") >= 6
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1440x900", "390x844"])
+def test_labels_never_overlap_at_any_zoom(offline_context, app, viewport):
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03", viewport)
+    for zoom in (5, 7, 8, 9, 11):
+        frame.evaluate(f"newsmapEngine.map.setZoom({zoom}, {{animate: false}})")
+        frame.wait_for_timeout(150)
+        boxes = state(frame)["boxes"]
+        assert boxes, f"no labels at zoom {zoom}"
+        assert overlapping(boxes) == [], f"zoom {zoom}: {overlapping(boxes)}"
+
+
+def test_places_sharing_a_point_are_each_reachable(offline_context, app):
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
+    positions = frame.evaluate(
+        """() => ['alpha', 'beta'].map(id => {
+            const l = newsmapEngine.layers[newsmapEngine.placeIndex[id]];
+            return newsmapEngine.map.latLngToContainerPoint(l.getLatLng()); })"""
     )
-    expect(page.get_by_text("1 Sep – 1 Sep 2021")).to_be_visible()
-    expect(page.get_by_role("heading", name="Khawak Pass", exact=True)).to_be_visible()
-    # 1 Sep only: the Khawak claim (E013) and the Panjshir valley, province and Shotul/Golbahar.
-    assert url_params(page) == {
-        "to": "2021-09-01",
-        "from": "2021-09-01",
-        "mode": "window",
-        "place": "khawak_pass",
-    }
+    (ax, ay), (bx, by) = ((p["x"], p["y"]) for p in positions)
+    assert ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5 >= 8, positions
 
 
-def test_clicking_a_marker_shows_the_passages_naming_the_place(offline_context, app):
-    page, frame = open_dashboard(offline_context, app)
-    frame.get_by_text(re.compile(r"^Shotul · \d+")).click()
-    expect(page.get_by_role("heading", name="Shotul", exact=True)).to_be_visible(timeout=15_000)
-    passages = page.locator(".passage")
-    expect(passages).to_have_count(6)
-    expect(passages.first.locator("mark")).to_have_text(re.compile("Shotul", re.I))
-    assert url_params(page)["place"] == "shotul"
-    assert offline_context.console_errors == []
+def test_every_label_opens_exactly_its_own_place(offline_context, app):
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
+    names = {"alpha": "Alpha", "beta": "Beta", "gamma": "Gamma", "farland": "Farland"}
+    for place_id, name in names.items():
+        button = frame.locator(f".nm-label[data-place='{place_id}']")
+        if button.count() == 0:
+            continue  # off-view: reached by its edge chip, tested below
+        button.click()
+        expect(page.locator(".nm-place-head h3")).to_have_text(name, timeout=20_000)
+        page.wait_for_function(f"location.search.includes('place={place_id}')", timeout=20_000)
 
 
-def test_click_on_partly_visible_map_selects_the_place(offline_context, app):
-    # Regression: Leaflet focused the map on mousedown, which scrolled the page to show the
-    # whole map, so the mouseup landed elsewhere and the click on a marker was lost.
-    page, frame = open_dashboard(offline_context, app)
-    kabul = frame.evaluate(
-        """() => { for (const k in window.map._layers) { const l = window.map._layers[k];
-            if (l.feature && l.feature.properties.place_id === 'kabul') {
-              const p = window.map.latLngToContainerPoint(l.getLatLng());
-              const r = window.map.getContainer().getBoundingClientRect();
-              return [r.x + p.x, r.y + p.y]; } } }"""
-    )
+def test_every_marker_click_opens_its_own_place(offline_context, app):
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
+    frame.evaluate("newsmapEngine.map.setZoom(10, {animate: false})")
+    for place_id, name in {"alpha": "Alpha", "beta": "Beta"}.items():
+        frame.evaluate(
+            f"""() => {{ const e = newsmapEngine, l = e.layers[e.placeIndex['{place_id}']];
+                 e.map.panTo(l.getLatLng(), {{animate: false}}); }}"""
+        )
+        frame.wait_for_timeout(200)
+        point = frame.evaluate(
+            f"""() => {{ const e = newsmapEngine, l = e.layers[e.placeIndex['{place_id}']];
+                 return e.map.latLngToContainerPoint(l.getLatLng()); }}"""
+        )
+        box = page.locator("iframe[src*='streamlit_folium']").bounding_box()
+        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+        expect(page.locator(".nm-place-head h3")).to_have_text(name, timeout=20_000)
+
+
+def test_a_click_on_empty_map_selects_nothing(offline_context, app):
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
     box = page.locator("iframe[src*='streamlit_folium']").bounding_box()
-    x, y = box["x"] + kabul[0], box["y"] + kabul[1]
-    # A window just tall enough to show the marker, not the whole map.
-    page.set_viewport_size({"width": 1280, "height": int(y) + 40})
-    assert box["y"] + box["height"] > y + 40, "the map must be partly off-screen for this test"
-    page.mouse.click(x, y)
-    expect(page.get_by_role("heading", name="Kabul", exact=True)).to_be_visible(timeout=15_000)
+    # Inside Wideland's country-wide circle, away from every marker and label.
+    page.mouse.click(box["x"] + 30, box["y"] + box["height"] - 60)
+    page.wait_for_timeout(1500)
+    assert "place=" not in page.url
+    expect(page.locator(".nm-place-head")).to_have_count(0)
 
 
-def test_play_steps_through_the_days(offline_context, app):
-    page, _ = open_dashboard(offline_context, app, "?to=2021-08-30")
-    page.get_by_role("button", name="▶ Play").click()
-    expect(page).to_have_url(re.compile(r"to=2021-08-31"), timeout=20_000)
-    page.get_by_role("button", name="⏸ Pause").click()
-    expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=20_000)
-    stopped_at = url_params(page)["to"]
-    time.sleep(2)  # a paused timeline stays where it is
-    assert url_params(page)["to"] == stopped_at
+def test_a_place_outside_the_view_gets_an_edge_chip_that_leads_to_it(offline_context, app):
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
+    chip = frame.locator(".nm-edge", has_text="Farland")
+    expect(chip).to_be_visible()
+    expect(chip).to_contain_text("km")
+    chip.click()
+    expect(page.locator(".nm-place-head h3")).to_have_text("Farland", timeout=20_000)
 
 
-def test_with_tiles_on_only_the_tile_server_is_contacted(offline_context):
-    with streamlit_server(REPO / "dashboard.py") as url:
-        page, frame = open_dashboard(offline_context, url)
-        expect(frame.locator(PLACES)).to_have_count(11)  # places with events
-        hosts = {urlsplit(u).hostname for u in offline_context.blocked_requests}
-        assert hosts <= {"tile.openstreetmap.org"}
+def test_keyboard_reaches_every_place_from_the_map(offline_context, app):
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
+    frame.locator(".nm-label[data-place]").first.focus()
+    seen = set()
+    for _ in range(8):
+        seen.add(frame.evaluate("document.activeElement.dataset.place"))
+        page.keyboard.press("ArrowRight")
+    visible = set(state(frame)["counts"]) - {"farland"}
+    assert visible <= seen, (visible, seen)
+    frame.locator(".nm-label[data-place='gamma']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".nm-place-head h3")).to_have_text("Gamma", timeout=20_000)
+
+
+def test_pan_and_zoom_survive_a_settled_scrub(offline_context, app):
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
+    frame.evaluate("newsmapEngine.map.setView([35.3, 69.6], 10, {animate: false})")
+    page.locator(".nmt-end").focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("location.search.includes('to=2021-09-02')", timeout=20_000)
+    page.wait_for_timeout(1000)
+    frame = map_frame(page)
+    assert frame.evaluate("newsmapEngine.map.getZoom()") == 10
+
+
+def test_app_and_exported_file_show_the_same_markers_and_counts(offline_context, app, tmp_path):
+    view = ViewState(end=presentation.dt.date(2021, 9, 1), types=("clash", "casualty_claim"))
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-01&type=clash,casualty_claim")
+    in_app = state(frame)
+    data = load_dataset(FIXTURE)
+    html = presentation.standalone_html(
+        events_frame(data.events.events, data.gazetteer), view, data.articles
+    )
+    file = tmp_path / "map.html"
+    file.write_text(html, encoding="utf-8")
+    exported = offline_context.new_page()
+    exported.goto(file.as_uri())
+    exported.wait_for_function("window.newsmapExport && newsmapExport.ready", timeout=20_000)
+    in_file = exported.evaluate(STATE_JS)
+    assert in_app["counts"] == in_file["counts"] == {"alpha": 1, "gamma": 1}
+    assert (in_app["events"], in_app["places"]) == (in_file["events"], in_file["places"])
+    assert offline_context.blocked_requests == []

@@ -1,0 +1,93 @@
+"""The time engine's data (lib/engine.py): every day once, compact, and safe in a script."""
+
+import datetime as dt
+from pathlib import Path
+
+from lib import engine
+from lib.dataset import load_dataset
+from lib.mapview import TYPE_COLOURS, TYPE_LABELS
+from lib.schema import EVENT_TYPES
+from lib.timeline import ViewState, events_frame, filter_events, group_by_place
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "live_map"
+DATA = load_dataset(FIXTURE)
+FRAME = events_frame(DATA.events.events, DATA.gazetteer)
+FIRST, LAST = dt.date(2021, 8, 20), dt.date(2021, 9, 3)
+
+
+def payload(**kwargs):
+    return engine.engine_data(
+        FRAME, first=FIRST, last=LAST, type_labels=TYPE_LABELS, colours=TYPE_COLOURS, **kwargs
+    )
+
+
+def view_counts(data, end: int, start: int = 0) -> dict[str, int]:
+    """What engine.js computes for a view, in Python: rows per place in [start, end]."""
+    rows = data["rows"]
+    out: dict[str, int] = {}
+    for d, p in zip(rows["d"], rows["p"], strict=True):
+        if start <= d <= end:
+            place = data["places"][p][0]
+            out[place] = out.get(place, 0) + 1
+    return out
+
+
+def test_rows_are_in_day_order_one_per_event_and_place():
+    data = payload()
+    assert data["rows"]["d"] == sorted(data["rows"]["d"])
+    assert len(data["rows"]["d"]) == len(FRAME)  # E6 is at two places: two rows
+    assert data["ndays"] == 15 and data["first"] == "2021-08-20"
+
+
+def test_the_counts_it_implies_match_the_server_grouping_for_every_day():
+    data = payload()
+    for end in range(data["ndays"]):
+        day = FIRST + dt.timedelta(days=end)
+        groups = group_by_place(filter_events(FRAME, ViewState(end=day)))
+        assert view_counts(data, end) == {g.place_id: g.count for g in groups}, day
+
+
+def test_areas_are_drawn_before_pins_and_large_areas_first():
+    places = payload()["places"]
+    pins = [p[4] for p in places]
+    assert pins == sorted(pins)  # all areas (0) before all pins (1)
+    areas = [p[5] for p in places if not p[4]]
+    assert areas == sorted(areas, reverse=True)
+
+
+def test_contested_events_and_their_articles_are_coded():
+    data = payload()
+    ids = sorted(FRAME.drop_duplicates("event_id")["event_id"], key=lambda e: int(e[1:]))
+    contested = dict(zip(ids, data["events"]["x"], strict=True))
+    assert contested["E3"] == contested["E4"] == 1 and contested["E1"] == 0
+    assert data["events"]["ao"][-1] == len(data["events"]["ai"]) == len(ids)
+    assert data["articles"] == ["a1"]
+
+
+def test_claimants_are_indexed_and_none_is_minus_one():
+    data = payload()
+    assert data["claimants"] == ["Side A", "Side B"]
+    assert set(data["rows"]["c"]) == {-1, 0, 1}
+    assert data["types"] == list(EVENT_TYPES)
+
+
+def test_popup_text_is_left_out_above_the_limit():
+    assert payload()["info"] is not None
+    assert payload(info_max=3)["info"] is None
+
+
+def test_script_json_cannot_close_the_script():
+    text = engine.script_json({"a": "</script><script>alert(1)</script>", "b": "\u2028"})
+    assert "</script" not in text and "<" not in text
+    assert "\u2028" not in text
+
+
+def test_per_day_counts_distinct_events_by_type():
+    rows = engine.per_day(FRAME, FIRST)
+    clash = (
+        EVENT_TYPES.index("clash")
+        if isinstance(EVENT_TYPES, list)
+        else list(EVENT_TYPES).index("clash")
+    )
+    assert [13, clash, 1] in rows  # E6 on 2 Sep, at two places, counts once
+    assert engine.first_event_day(FRAME, FIRST) == 0
