@@ -486,11 +486,26 @@ def _pick(
     return Resolution(query, "resolved", tier, pick, candidates, warnings)
 
 
+#: Spelling-key indexes of the last few gazetteers seen, by identity (a Gazetteer is not
+#: hashable); kept with the object so an id is never reused for another one while cached.
+_GAZETTEER_KEYS: dict[int, tuple[Gazetteer, int, dict[str, list[Place]]]] = {}
+
+
 def _gazetteer_variants(gazetteer: Gazetteer, name: str) -> list[Place]:
+    """Gazetteer places with a name of the same ``spelling_key`` as ``name``."""
     key = spelling_key(name)
     if not key:
         return []
-    return [p for p in gazetteer.places.values() if key in {spelling_key(n) for n in p.names}]
+    cached = _GAZETTEER_KEYS.get(id(gazetteer))
+    if cached is None or cached[0] is not gazetteer or cached[1] != len(gazetteer.places):
+        by_key: dict[str, list[Place]] = {}
+        for place in gazetteer.places.values():
+            for k in {spelling_key(n) for n in place.names} - {""}:
+                by_key.setdefault(k, []).append(place)
+        if len(_GAZETTEER_KEYS) >= 4:
+            _GAZETTEER_KEYS.pop(next(iter(_GAZETTEER_KEYS)))
+        cached = _GAZETTEER_KEYS[id(gazetteer)] = (gazetteer, len(gazetteer.places), by_key)
+    return list(cached[2].get(key, []))
 
 
 def resolve(
@@ -584,6 +599,8 @@ _OSM_PRECISION = {
 class OnlineGeocoder:
     """Nominatim through geopy, rate-limited to one request per second as its policy asks.
 
+    Searches only the story's countries unless ``country_codes`` says otherwise.
+
     ``domain``/``scheme`` point it elsewhere (a self-hosted Nominatim, or a test stub).
     """
 
@@ -593,7 +610,7 @@ class OnlineGeocoder:
         domain: str = "nominatim.openstreetmap.org",
         scheme: str = "https",
         user_agent: str | None = None,
-        country_codes: tuple[str, ...] = ("af",),
+        country_codes: tuple[str, ...] | None = None,
         timeout: float = 10,
         min_delay_seconds: float = 1.0,
     ) -> None:
@@ -608,7 +625,9 @@ class OnlineGeocoder:
             max_retries=1,
             swallow_exceptions=False,
         )
-        self.country_codes = list(country_codes)
+        # The story's countries (story.toml, region.countries), as Nominatim wants them.
+        codes = country_codes if country_codes is not None else story.current().countries
+        self.country_codes = [c.lower() for c in codes]
         self.domain = domain
 
     def search(self, name: str) -> list[Candidate]:

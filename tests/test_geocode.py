@@ -419,7 +419,10 @@ def test_online_tier_is_used_only_when_asked(stub):
     assert "OpenStreetMap" in result.place.source and "ODbL" in result.place.source
     path, headers = StubNominatim.requests[0]
     query = parse_qs(urlparse(path).query)
-    assert query["q"] == ["Rokha"] and query["countrycodes"] == ["af"]
+    assert query["q"] == ["Rokha"]
+    # The story's countries (story.toml), comma-separated as Nominatim wants them.
+    expected = ",".join(c.lower() for c in story.current().countries)
+    assert query["countrycodes"] == [expected]
     assert "panjshir-timeline-dashboard" in headers["User-Agent"]
 
 
