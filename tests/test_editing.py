@@ -493,8 +493,9 @@ def test_suggested_places_are_in_the_region_and_not_in_the_gazetteer(data_root):
     without_bazarak = Gazetteer({k: v for k, v in data.gazetteer.places.items() if k != "bazarak"})
     mentions = find_mentions(load_articles_article(text), Matcher.from_gazetteer(without_bazarak))
     found = editing.suggest_places(text, without_bazarak, mentions)
-    # Paryan only matches a place in Iran (a false friend); Kabul is already in the gazetteer.
+    # Paryan is the Panjshir district (no longer Faryab in Iran); Kabul is in the gazetteer.
     assert [(r.query, r.place.name) for r in found] == [
+        ("Paryan", "Parīān"),
         ("Charikar", "Charikar"),
         ("Bazarak", "Bāzārak"),
     ]
