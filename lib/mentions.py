@@ -157,6 +157,11 @@ def find_mentions(article: Article, matcher: Matcher) -> list[Mention]:
     return found
 
 
+def places_named(text: str, matcher: Matcher) -> set[str]:
+    """Ids of the places a piece of text (a quote) names, by the same rules as the index."""
+    return {m.place_id for m in find_mentions(Article("", "", text), matcher)}
+
+
 def build_index(articles: Iterable[Article], gazetteer: Gazetteer) -> list[Mention]:
     """The mention index of a whole corpus, ordered by article then position."""
     matcher = Matcher.from_gazetteer(gazetteer)

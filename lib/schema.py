@@ -91,6 +91,18 @@ EVENT_COLUMNS = [
     Column("articles", True, "article id(s) separated by ';'; the quote comes from the first"),
     Column("quote", True, "verbatim words from the first article that support the row"),
     Column("contests", False, "ids of events this one contradicts, separated by ';'"),
+    Column(
+        "place_basis",
+        False,
+        "how the place was decided when the quote names none of the row's places "
+        "(e.g. 'the Khawak front of the two-front attack, named earlier in the article')",
+    ),
+    Column(
+        "acknowledged",
+        False,
+        "codes of warnings an editor has read and accepts for this row, ';'-separated "
+        "(e.g. duplicate-quote); see Checks",
+    ),
 ]
 
 PLACE_COLUMNS = [
@@ -126,4 +138,16 @@ ARTICLE_COLUMNS = [
     Column("date_reasoning", False, "how the publication date was inferred"),
     Column("seed_file", False, "the file the text was taken from, for provenance"),
     Column("notes", False, "disagreements with other reporting, scraping artefacts"),
+    Column(
+        "title",
+        False,
+        "the headline to show when the text's first line is not this article's "
+        "(the text file stays verbatim)",
+    ),
+    Column(
+        "boilerplate",
+        False,
+        "line ranges of the text that are not the article (captions, photo tags, newsletter "
+        "boxes, related links), ';'-separated, lines counted from 1: e.g. '5-11;35'",
+    ),
 ]
