@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import tracemalloc
 
 import pytest
 
@@ -51,10 +52,39 @@ def mentions(text):
         ("in Bazarak", [("bazarak", "Bazarak")]),  # accent-insensitive
         ("the Lion of Panjshir spoke", []),  # an epithet, not the place
         ("the “Lion of Panjshir” in Panjshir", [("panjshir_province", "Panjshir")]),
+        # an organisation's name ending in a place name is not a mention of the place
+        ("The National Resistance Front of Panjshir fought", []),
+        ("the Central Bank of Kabul", []),
+        ("the Resistance Front for the Panjshir Valley", []),
+        # lower case: a front of the fighting, not an organisation
+        ("on the front of Panjshir", [("panjshir_province", "Panjshir")]),
+        ("the Front (NRF) in Kabul", [("kabul", "Kabul")]),
+        ("JabulSaraj", [("jabal_saraj", "JabulSaraj")]),  # no separator at all
     ],
 )
 def test_matching(text, expected):
     assert mentions(text) == expected
+
+
+def test_boilerplate_lines_are_not_searched():
+    text = "Kabul falls\nFighting in Kabul.\nKabul skyline (Image: X)\nKabul again."
+    article = Article("a", "a.txt", text, boilerplate=((3, 3),))
+    found = [(m.matched, text[: m.start].count("\n") + 1) for m in find_mentions(article, MATCHER)]
+    assert found == [("Kabul", 1), ("Kabul", 2), ("Kabul", 4)]
+
+
+def test_a_100000_character_name_takes_linear_memory():
+    """Regression: the matcher stored every prefix of every name (4.9 GB for this name)."""
+    name = ("abcdefghij" * 10_000)[:100_000]
+    gazetteer = Gazetteer({"long": place("long", name)})
+    tracemalloc.start()
+    matcher = Matcher.from_gazetteer(gazetteer)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 60e6  # about 14 MB measured; the old matcher needed 4,900 MB
+    text = f"In {name}, and in {name[:-1]}."
+    found = find_mentions(Article("a", "a.txt", text), matcher)
+    assert [(m.place_id, m.start) for m in found] == [("long", 3)]
 
 
 def test_spans_and_sentence_point_into_the_article():
