@@ -25,7 +25,10 @@ def corpus_problems(data: Dataset) -> list[Problem]:
     """Checks across tables that no single row can fail."""
     matcher = Matcher.from_gazetteer(data.gazetteer)
     problems: list[Problem] = check_events(data.events.events, data.context, matcher)
-    mentioned = {m.place_id for m in build_index(data.articles.values(), data.gazetteer)}
+    # A place named only in a caption still belongs in the gazetteer: the text names it.
+    mentioned = {
+        m.place_id for m in build_index(data.articles.values(), data.gazetteer, boilerplate=True)
+    }
     used = {p for e in data.events.events for p in e.places}
     for place in data.gazetteer.places.values():
         if place.id not in mentioned and place.id not in used:

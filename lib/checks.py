@@ -70,15 +70,9 @@ _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _WORD_VALUES = {**_UNITS, **_TENS, "dozen": 12}
 _NUMBER_TOKEN = re.compile(r"\d[\d,]*|[a-z]+")
 
-# How each casualty word of lib.schema.CASUALTY_WORDS may be written in a quote.
-_COUNT_WORDS = {
-    "few": r"\bfew\b",
-    "several": r"\bseveral\b",
-    "dozens": r"\bdozens?\b",
-    "scores": r"\bscores\b",
-    "hundreds": r"\bhundreds\b",
-    "heavy": r"\bheavy\b",
-}
+# Casualty words (lib.schema.CASUALTY_WORDS) that a quote may write otherwise; any other word
+# must appear as itself.
+_COUNT_WORDS = {"dozens": r"\bdozens?\b"}
 
 _DENIED_STATUSES = {"denied", "disputed"}
 
@@ -162,8 +156,8 @@ def _figures(event: Event) -> list[Problem]:
     folded = fold(event.quote)
     for figure in event.casualties:
         if figure.low is None:
-            pattern = _COUNT_WORDS.get(figure.count)
-            ok = bool(pattern and re.search(pattern, folded))
+            pattern = _COUNT_WORDS.get(figure.count, rf"\b{re.escape(figure.count)}\b")
+            ok = bool(re.search(pattern, folded))
         else:
             ok = figure.low in numbers and (figure.high is None or figure.high in numbers)
         if not ok:

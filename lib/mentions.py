@@ -228,8 +228,13 @@ def _in_spans(start: int, end: int, starts: list[int], spans: list[tuple[int, in
     return None
 
 
-def find_mentions(article: Article, matcher: Matcher) -> list[Mention]:
-    """Every mention of every place in one article, in text order (boilerplate lines skipped)."""
+def find_mentions(
+    article: Article, matcher: Matcher, *, boilerplate: bool = False
+) -> list[Mention]:
+    """Every mention of every place in one article, in text order.
+
+    Boilerplate lines (captions, tags) are skipped unless ``boilerplate`` is true.
+    """
     text = article.text
     # The tokens of lib.text.tokens as two lists (words, spans): twice as fast over a corpus.
     folded = fold(text)
@@ -244,7 +249,7 @@ def find_mentions(article: Article, matcher: Matcher) -> list[Mention]:
         else []
     )
     blocked_starts = [s for s, _, _ in blocked]
-    furniture = [(s, e, True) for s, e in sorted(article.boilerplate_spans)]
+    furniture = [] if boilerplate else [(s, e, True) for s, e in sorted(article.boilerplate_spans)]
     furniture_starts = [s for s, _, _ in furniture]
     sentences = sentence_spans(text)
     starts = [s for s, _ in sentences]
@@ -274,12 +279,17 @@ def places_named(text: str, matcher: Matcher) -> set[str]:
     return {m.place_id for m in find_mentions(Article("", "", text), matcher)}
 
 
-def build_index(articles: Iterable[Article], gazetteer: Gazetteer) -> list[Mention]:
-    """The mention index of a whole corpus, ordered by article then position."""
+def build_index(
+    articles: Iterable[Article], gazetteer: Gazetteer, *, boilerplate: bool = False
+) -> list[Mention]:
+    """The mention index of a whole corpus, ordered by article then position.
+
+    Without ``boilerplate``, the index (what readers see) leaves out boilerplate lines.
+    """
     matcher = Matcher.from_gazetteer(gazetteer)
     index: list[Mention] = []
     for article in articles:
-        index.extend(find_mentions(article, matcher))
+        index.extend(find_mentions(article, matcher, boilerplate=boilerplate))
     return index
 
 

@@ -42,10 +42,20 @@ DATE_PRECISIONS: dict[str, str] = {
     "approximate": "within a day or two ('yesterday' in an article whose day is uncertain, 'this week', 'last week')",
 }
 
-CASUALTY_KINDS = ("killed", "wounded", "captured")
+# 'casualties' is for claims that do not tell dead from wounded ("their casualties are high").
+CASUALTY_KINDS = ("killed", "wounded", "captured", "casualties")
 CASUALTY_SIDES = ("taliban", "nrf", "civilians", "both", "unknown")
 # Words the reporting uses instead of numbers; kept as claimed.
-CASUALTY_WORDS = ("few", "several", "dozens", "scores", "hundreds", "heavy")
+CASUALTY_WORDS = (
+    "few",
+    "several",
+    "dozens",
+    "scores",
+    "hundreds",
+    "heavy",
+    "high",
+    "catastrophic",
+)
 
 PLACE_KINDS: dict[str, str] = {
     "city": "a city",
@@ -84,7 +94,8 @@ EVENT_COLUMNS = [
         "casualties",
         False,
         "figures as claimed, ';'-separated '<count> <kind> <side>' "
-        "(count N, N-M or a word such as dozens; kind killed/wounded/captured; "
+        "(count N, N-M, N+ or a word such as dozens or heavy, as the quote has it; kind "
+        "killed/wounded/captured/casualties; "
         "side taliban/nrf/civilians/both/unknown), e.g. '34 killed taliban; 65 wounded taliban'",
     ),
     Column("summary", True, "one line, at most 200 characters"),
