@@ -14,6 +14,8 @@ overrule: listing a warning's code in the row's ``acknowledged`` column silences
 
 from __future__ import annotations
 
+import dataclasses
+import heapq
 import re
 from collections.abc import Iterable
 
@@ -222,37 +224,80 @@ def _spans(events: list[Event], articles: dict[str, Article] | None, ctx: Contex
     return spans
 
 
-def _duplicates(events: list[Event], ctx: Context) -> list[Problem]:
-    problems = []
+def _overlapping_quotes(events: list[Event], ctx: Context):
+    """Pairs ``(earlier, later)`` in row order whose quotes overlap in the same article.
+
+    A sweep over each article's quotes sorted by position, naming one overlapping quote for
+    each: O(n log n), so 100,000 rows cost about their sort.
+    """
     spans = _spans(events, ctx.articles, ctx)
-    for i, event in enumerate(events):
-        for other in events[:i]:
-            a, b = spans.get(event.id), spans.get(other.id)
-            if a and b and a[0] == b[0] and a[1] < b[2] and b[1] < a[2]:
-                problems += _problem(
-                    event,
-                    "quote",
-                    "duplicate-quote",
-                    f"overlaps the quote of {other.id} from the same article '{a[0]}'",
-                    f"merge it into {other.id} if both report one happening",
-                )
-            elif (
-                event.casualties
-                and event.claimant
-                and event.claimant.casefold() == other.claimant.casefold()
-                and event.event_type == other.event_type
-                and {str(c) for c in event.casualties} == {str(c) for c in other.casualties}
-                and abs((event.date - other.date).days) <= DUPLICATE_DAYS
-            ):
-                problems += _problem(
-                    event,
-                    "casualties",
-                    "duplicate-claim",
-                    f"{other.id} has the same claimant, type and figures "
-                    f"({'; '.join(str(c) for c in event.casualties)}) "
-                    f"{abs((event.date - other.date).days)} day(s) apart",
-                    f"merge it into {other.id} if both report one claim",
-                )
+    by_article: dict[str, list[tuple[int, int, int]]] = {}
+    for index, event in enumerate(events):
+        if event.id in spans:
+            article_id, start, end = spans[event.id]
+            by_article.setdefault(article_id, []).append((start, end, index))
+    for items in by_article.values():
+        items.sort()
+        active: list[tuple[int, int]] = []  # heap of (end, index) of quotes not yet passed
+        for start, end, index in items:
+            while active and active[0][0] <= start:
+                heapq.heappop(active)
+            if active:  # one overlapping quote is enough to name
+                other = active[0][1]
+                yield (min(index, other), max(index, other))
+            heapq.heappush(active, (end, index))
+
+
+def _same_claims(events: list[Event]):
+    """Pairs ``(earlier, later)`` in row order: same claimant, type and figures, dates close."""
+    groups: dict[tuple, list[int]] = {}
+    for index, event in enumerate(events):
+        if event.casualties and event.claimant:
+            key = (
+                event.claimant.casefold(),
+                event.event_type,
+                frozenset(str(c) for c in event.casualties),
+            )
+            groups.setdefault(key, []).append(index)
+    for indexes in groups.values():
+        indexes.sort(key=lambda i: events[i].date)
+        for a, b in zip(indexes, indexes[1:], strict=False):
+            if (events[b].date - events[a].date).days <= DUPLICATE_DAYS:
+                yield (min(a, b), max(a, b))
+
+
+def _duplicates(events: list[Event], ctx: Context) -> list[Problem]:
+    """Each row warned at most once per code, naming the earlier row it repeats."""
+    problems = []
+    warned: set[tuple[str, int]] = set()
+    quoted: set[tuple[int, int]] = set()
+    for earlier, later in _overlapping_quotes(events, ctx):
+        quoted.add((earlier, later))
+        if ("quote", later) in warned:
+            continue
+        warned.add(("quote", later))
+        event, other = events[later], events[earlier]
+        problems += _problem(
+            event,
+            "quote",
+            "duplicate-quote",
+            f"overlaps the quote of {other.id} from the same article '{event.articles[0]}'",
+            f"merge it into {other.id} if both report one happening",
+        )
+    for earlier, later in _same_claims(events):
+        if (earlier, later) in quoted or ("claim", later) in warned:
+            continue
+        warned.add(("claim", later))
+        event, other = events[later], events[earlier]
+        days = abs((event.date - other.date).days)
+        problems += _problem(
+            event,
+            "casualties",
+            "duplicate-claim",
+            f"{other.id} has the same claimant, type and figures "
+            f"({'; '.join(str(c) for c in event.casualties)}) {days} day(s) apart",
+            f"merge it into {other.id} if both report one claim",
+        )
     return problems
 
 
@@ -296,13 +341,17 @@ def _acknowledged(event: Event) -> list[Problem]:
 
 
 def check_events(
-    events: Iterable[Event], context: Context, matcher: Matcher | None = None
+    events: Iterable[Event],
+    context: Context,
+    matcher: Matcher | None = None,
+    label: str = LABEL,
 ) -> list[Problem]:
     """The editorial checks over rows that passed the schema, in row order. Never raises.
 
     ``context`` is the one the rows were validated with; without a gazetteer the place check is
     skipped, without articles the day and duplicate-quote checks use less. ``matcher`` may be
-    passed to reuse one built from the same gazetteer. Warnings that a row acknowledges are
+    passed to reuse one built from the same gazetteer; ``label`` names the file in messages, as
+    in ``lib.events.validate_rows``. Warnings that a row acknowledges are
     left out; every problem's ``code`` is a key of ERRORS or WARNINGS.
     """
     events = list(events)
@@ -317,4 +366,6 @@ def check_events(
         problems += _acknowledged(event)
     problems += _duplicates(events, context)
     problems += _contests(events)
+    if label != LABEL:
+        problems = [dataclasses.replace(p, file=label) for p in problems]
     return sorted(problems, key=lambda p: (p.row or 0, p.column or "", p.code))

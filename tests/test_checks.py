@@ -29,8 +29,9 @@ def run(data, changes=None, extra=None):
     rows = fixture_rows()
     for _, row in rows:
         row.update((changes or {}).get(row["id"], {}))
+    first_extra = len(rows) + 2
     for i, row in enumerate(extra or []):
-        rows.append((len(rows) + 2 + i, {**dict.fromkeys(COLUMNS, ""), **row}))
+        rows.append((first_extra + i, {**dict.fromkeys(COLUMNS, ""), **row}))
     table = validate_rows(rows, data.context)
     assert not table.rejected, [str(p) for p in table.problems]
     return check_events(table.events, data.context)
@@ -215,3 +216,19 @@ def test_names_a_day(basis, day_known, expected):
         "a", "a.txt", "x", published_from=day, published_to=day if day_known else None
     )
     assert names_a_day(basis, article) is expected
+
+
+def test_each_repeating_row_is_warned_once_naming_an_earlier_one(data):
+    second = {**EXTRA_ATTACK, "id": "F007", "quote": "repelled an attack"}
+    problems = [p for p in run(data, extra=[EXTRA_ATTACK, second]) if p.code == "duplicate-quote"]
+    assert [p.row for p in problems] == [7, 8]
+    assert "F001" in problems[0].message
+    assert "F001" in problems[1].message or "F006" in problems[1].message
+
+
+def test_the_checks_name_the_file_they_are_given(data):
+    rows = fixture_rows()
+    rows[3][1]["date_basis"] = ""
+    table = validate_rows(rows, data.context)
+    (problem,) = check_events(table.events, data.context, label="your edits")
+    assert problem.file == "your edits" and problem.code == "day-not-in-basis"
