@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test check lint format geodata bench clean
+.PHONY: run test check lint format geodata bench bench-mentions clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ geodata: $(VENV)/.dev
 bench: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
 	$(PY) -m bench.run
+
+## bench-mentions: the mention-index part of the benchmarks alone (no browser, under a minute)
+bench-mentions: $(VENV)/.dev
+	$(PY) -m bench.mentions
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

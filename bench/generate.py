@@ -42,7 +42,7 @@ from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, EVENT_TYPES, PLACE_COLUMN
 from lib.text import name_key
 
 #: Bump when the output changes, so cached data sets in bench/out/ are rebuilt.
-VERSION = 1
+VERSION = 2  # 2: every denial answers a claim that contests it back
 SEED = 20210815
 OUT = Path(__file__).resolve().parent / "out"
 START = dt.date(2021, 8, 1)
@@ -285,7 +285,7 @@ TYPE_WEIGHTS = {
     "attack": 15,
     "casualty_claim": 15,
     "territorial_claim": 10,
-    "denial": 2,
+    "denial": 0,  # denials are made below, each answering a claim (lib.checks wants a rival)
     "statement": 10,
     "negotiation": 4,
     "political": 4,
@@ -587,7 +587,7 @@ def make_events(rng: random.Random, places: list[Place], count: int) -> list[Eve
     for claim in answered:
         other_side = claim.actors[::-1]
         events.append(
-            Event(
+            denial := Event(
                 id="",
                 date=claim.date,
                 places=claim.places[:1],
@@ -602,6 +602,7 @@ def make_events(rng: random.Random, places: list[Place], count: int) -> list[Eve
                 contests=claim,  # type: ignore[arg-type]  # resolved to an id below
             )
         )
+        claim.contests = denial  # type: ignore[assignment]  # a contradiction runs both ways
     while len(events) < count:  # fewer claims than denials wanted (tiny sets): pad with clashes
         events.append(
             Event("", START, [order[0]], "clash", "reported", ACTORS[:], "", "", "", START, False)
@@ -678,7 +679,9 @@ def make_articles(rng: random.Random, events: list[Event]) -> list[Article]:
         rng.shuffle(todo)
         # A denial goes into the article of the claim it answers (the same day's reporting).
         claims = {e.id: e for e in todo}
-        denials = [e for e in todo if e.contests and e.contests in claims]
+        denials = [
+            e for e in todo if e.event_type == "denial" and e.contests and e.contests in claims
+        ]
         todo = [e for e in todo if e not in denials]
         answers: dict[str, list[Event]] = {}
         for denial in denials:

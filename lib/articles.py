@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lib import csvio
+from lib.boilerplate import Range, line_spans, parse_ranges
 from lib.problems import Problem
 from lib.schema import ARTICLE_COLUMNS
 from lib.text import control_chars
@@ -32,14 +33,28 @@ class Article:
     date_inferred: bool = True
     date_reasoning: str = ""
     notes: str = ""
+    title: str = ""  # metadata override of the headline, when the text's first line is wrong
+    boilerplate: tuple[Range, ...] = ()  # line ranges (from 1, inclusive) that are not the article
 
     @property
     def headline(self) -> str:
-        """The first non-empty line of the text."""
+        """The ``title`` from the metadata if set, else the first non-empty line of the text."""
+        if self.title:
+            return self.title
         for line in self.text.splitlines():
             if line.strip():
                 return line.strip()
         return ""
+
+    @property
+    def boilerplate_spans(self) -> list[tuple[int, int]]:
+        """Character spans ``(start, end)`` of the boilerplate lines, end exclusive."""
+        return line_spans(self.text, list(self.boilerplate))
+
+    @property
+    def boilerplate_lines(self) -> frozenset[int]:
+        """Line numbers (from 1, as ``text.split('\\n')`` counts) that are boilerplate."""
+        return frozenset(n for s, e in self.boilerplate for n in range(s, e + 1))
 
     @property
     def published_label(self) -> str:
@@ -128,6 +143,9 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
         for column, value in row.items():
             if value and control_chars(value):
                 bad(column, f"contains control characters {', '.join(control_chars(value))}")
+        boilerplate, range_errors = parse_ranges(row.get("boilerplate", ""), text.count("\n") + 1)
+        for message in range_errors:
+            bad("boilerplate", message, "lines count from 1 in the text file, e.g. '5-11;35'")
         articles[art_id] = Article(
             id=art_id,
             file=name,
@@ -139,6 +157,8 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
             date_inferred=inferred_raw != "no",
             date_reasoning=row.get("date_reasoning", "").strip(),
             notes=row.get("notes", "").strip(),
+            title=row.get("title", "").strip(),
+            boilerplate=tuple(boilerplate),
         )
 
     for path in sorted(directory.glob("*.txt")):

@@ -2,8 +2,10 @@
 
 Checks the articles and their metadata, the gazetteer, and every event (schema, places that
 resolve, articles that exist, quotes present in their article, dates not after publication),
-then the corpus as a whole (places never mentioned, articles no event cites). Exits 1 when there
-is any error; warnings are printed but do not fail.
+the editorial checks of ``lib.checks`` (quotes that name the place and give the figures, days
+that are known, duplicates, contests both ways), then the corpus as a whole (places never
+mentioned, articles no event cites). Exits 1 when there is any error; warnings are printed but
+do not fail, and a row can acknowledge its warnings (``acknowledged``).
 """
 
 from __future__ import annotations
@@ -12,16 +14,21 @@ import argparse
 import sys
 from pathlib import Path
 
+from lib.checks import check_events
 from lib.dataset import Dataset, load_dataset
-from lib.mentions import build_index
+from lib.mentions import Matcher, build_index
 from lib.problems import Problem
 from lib.problems import errors as error_problems
 
 
 def corpus_problems(data: Dataset) -> list[Problem]:
     """Checks across tables that no single row can fail."""
-    problems: list[Problem] = []
-    mentioned = {m.place_id for m in build_index(data.articles.values(), data.gazetteer)}
+    matcher = Matcher.from_gazetteer(data.gazetteer)
+    problems: list[Problem] = check_events(data.events.events, data.context, matcher)
+    # A place named only in a caption still belongs in the gazetteer: the text names it.
+    mentioned = {
+        m.place_id for m in build_index(data.articles.values(), data.gazetteer, boilerplate=True)
+    }
     used = {p for e in data.events.events for p in e.places}
     for place in data.gazetteer.places.values():
         if place.id not in mentioned and place.id not in used:

@@ -69,6 +69,8 @@ class Event:
     claimant: str = ""
     casualties: tuple[Casualty, ...] = ()
     contests: tuple[str, ...] = ()
+    place_basis: str = ""
+    acknowledged: tuple[str, ...] = ()
     row: int | None = None  # spreadsheet row it came from, for messages
 
     @property
@@ -291,6 +293,8 @@ def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: s
         claimant=claimant,
         casualties=tuple(casualties),
         contests=contests,
+        place_basis=get.get("place_basis", ""),
+        acknowledged=tuple(split_list(get.get("acknowledged", ""))),
         row=row_no,
     ), problems
 

@@ -19,6 +19,9 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"  # "error" blocks a save / fails `lib.check`; "warning" does not
+    # A stable name for the kind of problem (lib.checks.WARNINGS), so a row can acknowledge a
+    # warning by code; empty for the loaders' own messages.
+    code: str = ""
 
     def __str__(self) -> str:
         where = self.file

@@ -42,10 +42,20 @@ DATE_PRECISIONS: dict[str, str] = {
     "approximate": "within a day or two ('yesterday' in an article whose day is uncertain, 'this week', 'last week')",
 }
 
-CASUALTY_KINDS = ("killed", "wounded", "captured")
+# 'casualties' is for claims that do not tell dead from wounded ("their casualties are high").
+CASUALTY_KINDS = ("killed", "wounded", "captured", "casualties")
 CASUALTY_SIDES = ("taliban", "nrf", "civilians", "both", "unknown")
 # Words the reporting uses instead of numbers; kept as claimed.
-CASUALTY_WORDS = ("few", "several", "dozens", "scores", "hundreds", "heavy")
+CASUALTY_WORDS = (
+    "few",
+    "several",
+    "dozens",
+    "scores",
+    "hundreds",
+    "heavy",
+    "high",
+    "catastrophic",
+)
 
 PLACE_KINDS: dict[str, str] = {
     "city": "a city",
@@ -84,13 +94,26 @@ EVENT_COLUMNS = [
         "casualties",
         False,
         "figures as claimed, ';'-separated '<count> <kind> <side>' "
-        "(count N, N-M or a word such as dozens; kind killed/wounded/captured; "
+        "(count N, N-M, N+ or a word such as dozens or heavy, as the quote has it; kind "
+        "killed/wounded/captured/casualties; "
         "side taliban/nrf/civilians/both/unknown), e.g. '34 killed taliban; 65 wounded taliban'",
     ),
     Column("summary", True, "one line, at most 200 characters"),
     Column("articles", True, "article id(s) separated by ';'; the quote comes from the first"),
     Column("quote", True, "verbatim words from the first article that support the row"),
     Column("contests", False, "ids of events this one contradicts, separated by ';'"),
+    Column(
+        "place_basis",
+        False,
+        "how the place was decided when the quote names none of the row's places "
+        "(e.g. 'the Khawak front of the two-front attack, named earlier in the article')",
+    ),
+    Column(
+        "acknowledged",
+        False,
+        "codes of warnings an editor has read and accepts for this row, ';'-separated "
+        "(e.g. duplicate-quote); see Checks",
+    ),
 ]
 
 PLACE_COLUMNS = [
@@ -126,4 +149,16 @@ ARTICLE_COLUMNS = [
     Column("date_reasoning", False, "how the publication date was inferred"),
     Column("seed_file", False, "the file the text was taken from, for provenance"),
     Column("notes", False, "disagreements with other reporting, scraping artefacts"),
+    Column(
+        "title",
+        False,
+        "the headline to show when the text's first line is not this article's "
+        "(the text file stays verbatim)",
+    ),
+    Column(
+        "boilerplate",
+        False,
+        "line ranges of the text that are not the article (captions, photo tags, newsletter "
+        "boxes, related links), ';'-separated, lines counted from 1: e.g. '5-11;35'",
+    ),
 ]

@@ -17,6 +17,12 @@ def test_generated_data_loads_without_errors_and_names_its_places(tmp_path):
     assert errors == []
     assert len(data.events.events) == 300
     assert data.events.rejected == []
+    # and passes the editorial checks: every denial answers a claim that contests it back
+    from lib.checks import check_events
+
+    assert [
+        str(p) for p in check_events(data.events.events, data.context) if p.severity == "error"
+    ] == []
     # Every event's places are on the map and named somewhere in the corpus.
     frame = events_frame(data.events.events, data.gazetteer)
     named = {m.place_id for m in build_index(data.articles.values(), data.gazetteer)}

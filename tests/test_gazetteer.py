@@ -30,6 +30,8 @@ def gazetteer():
         ("PANJSHIR", "panjshir_province"),
         ("Panjshir valley", "panjshir_valley"),
         ("Parwan", "parwan_province"),  # GeoNames would say Jabal os Saraj
+        ("Pakistan", "pakistan"),
+        ("Uzbekistan", "uzbekistan"),
     ],
 )
 def test_lookup_over_every_variant(gazetteer, spelling, place_id):

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.dataset import REPO_ROOT
+from tests.fixtures import FIXTURE_DATA
 
 D = dt.date
 
@@ -19,6 +20,14 @@ def data_dir(tmp_path, monkeypatch):
     shutil.copy(REPO_ROOT / "events.csv", tmp_path / "events.csv")
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
     return tmp_path
+
+
+@pytest.fixture
+def fixture_dir(tmp_path, monkeypatch):
+    """A private copy of the small fixture data set, for tests that count what is shown."""
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
 
 
 def test_articles_page_highlights_mentions_and_links_them_to_the_map(data_dir):
