@@ -43,10 +43,6 @@ class Record:
     last_line: int
     fields: list[str]
 
-    @property
-    def lines(self) -> str:
-        return _span(self.first_line, self.last_line)
-
 
 def _span(first: int, last: int) -> str:
     return f"line {first}" if first == last else f"lines {first}-{last}"
@@ -109,22 +105,21 @@ def records(text: str, file: str) -> tuple[list[Record], list[Problem]]:
             for fields in reader:
                 first, last = pos + done + 1, pos + reader.line_num
                 done = reader.line_num
-                spans = last > first
-                if width is not None and spans and len(fields) != width:
-                    record = Record(len(out) + 1, first, last, fields)
+                if width is not None and last > first and len(fields) != width:
+                    row = len(out) + 1
                     problems.append(
                         Problem(
                             file,
-                            record.row,
+                            row,
                             None,
-                            f"malformed CSV: {record.lines} read as one row of {len(fields)} "
-                            f"fields (the "
-                            f"header has {width}): a quote opened on line {first} is probably "
-                            f"never closed; {_span(first + 1, last)} read again as rows",
+                            f"malformed CSV: {_span(first, last)} read as one row of "
+                            f"{len(fields)} fields (the header has {width}): a quote opened on "
+                            f"line {first} is probably never closed; {_span(first + 1, last)} "
+                            "read again as rows",
                             'close the quote; a double quote inside a value is written ""',
                         )
                     )
-                    out.append(Record(record.row, first, first, []))
+                    out.append(Record(row, first, first, []))
                     pos = first  # resume on the line after this record's first line
                     break
                 out.append(Record(len(out) + 1, first, last, fields))
