@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib.articles import is_boilerplate
 from lib.problems import errors as problem_errors
-from lib.text import escape
+from lib.text import escape, strip_bidi
 from ui import data as store
 from ui import guard, render, safe
 
@@ -37,7 +37,8 @@ with guard.page("this article"):
     st.title("The reporting")
     if problem_errors(dataset.problems):
         with st.expander(f"⚠ {len(dataset.problems)} data problem(s): some rows are not shown"):
-            st.text("\n".join(str(p) for p in dataset.problems))  # st.text: no Markdown
+            # st.text runs no Markdown; bidi controls in a quoted value would still reverse it.
+            st.text(strip_bidi("\n".join(str(p) for p in dataset.problems)))
     if not ids:
         st.info("No articles yet. Add text files to articles/ (see the README).")
         st.stop()

@@ -195,6 +195,18 @@ def test_an_invalid_gazetteer_row_names_row_and_column(tmp_path, column, value, 
     assert len(gazetteer.places) == len(rows) - 2  # the others load
 
 
+def test_the_edit_places_form_refuses_an_over_long_name():
+    """Regression: the form accepted a 100,000-character name without a word."""
+    from lib.editing import place_problems
+
+    header = fields_of(PLACES[0])
+    row = dict(zip(header, fields_of(PLACES[2]), strict=True))
+    assert not [p for p in place_problems(row, []) if p.severity == "error"]
+    for name in ("N" * (NAME_MAX + 1), "N" * 100_000):
+        problems = place_problems(dict(row, name=name), [])
+        assert [p.column for p in problems if p.severity == "error"] == ["name"]
+
+
 def _article_dir(tmp_path: Path, file_value: str) -> Path:
     folder = tmp_path / "articles"
     shutil.copytree(REPO_ROOT / "articles", folder)
