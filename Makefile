@@ -49,6 +49,7 @@ geodata: $(VENV)/.dev
 bench: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
 	$(PY) -m bench.run
+	$(PY) -m bench.load
 
 ## bench-mentions: the mention-index part of the benchmarks alone (no browser, under a minute)
 bench-mentions: $(VENV)/.dev

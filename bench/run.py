@@ -707,6 +707,9 @@ DEFINITIONS = f"""\
 
 NOTES_START = "<!-- notes: kept when results are regenerated -->"
 NOTES_END = "<!-- /notes -->"
+#: The section bench/load.py writes (concurrent viewers); kept like the notes.
+LOAD_START = "<!-- load: written by python -m bench.load -->"
+LOAD_END = "<!-- /load -->"
 
 
 def write_report(
@@ -725,6 +728,8 @@ def write_report(
     notes = ""
     if NOTES_START in old and NOTES_END in old:
         notes = old[old.index(NOTES_START) : old.index(NOTES_END) + len(NOTES_END)]
+    if LOAD_START in old and LOAD_END in old:
+        notes += "\n\n" + old[old.index(LOAD_START) : old.index(LOAD_END) + len(LOAD_END)]
     lines = [
         "# Benchmarks: scrubbing the timeline from 100 to 100,000 events",
         "",

@@ -7,7 +7,9 @@ no metadata row yet); its id is then the file name without ``.txt``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,11 @@ from lib.text import control_chars
 
 METADATA_FILE = "articles.csv"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+#: Longest ``file`` value: what common file systems allow for one name.
+FILE_NAME_MAX = 255
+#: Largest article file read, in bytes. The longest article is about 10 KB; this keeps a
+#: mistaken multi-gigabyte file from being read into every server process.
+ARTICLE_MAX_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,14 +87,76 @@ def _parse_date(value: str) -> dt.date | None:
         return None
 
 
+def file_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an article file name in ``articles/``, or ``None`` if it can."""
+    if not name:
+        return "the file name is empty"
+    if len(name) > FILE_NAME_MAX:
+        return f"the file name is {len(name):,} characters long; at most {FILE_NAME_MAX}"
+    if control_chars(name) or any(ch in name for ch in "\t\n\r"):
+        return "the file name contains control characters"
+    if "/" in name or "\\" in name or name.startswith("."):
+        return f"'{name}' is not a file name in articles/"
+    return None
+
+
+def read_article(directory: Path, name: str) -> tuple[str | None, str]:
+    """The text of ``articles/<name>``, or ``(None, why not)``. Never raises.
+
+    Only a regular file directly inside ``directory`` is read: a symbolic link (which could
+    serve any file the server can read), a directory, a FIFO (which would block the server)
+    or a file over ``ARTICLE_MAX_BYTES`` is refused with the reason.
+    """
+    why = file_name_problem(name)
+    if why is not None:
+        return None, why
+    path = Path(directory) / name
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None, f"articles/{name} does not exist"
+    except (OSError, ValueError) as exc:
+        return None, f"articles/{name} cannot be read: {getattr(exc, 'strerror', None) or exc}"
+    if stat.S_ISLNK(info.st_mode):
+        return None, f"articles/{name} is a symbolic link; an article must be a regular file"
+    if stat.S_ISDIR(info.st_mode):
+        return None, f"articles/{name} is a directory, not a text file"
+    if not stat.S_ISREG(info.st_mode):
+        return None, f"articles/{name} is not a regular file"
+    if info.st_size > ARTICLE_MAX_BYTES:
+        return None, (
+            f"articles/{name} is {info.st_size:,} bytes; an article has at most "
+            f"{ARTICLE_MAX_BYTES:,}"
+        )
+    try:
+        # O_NOFOLLOW: a link swapped in after the check above is still not followed.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(ARTICLE_MAX_BYTES + 1)
+    except OSError as exc:
+        return None, f"articles/{name} cannot be read: {exc.strerror or exc}"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, f"articles/{name} is not UTF-8 text"
+    if not text.strip():
+        return None, f"articles/{name} is empty"
+    return text, ""
+
+
 def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
     """Load every article with its metadata. Never raises on bad content."""
     directory = Path(directory)
     meta_label = f"articles/{METADATA_FILE}"
+    if not directory.is_dir():
+        state = "is not a directory" if directory.exists() else "does not exist"
+        return {}, [
+            Problem("articles/", None, None, f"the folder {state}", "it holds the article texts")
+        ]
     required = [c.name for c in ARTICLE_COLUMNS if c.required]
     optional = [c.name for c in ARTICLE_COLUMNS if not c.required]
     meta_path = directory / METADATA_FILE
-    if meta_path.exists():
+    if meta_path.exists() or meta_path.is_symlink():
         table = csvio.read(meta_path, required, optional, label=meta_label)
     else:
         table = csvio.Table(meta_label, [], [], [])
@@ -100,6 +169,11 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
         def bad(column: str, message: str, hint: str = "") -> None:
             problems.append(Problem(meta_label, row_no, column, message, hint))  # noqa: B023
 
+        too_long = csvio.long_cells(row)
+        if too_long:
+            for column, length in too_long:
+                bad(column, *csvio.long_cell_text(length))
+            continue
         art_id = row["id"].strip()
         if not ID_PATTERN.match(art_id):
             bad("id", f"'{art_id}' is not a valid article id", "lower-case letters, digits, '-'")
@@ -108,21 +182,11 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
             bad("id", f"duplicate article id '{art_id}'", "every article needs its own id")
             continue
         name = row["file"].strip()
-        path = directory / name
-        if not name or "/" in name or "\\" in name or name.startswith("."):
-            bad("file", f"'{name}' is not a file name in articles/", "give just the file name")
-            continue
-        described.add(name)
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            bad("file", f"articles/{name} does not exist", "add the text file or fix the name")
-            continue
-        except UnicodeDecodeError:
-            bad("file", f"articles/{name} is not UTF-8 text", "re-save it as UTF-8")
-            continue
-        if not text.strip():
-            bad("file", f"articles/{name} is empty")
+        if file_name_problem(name) is None:
+            described.add(name)
+        text, why = read_article(directory, name)
+        if text is None:
+            bad("file", why, "add the text file or fix the name (a file directly in articles/)")
             continue
         start = _parse_date(row.get("published_from", "")) if row.get("published_from") else None
         end = _parse_date(row.get("published_to", "")) if row.get("published_to") else None
@@ -165,6 +229,10 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
         if path.name in described:
             continue
         art_id = path.stem
+        text, why = read_article(directory, path.name)
+        if text is None:
+            problems.append(Problem(meta_label, None, None, why, "it is not loaded"))
+            continue
         problems.append(
             Problem(
                 meta_label,
@@ -176,10 +244,6 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
             )
         )
         if art_id in articles or not ID_PATTERN.match(art_id):
-            continue
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
             continue
         articles[art_id] = Article(id=art_id, file=path.name, text=text)
     return articles, problems

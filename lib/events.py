@@ -145,6 +145,10 @@ def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: s
     def bad(column: str, message: str, hint: str = "", severity: str = "error") -> None:
         problems.append(Problem(label, row_no, column, message, hint, severity))
 
+    too_long = csvio.long_cells(row)
+    if too_long:
+        # Nothing else is checked: a megabyte-long cell is never worth matching or suggesting.
+        return None, [csvio.long_cell_problem(label, row_no, c, n) for c, n in too_long]
     get = {k: (v or "").strip() for k, v in row.items() if k is not None}
     for column, value in get.items():
         if control_chars(value):

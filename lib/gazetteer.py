@@ -21,6 +21,9 @@ from lib.text import control_chars, name_key, split_list
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+#: Longest place name, variant or not_in phrase, in characters. The longest real one is under
+#: 40; the mention matcher's work grows with name length, so a pasted paragraph is refused.
+NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,27 @@ def _float(value: str) -> float | None:
 
 def parse_place(row: dict[str, str], bad) -> Place | None:
     """Validate one gazetteer row; ``bad(column, message, hint)`` receives each problem."""
+    too_long = csvio.long_cells(row)
+    if too_long:
+        # Nothing else is checked: a huge cell must never reach the name index or difflib.
+        for column, length in too_long:
+            bad(column, *csvio.long_cell_text(length))
+        return None
     ok = True
+    names = {
+        "name": [row["name"]],
+        "variants": split_list(row.get("variants") or ""),
+        "not_in": split_list(row.get("not_in") or ""),
+    }
+    for column, items in names.items():
+        longest = max((len(item.strip()) for item in items), default=0)
+        if longest > NAME_MAX:
+            bad(
+                column,
+                f"has a name of {longest:,} characters; a name has at most {NAME_MAX}",
+                "shorten it: a place name is a few words",
+            )
+            ok = False
     place_id = row["id"].strip()
     if not ID_PATTERN.match(place_id):
         bad("id", f"'{place_id}' is not a valid place id", "lower-case letters, digits and '_'")

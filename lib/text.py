@@ -10,6 +10,9 @@ Everything here is pure and works on ``str``. Two ideas matter:
 
 ``escape`` is the single place where data becomes HTML: every string from the data set that goes
 into a popup, tooltip or highlighted article passes through it (or through ``highlight``).
+``markdown_escape`` is its twin for the few places where Streamlit renders Markdown (warnings,
+captions, headings): untrusted text there shows as the characters it is. Both drop the bidi
+override and isolate controls (``strip_bidi``), which would show text reversed.
 """
 
 from __future__ import annotations
@@ -95,6 +98,7 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 
 
 _WS = re.compile(r"\s+")
+_WS_BREAKS = re.compile(r"[ \t]*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+[ \t]*")
 
 
 def normalize_quote(text: str) -> str:
@@ -121,9 +125,46 @@ def control_chars(text: str) -> list[str]:
     return sorted({f"\\x{ord(c):02x}" for c in _CONTROL.findall(text)})
 
 
+#: Bidi embedding/override (U+202A-U+202E) and isolate (U+2066-U+2069) controls: pasted into a
+#: name they make the rest of the line display reversed ("evil.exe" shown as "exe.live").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: Every ASCII punctuation character: CommonMark lets a backslash escape any of them, and
+#: escaping all of them (not a hand-picked list) also covers GFM autolinks (``http://``,
+#: ``www.``), Streamlit's ``:red[...]`` directives, ``$`` maths and entities such as ``&lt;``.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+#: GFM autolinks ("http://x", "www.x", "a@x.org") are found in the text *after* backslash
+#: escapes are resolved (measured in Streamlit 1.67: an escaped ``http\:\/\/evil`` still became
+#: a live link), so escaping cannot stop them. An invisible word joiner after the scheme, after
+#: ``www`` and after ``@`` breaks the pattern and changes nothing a reader sees.
+_AUTOLINK = re.compile(r"(?:https?|ftp|mailto|xmpp|www)(?=[:.])|@", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
+
+
+def strip_bidi(text: str) -> str:
+    """``text`` without bidi override, embedding and isolate controls."""
+    return _BIDI.sub("", text)
+
+
 def escape(value: object) -> str:
-    """HTML-escape any value for text or attribute context (quotes included)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML-escape any value for text or attribute context (quotes included); drops bidi controls."""
+    return html.escape(strip_bidi("" if value is None else str(value)), quote=True)
+
+
+def markdown_escape(value: object) -> str:
+    """Markdown source that renders as exactly ``value`` (bidi controls dropped).
+
+    For Streamlit calls that render Markdown (``st.warning``, ``st.caption``, ``st.subheader``,
+    ``st.markdown``). A backslash before each ASCII punctuation character makes it literal, so
+    ``[x](http://evil)`` stays text, ``![x](...)`` fetches nothing and ``&lt;`` shows as typed.
+    Line breaks become spaces: a message is one paragraph, and a leading ``    `` or ``===`` on
+    a later line cannot start a code block or turn the line above into a heading.
+    """
+    text = strip_bidi("" if value is None else str(value))
+    text = _WS_BREAKS.sub(" ", text)
+    text = _AUTOLINK.sub(lambda m: m.group() + _WORD_JOINER, text)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def highlight(text: str, spans: Iterable[tuple[int, int]], *, tag: str = "mark") -> str:

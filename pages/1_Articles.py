@@ -1,4 +1,8 @@
-"""Articles: each article's text with the places it names highlighted and linked to the map."""
+"""Articles: each article's text with the places it names highlighted and linked to the map.
+
+Untrusted text reaches the page only through ``ui.safe`` (Markdown elements) or ``st.html``
+with ``lib.text.escape``; an unexpected error shows one line (``ui.guard``), never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,107 +12,121 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lib.articles import is_boilerplate
-from lib.text import escape
+from lib.problems import errors as problem_errors
+from lib.text import escape, strip_bidi
 from ui import data as store
-from ui import render
+from ui import guard, render, safe
 
 st.set_page_config(page_title="Articles · Panjshir timeline", page_icon="📰", layout="wide")
 
-dataset = store.dataset()
-frame = store.frame()
-_, mentions_by_article = store.mentions()
-articles = dataset.articles
-# Newest reporting last; articles with an unknown date after the dated ones.
-ids = sorted(
-    articles,
-    key=lambda a: (
-        articles[a].published_from is None,
-        articles[a].published_from or dt.date.min,
-        a,
-    ),
-)
-
-st.title("The reporting")
-if not ids:
-    st.info("No articles yet. Add text files to articles/ (see the README).")
-    st.stop()
-
-wanted = st.query_params.get("article")
-if "articles.pick" not in st.session_state:
-    st.session_state["articles.pick"] = wanted if wanted in articles else ids[0]
-picked = st.selectbox(
-    "Article",
-    ids,
-    key="articles.pick",
-    format_func=lambda a: f"{articles[a].headline[:90]} ({articles[a].published_label})",
-)
-st.query_params["article"] = picked
-article = articles[picked]
-focus = st.query_params.get("place")
-
-meta, body = st.columns([1, 2])
-with meta:
-    st.subheader("About this article")
-    st.markdown(f"**Outlet:** {escape(article.outlet) or 'not identified in the text'}")
-    if article.outlet_evidence:
-        st.caption(article.outlet_evidence)
-    st.markdown(f"**Published:** {article.published_label}")
-    if article.date_reasoning:
-        st.caption(article.date_reasoning)
-    if article.notes:
-        st.markdown("**Notes**")
-        st.caption(article.notes)
-    cited = frame[frame["articles"].str.split("; ").map(lambda a: picked in a)]
-    events = cited.drop_duplicates("event_id").sort_values(["date", "event_id"])
-    st.markdown(f"**Events citing it:** {len(events)}")
-    headlines = {a.id: a.headline for a in articles.values()}
-    st.html(
-        render.STYLE + "".join(render.event_card(r, headlines) for r in events.to_dict("records"))
+with guard.page("this article"):
+    dataset = store.dataset()
+    frame = store.frame()
+    _, mentions_by_article = store.mentions()
+    articles = dataset.articles
+    # Newest reporting last; articles with an unknown date after the dated ones.
+    ids = sorted(
+        articles,
+        key=lambda a: (
+            articles[a].published_from is None,
+            articles[a].published_from or dt.date.min,
+            a,
+        ),
     )
 
-with body:
-    hide = st.toggle(
-        "Hide page furniture (newsletter prompts, related links, image credits)", value=True
+    st.title("The reporting")
+    if problem_errors(dataset.problems):
+        with st.expander(f"⚠ {len(dataset.problems)} data problem(s): some rows are not shown"):
+            # st.text runs no Markdown; bidi controls in a quoted value would still reverse it.
+            st.text(strip_bidi("\n".join(str(p) for p in dataset.problems)))
+    if not ids:
+        st.info("No articles yet. Add text files to articles/ (see the README).")
+        st.stop()
+
+    wanted = st.query_params.get("article")
+    if "articles.pick" not in st.session_state:
+        if wanted and wanted not in articles:
+            safe.warning(f"Link parameter ignored: no article '{wanted}'")
+        st.session_state["articles.pick"] = wanted if wanted in articles else ids[0]
+    picked = st.selectbox(
+        "Article",
+        ids,
+        key="articles.pick",
+        format_func=lambda a: f"{articles[a].headline[:90]} ({articles[a].published_label})",
     )
-    mentions = mentions_by_article.get(picked, [])
-    places = dataset.gazetteer.places
-    counts: dict[str, int] = {}
-    for m in mentions:
-        counts[m.place_id] = counts.get(m.place_id, 0) + 1
-    st.caption(
-        "Places named: "
-        + (
-            ", ".join(
-                f"{places[p].name} ({n})" for p, n in sorted(counts.items(), key=lambda kv: -kv[1])
+    st.query_params["article"] = picked
+    article = articles[picked]
+    focus = st.query_params.get("place")
+    if focus and focus not in dataset.gazetteer.places:
+        safe.warning(f"Link parameter ignored: no place '{focus}'")
+
+    meta, body = st.columns([1, 2])
+    with meta:
+        st.subheader("About this article")
+        safe.field("Outlet", article.outlet or "not identified in the text")
+        if article.outlet_evidence:
+            safe.caption(article.outlet_evidence)
+        safe.field("Published", article.published_label)
+        if article.date_reasoning:
+            safe.caption(article.date_reasoning)
+        if article.notes:
+            st.markdown("**Notes**")
+            safe.caption(article.notes)
+        # astype(bool): on an empty frame the mask is an empty object Series, which pandas would
+        # read as a list of column labels (that was the KeyError: 'date' with no events loaded).
+        citing = frame["articles"].map(lambda cell: picked in cell.split("; ")).astype(bool)
+        events = frame[citing].drop_duplicates("event_id").sort_values(["date", "event_id"])
+        st.markdown(f"**Events citing it:** {len(events)}")
+        headlines = {a.id: a.headline for a in articles.values()}
+        st.html(
+            render.STYLE
+            + "".join(render.event_card(r, headlines) for r in events.to_dict("records"))
+        )
+
+    with body:
+        hide = st.toggle(
+            "Hide page furniture (newsletter prompts, related links, image credits)", value=True
+        )
+        mentions = mentions_by_article.get(picked, [])
+        places = dataset.gazetteer.places
+        counts: dict[str, int] = {}
+        for m in mentions:
+            counts[m.place_id] = counts.get(m.place_id, 0) + 1
+        safe.caption(
+            "Places named: "
+            + (
+                ", ".join(
+                    f"{places[p].name} ({n})"
+                    for p, n in sorted(counts.items(), key=lambda kv: -kv[1])
+                )
+                or "none"
             )
-            or "none"
+            + ". Each highlighted name links to the map with that place selected."
         )
-        + ". Each highlighted name links to the map with that place selected."
-    )
-    text = article.text
-    pieces: list[str] = []
-    pos = 0
-    for m in mentions:
-        pieces.append(escape(text[pos : m.start]))
-        href = "./?" + urlencode({"place": m.place_id})
-        cls = "focus" if m.place_id == focus else ""
-        pieces.append(
-            f"<a id='m{m.start}' class='mention {cls}' href='{escape(href)}' target='_self' "
-            f"title='{escape(places[m.place_id].name)} on the map'><mark>{escape(text[m.start : m.end])}</mark></a>"
+        text = article.text
+        pieces: list[str] = []
+        pos = 0
+        for m in mentions:
+            pieces.append(escape(text[pos : m.start]))
+            href = "./?" + urlencode({"place": m.place_id})
+            cls = "focus" if m.place_id == focus else ""
+            pieces.append(
+                f"<a id='m{m.start}' class='mention {cls}' href='{escape(href)}' target='_self' "
+                f"title='{escape(places[m.place_id].name)} on the map'><mark>{escape(text[m.start : m.end])}</mark></a>"
+            )
+            pos = m.end
+        pieces.append(escape(text[pos:]))
+        marked = "".join(pieces)
+        lines = marked.split("\n")
+        raw_lines = text.split("\n")
+        shown = [
+            f"<p>{line}</p>" if i else f"<h3>{line}</h3>"
+            for i, (line, raw) in enumerate(zip(lines, raw_lines, strict=True))
+            if raw.strip() and not (hide and i and is_boilerplate(raw))
+        ]
+        st.html(
+            "<style>.article mark { background: #ffe066; padding: 0 1px; } .article a.mention { color: inherit; "
+            "text-decoration: none; } .article a.focus mark { background: #ff9f1c; outline: 2px solid #b35c00; }"
+            ".article p { margin: 0 0 .7em; line-height: 1.55; }</style>"
+            f"<div class='article'>{''.join(shown)}</div>"
         )
-        pos = m.end
-    pieces.append(escape(text[pos:]))
-    marked = "".join(pieces)
-    lines = marked.split("\n")
-    raw_lines = text.split("\n")
-    shown = [
-        f"<p>{line}</p>" if i else f"<h3>{line}</h3>"
-        for i, (line, raw) in enumerate(zip(lines, raw_lines, strict=True))
-        if raw.strip() and not (hide and i and is_boilerplate(raw))
-    ]
-    st.html(
-        "<style>.article mark { background: #ffe066; padding: 0 1px; } .article a.mention { color: inherit; "
-        "text-decoration: none; } .article a.focus mark { background: #ff9f1c; outline: 2px solid #b35c00; }"
-        ".article p { margin: 0 0 .7em; line-height: 1.55; }</style>"
-        f"<div class='article'>{''.join(shown)}</div>"
-    )

@@ -18,7 +18,7 @@ from lib import export, presentation
 from lib.presentation import PRESETS, Size
 from lib.timeline import Bounds, filter_events, group_by_place, state_from_params, state_to_params
 from ui import data as store
-from ui import exports, view
+from ui import exports, guard, safe, view
 
 PREFIX = "shot."
 PRESET = PREFIX + "preset"
@@ -29,10 +29,11 @@ PNG = PREFIX + "png"  # ((digest of the page, size) rendered, PNG bytes)
 PREVIEW_WIDTH = 900
 
 st.set_page_config(page_title="Screenshot mode", page_icon="📷", layout="wide")
-dataset = store.dataset()
-frame = store.frame()
-bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
-state, notes = state_from_params(view.query_params(), bounds)
+with guard.page("the picture"):  # the data and the link: where hostile input lands
+    dataset = store.dataset()
+    frame = store.frame()
+    bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
+    state, notes = state_from_params(view.query_params(), bounds)
 
 st.title("Screenshot mode")
 # A plain relative link rather than st.page_link: it carries the view and works whichever
@@ -44,7 +45,7 @@ st.caption(
     "at the sizes newsrooms and social networks use. Change the view on the map, then come back."
 )
 for note in notes:
-    st.warning(f"Link parameter ignored: {note}")
+    safe.warning(f"Link parameter ignored: {note}")
 
 with st.sidebar:
     st.header("Picture")

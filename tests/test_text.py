@@ -1,8 +1,19 @@
 """Folding, name keys, quote normalisation and the one HTML-escaping place."""
 
+import re
+
 import pytest
 
-from lib.text import escape, fold, highlight, name_key, normalize_quote, split_list, tokens
+from lib.text import (
+    escape,
+    fold,
+    highlight,
+    markdown_escape,
+    name_key,
+    normalize_quote,
+    split_list,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -62,3 +73,50 @@ def test_highlight_merges_overlapping_spans():
 
 def test_split_list_trims_and_drops_empty_items():
     assert split_list(" shotul ;; golbahar; ") == ["shotul", "golbahar"]
+
+
+# --- Markdown: untrusted text for st.warning / st.caption / st.subheader ------------------------
+
+PAYLOADS = {
+    "link": "[Session expired - click to log in again](http://evil.example/login)",
+    "image": "![x](http://evil.example/pixel.png)",
+    "entity": "&lt;b&gt;bold&lt;/b&gt; &amp; &#x41;",
+    "bidi": "photo\u202egnp.exe\u202c and \u2066isolated\u2069",
+    "autolink": "www.evil.example and <http://evil.example> and a@evil.example",
+    "html": "<img src=http://evil.example/raw.png onerror=alert(1)>",
+    "streamlit": ":red[alarm] :material/home: $x^2$ **bold** _it_ `code`",
+    "block": "# heading\n    code block\n> quote\n1. list\n===",
+}
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def commonmark_text(source: str) -> str:
+    """What a CommonMark renderer shows for source made only of text and backslash escapes."""
+    return _ESCAPED.sub(r"\1", source)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_markdown_escape_leaves_no_markup_only_literal_characters(payload):
+    source = markdown_escape(payload)
+    # Every ASCII punctuation character is backslash-escaped, so no link, image, entity,
+    # autolink, HTML, directive, maths or block syntax can form; letters cannot form any.
+    assert not re.search(r"[!-/:-@\[-`{-~]", _ESCAPED.sub("", source)), source
+    # GFM autolinks are matched on the unescaped text: none may match there.
+    shown = commonmark_text(source)
+    assert not re.search(r"(?i)(https?|ftp)://|www\.|@[-\w]", shown), shown
+    # ... and it reads as typed: bidi controls dropped, line breaks as spaces (one paragraph),
+    # word joiners (invisible) inside would-be autolinks.
+    expected = re.sub(r"[ \t]*\n+[ \t]*", " ", re.sub("[\u202a-\u202e\u2066-\u2069]", "", payload))
+    assert shown.replace("\u2060", "") == expected
+
+
+def test_markdown_escape_drops_bidi_overrides_so_text_reads_as_stored():
+    assert commonmark_text(markdown_escape(PAYLOADS["bidi"])) == "photognp.exe and isolated"
+
+
+def test_markdown_escape_keeps_entities_as_typed():
+    assert markdown_escape("&lt;") == r"\&lt\;"  # shows "&lt;", not "<"
+
+
+def test_html_escape_drops_bidi_overrides_too():
+    assert escape("a\u202eb\u2066c") == "abc"

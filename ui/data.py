@@ -34,12 +34,15 @@ def _stamp(root: Path) -> str:
     for path in (paths.events, paths.gazetteer):
         try:
             entries.append((path.name, path.stat()))
-        except FileNotFoundError:
+        except OSError:  # missing, or a broken path: the loader reports it
             pass
     try:
+        # follow_symlinks=False: a dangling link in articles/ must not hide every other file.
         with os.scandir(paths.articles) as found:
-            entries += sorted(((e.name, e.stat()) for e in found), key=lambda e: e[0])
-    except FileNotFoundError:
+            entries += sorted(
+                ((e.name, e.stat(follow_symlinks=False)) for e in found), key=lambda e: e[0]
+            )
+    except OSError:  # articles/ missing or not a directory: the loader reports it
         pass
     digest = hashlib.blake2b(digest_size=16)
     for name, info in entries:
