@@ -17,7 +17,7 @@ from lib.problems import errors as problem_errors
 from lib.text import escape
 from lib.timeline import Bounds, filter_events, group_by_place
 from ui import data as store
-from ui import exports, render, view
+from ui import exports, guard, render, view
 from ui.timeline import timeline
 
 #: Rows sent to the browser in the events table; more is slow to send and to scroll.
@@ -29,12 +29,13 @@ MAP_HEIGHT = 640
 STORY = story.current()
 st.set_page_config(page_title=STORY.title, page_icon="🗺️", layout="wide")
 
-dataset = store.dataset()
-frame = store.frame()
-bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
-view.init(bounds)
-view.apply_pending()
-headlines = store.headlines()
+with guard.page("the map"):
+    dataset = store.dataset()
+    frame = store.frame()
+    bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
+    view.init(bounds)
+    view.apply_pending()
+    headlines = store.headlines()
 
 st.html(render.PAGE_STYLE)
 st.title(STORY.title)
@@ -224,4 +225,5 @@ def events_table(visible: pd.DataFrame) -> None:
     )
 
 
-live_view()
+with guard.page("the map"):
+    live_view()
