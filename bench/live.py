@@ -129,10 +129,7 @@ def measure(browser, url: str, first_load: float) -> dict:
     page.locator(".nmt-speed").select_option("4")
     sent.clear()
     page.locator(".nmt-play").click()
-    page.wait_for_function(
-        "document.querySelector('.nmt-play').getAttribute('aria-pressed') === 'false'",
-        timeout=(top / 4 + 30) * 1000,
-    )
+    page.wait_for_function("window.newsmapPlay && newsmapPlay.ended", timeout=(top / 4 + 60) * 1000)
     play = page.evaluate(
         "({shown: newsmapPlay.shown, late: newsmapPlay.late || 0, "
         "ms: newsmapPlay.ended - newsmapPlay.started})"

@@ -26,8 +26,8 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting(
             "DASHBOARD_TILES",
-            "on",
-            "'off' starts the map with province outlines only, no tile requests",
+            "off",
+            "'on' starts the map with OpenStreetMap tiles (they need internet); off: province outlines only, no tile requests",
         ),
         Setting(
             "DASHBOARD_EDITOR_PASSWORD",
