@@ -487,24 +487,6 @@ class ProvinceLabels(MacroElement):
         self.labels = [[escape(n), lat, lon] for n, lat, lon in labels]
 
 
-def click_to_place(
-    clicked_label: str | None, clicked_latlng: Mapping[str, float] | None, groups: list[PlaceGroup]
-) -> str | None:
-    """Trace a click on the map back to a place id: by its label first, else the nearest point."""
-    if clicked_label:
-        text = clicked_label.replace(" ⚑", "").strip()
-        for g in groups:
-            if label(g) == text:
-                return g.place_id
-    if clicked_latlng and groups:
-        lat, lng = clicked_latlng.get("lat"), clicked_latlng.get("lng")
-        if lat is None or lng is None:
-            return None
-        nearest = min(groups, key=lambda g: (g.lat - lat) ** 2 + (g.lon - lng) ** 2)
-        return nearest.place_id
-    return None
-
-
 def popup_limit(n_places: int) -> int | None:
     """Events listed per popup, or ``None`` for no popups at all.
 

@@ -8,9 +8,7 @@ from lib.dataset import REPO_ROOT, load_dataset
 from lib.mapview import (
     TYPE_COLOURS,
     base_map,
-    click_to_place,
     event_lookup,
-    label,
     place_features,
     places_layer,
     popup_html,
@@ -84,14 +82,6 @@ def test_popup_lists_newest_events_and_says_how_many_more():
     html = popup_html(valley, event_lookup(FRAME))
     assert html.count("<li>") == 5
     assert f"and {valley.count - 5} more" in html
-
-
-def test_click_is_traced_back_by_label_then_by_position():
-    groups = groups_on(dt.date(2021, 9, 4))
-    kabul = next(g for g in groups if g.place_id == "kabul")
-    assert click_to_place(label(kabul) + " ⚑", None, groups) == "kabul"
-    assert click_to_place(None, {"lat": 35.12, "lng": 69.24}, groups) in {"jabal_saraj", "golbahar"}
-    assert click_to_place("nonsense", None, groups) is None
 
 
 def test_base_map_is_the_same_whatever_the_view_so_the_iframe_is_not_rebuilt():

@@ -177,6 +177,13 @@
         map.on("popupclose", function () { container.classList.remove("nm-popup-open"); });
         map.on("popupopen", function () { container.classList.add("nm-popup-open"); });
         map.on("click", function () { self._deselectFocus(); });
+        if (L.Browser.mobile && map.dragging && this.opt.cooperative !== false) {
+            // On a phone a one-finger swipe scrolls the page past the map; a tap on the map (or
+            // two fingers) lets the reader pan and zoom it.
+            map.dragging.disable();
+            container.classList.add("nm-coop");
+            map.on("click", function () { if (!map.dragging.enabled()) { map.dragging.enable(); container.classList.remove("nm-coop"); } });
+        }
         container.setAttribute("aria-label", (D.title ? D.title + ": " : "") +
             "map of the events; Tab to a place label, arrow keys move between places, Enter opens its sources");
     };
