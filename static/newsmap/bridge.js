@@ -24,6 +24,9 @@
             onCounts: function (c) { post({newsmap: "counts", events: c.events, places: c.places, step: engine.step}); }
         });
         root.newsmapEngine = engine;
+        // The page sizes the iframe (shorter on a phone): the map fills it, whatever height
+        // streamlit-folium gave the map's own element.
+        map.getContainer().classList.add("nm-app");
         root.addEventListener("message", function (ev) {
             if (ev.origin !== root.location.origin || !ev.data || ev.data.newsmap !== "view") { return; }
             engine.setView(ev.data.view);
