@@ -43,9 +43,9 @@ PAGE_PROBE = """() => {
     () => window.__inputs.push(performance.timeOrigin + performance.now()), true);
 }"""
 FRAME_PROBE = """() => {
-  window.__paints = [];
+  window.__paints = []; window.__days = [];
   const engine = window.newsmapEngine, set = engine.setView.bind(engine);
-  engine.setView = (v) => { const r = set(v);
+  engine.setView = (v) => { const r = set(v); window.__days.push(engine.view.end);
     requestAnimationFrame(() => window.__paints.push(performance.timeOrigin + performance.now()));
     return r; };
 }"""
@@ -123,17 +123,21 @@ def measure(browser, url: str, first_load: float) -> dict:
     page.wait_for_function(f"location.search.includes('to={day}')", timeout=60_000)
     settle = time.perf_counter() - released
     # Play at 4x from the first day to the last.
-    page.locator(".nmt-end").focus()
-    page.keyboard.press("Home")
-    page.wait_for_timeout(1000)
+    page.evaluate("""() => { const i = document.querySelector('.nmt-end'); i.value = 0;
+        i.dispatchEvent(new Event('input')); i.dispatchEvent(new Event('change')); }""")
+    page.wait_for_timeout(3000)
     page.locator(".nmt-speed").select_option("4")
     sent.clear()
+    frame.evaluate("window.__days = []")
     page.locator(".nmt-play").click()
     page.wait_for_function("window.newsmapPlay && newsmapPlay.ended", timeout=(top / 4 + 60) * 1000)
     play = page.evaluate(
         "({shown: newsmapPlay.shown, late: newsmapPlay.late || 0, "
         "ms: newsmapPlay.ended - newsmapPlay.started})"
     )
+    painted = set(frame.evaluate("window.__days"))
+    missing = [d for d in range(play["from"] + 1, play["to"] + 1) if d not in painted]
+    play_sent = len(sent)
     context.close()
     return {
         "drag_median": statistics.median(latencies),
@@ -145,7 +149,10 @@ def measure(browser, url: str, first_load: float) -> dict:
         "first_load_s": first_load,
         "play_fps": play["shown"] / (play["ms"] / 1000),
         "play_late": play["late"],
-        "play_dropped": top - play["shown"],
+        # Days between Play's first and last day that the map never painted.
+        "play_dropped": len(missing),
+        "play_frames_sent": play_sent,
+        "play_days": play["to"] - play["from"],
         "days": top + 1,
     }
 
@@ -178,7 +185,7 @@ def report(rows: list[tuple[int, dict]]) -> str:
         "",
         "| events | drag frame median / p95 ms (target) | KB received per drag step | "
         "frames sent while dragging | settle s | cold load, first visitor / new session s | "
-        "Play 4x: days/s, late ticks, dropped days |",
+        "Play 4x: days/s, late ticks, dropped days, frames sent |",
         "|---|---|---|---|---|---|---|",
     ]
     for n, r in rows:
@@ -186,7 +193,7 @@ def report(rows: list[tuple[int, dict]]) -> str:
             f"| {n:,} | {r['drag_median']:.1f} / {r['drag_p95']:.1f} ({TARGETS.get(n, '-')}) "
             f"| {r['kb_per_step']:.2f} | {r['frames_sent']} | {r['settle_s']:.2f} "
             f"| {r['first_load_s']:.2f} / {r['second_load_s']:.2f} "
-            f"| {r['play_fps']:.2f}, {r['play_late']}, {r['play_dropped']} |"
+            f"| {r['play_fps']:.2f}, {r['play_late']}, {r['play_dropped']}, {r['play_frames_sent']} |"
         )
     lines += ["", END]
     return "\n".join(lines)

@@ -86,11 +86,17 @@
             if (self.on.onInput) { self.on.onInput(self.view); }
             self._settleSoon(SETTLE_MS * 4);
         };
-        var onChange = function () { self._settleSoon(SETTLE_MS); };
+        var onChange = function () { self._pointer = false; self._settleSoon(SETTLE_MS); };
         [this.startInput, this.endInput].forEach(function (input) {
             input.addEventListener("input", onInput);
             input.addEventListener("change", onChange);
+            // While a finger or the mouse holds the thumb, the scrub has not settled, however
+            // long the reader pauses: the release ("change") settles it.
+            input.addEventListener("pointerdown", function () { self._pointer = true; });
         });
+        root.addEventListener("pointerup", function () {
+            if (self._pointer) { self._pointer = false; self._settleSoon(SETTLE_MS); }
+        }, true);
         this.play.addEventListener("click", function () {
             if (self.playing) { self.pause(true); } else { self.start(); }
         });
@@ -199,6 +205,7 @@
     Timeline.prototype._settleSoon = function (ms) {
         var self = this;
         clearTimeout(this._settleTimer);
+        if (this._pointer) { return; }
         this._settleTimer = setTimeout(function () { self.settle(); }, ms);
     };
 
@@ -219,7 +226,7 @@
             v.end = Math.min(max, Math.max(c.firstEventDay || 0, width));
             v.start = v.mode === "window" ? v.end - width : 0;
         }
-        this.playing = {dropped: 0, shown: 0, started: performance.now()};
+        this.playing = {shown: 0, from: v.end, started: performance.now()};
         root.newsmapPlay = this.playing;
         this._paint();
         if (this.on.onInput) { this.on.onInput(v); }
@@ -250,7 +257,7 @@
 
     Timeline.prototype.pause = function (settle) {
         clearTimeout(this._timer);
-        if (this.playing) { this.playing.ended = performance.now(); }
+        if (this.playing) { this.playing.ended = performance.now(); this.playing.to = this.view.end; }
         this.playing = null;
         this._paint();
         if (settle) { this.settle(); }
