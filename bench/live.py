@@ -118,10 +118,13 @@ def measure(browser, url: str, first_load: float) -> dict:
     latencies = [p - i for i, p in zip(inputs[:steps], paints[:steps], strict=False)]
     drag_bytes, drag_sent = sum(received), len(sent)
     released = time.perf_counter()
+    received.clear()
     page.mouse.up()
     day = page.evaluate("Newsmap.isoDay(newsmapView.first, newsmapView.end)")
     page.wait_for_function(f"location.search.includes('to={day}')", timeout=60_000)
     settle = time.perf_counter() - released
+    page.wait_for_timeout(1000)
+    settle_kb = sum(received) / 1024  # the fragment's rerun: panel, table, URL (not the map)
     # Play at 4x from the first day to the last.
     page.evaluate("""() => { const i = document.querySelector('.nmt-end'); i.value = 0;
         i.dispatchEvent(new Event('input')); i.dispatchEvent(new Event('change')); }""")
@@ -146,6 +149,7 @@ def measure(browser, url: str, first_load: float) -> dict:
         "kb_per_step": drag_bytes / 1024 / max(1, steps),
         "frames_sent": drag_sent,
         "settle_s": settle,
+        "settle_kb": settle_kb,
         "first_load_s": first_load,
         "play_fps": play["shown"] / (play["ms"] / 1000),
         "play_late": play["late"],
@@ -184,14 +188,14 @@ def report(rows: list[tuple[int, dict]]) -> str:
         f"engine restyled, over {STEPS} one-day mouse moves with the button held.",
         "",
         "| events | drag frame median / p95 ms (target) | KB received per drag step | "
-        "frames sent while dragging | settle s | cold load, first visitor / new session s | "
+        "frames sent while dragging | settle s (KB received) | cold load, first visitor / new session s | "
         "Play 4x: days/s, late ticks, dropped days, frames sent |",
         "|---|---|---|---|---|---|---|",
     ]
     for n, r in rows:
         lines.append(
             f"| {n:,} | {r['drag_median']:.1f} / {r['drag_p95']:.1f} ({TARGETS.get(n, '-')}) "
-            f"| {r['kb_per_step']:.2f} | {r['frames_sent']} | {r['settle_s']:.2f} "
+            f"| {r['kb_per_step']:.2f} | {r['frames_sent']} | {r['settle_s']:.2f} ({r['settle_kb']:.0f}) "
             f"| {r['first_load_s']:.2f} / {r['second_load_s']:.2f} "
             f"| {r['play_fps']:.2f}, {r['play_late']}, {r['play_dropped']}, {r['play_frames_sent']} |"
         )
