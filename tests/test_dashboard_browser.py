@@ -34,6 +34,17 @@ STATE_JS = """() => {
 }"""
 
 
+LEGEND_JS = """() => { const l = document.querySelector('.nm-legend');
+  if (!l || !l.open) return null;
+  const r = newsmapEngine._rel(l.getBoundingClientRect());
+  return {x: r.x, y: r.y, w: r.w, h: r.h, text: 'legend'}; }"""
+PINS_JS = """() => { const e = newsmapEngine, out = [];
+  for (let i = 0; i < e.np; i++) { if (!e.count[i] || !e.D.places[i][4]) continue;
+    const c = e.map.latLngToContainerPoint(e.layers[i].getLatLng()), r = e.pinRadius[i];
+    out.push({x: c.x - r, y: c.y - r, w: 2 * r, h: 2 * r, text: 'pin ' + e.D.places[i][0]}); }
+  return out; }"""
+
+
 @pytest.fixture(scope="module")
 def app() -> Iterator[str]:
     env = {"DASHBOARD_TILES": "off", "DASHBOARD_DATA_DIR": str(FIXTURE)}
@@ -143,6 +154,7 @@ def test_arrow_keys_step_one_day_and_the_map_follows(offline_context, app):
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     expect(page.locator(".nmt-date")).to_have_text("As of 1 September 2021")
+    frame.wait_for_function("newsmapState.view.end === 12", timeout=10_000)  # 20 Aug + 12
     assert state(frame)["counts"].get("farland") == 1
     page.wait_for_function("location.search.includes('to=2021-09-01')", timeout=20_000)
 
@@ -185,6 +197,13 @@ def test_labels_never_overlap_at_any_zoom(offline_context, app, viewport):
         boxes = state(frame)["boxes"]
         assert boxes, f"no labels at zoom {zoom}"
         assert overlapping(boxes) == [], f"zoom {zoom}: {overlapping(boxes)}"
+        # The legend, when open, covers no label and no marker it describes.
+        legend = frame.evaluate(LEGEND_JS)
+        if legend:
+            covered = [
+                b["text"] for b in [*boxes, *frame.evaluate(PINS_JS)] if overlapping([legend, b])
+            ]
+            assert covered == [], f"zoom {zoom}: the legend covers {covered}"
 
 
 def test_places_sharing_a_point_are_each_reachable(offline_context, app):
@@ -249,7 +268,7 @@ def test_a_place_outside_the_view_gets_an_edge_chip_that_leads_to_it(offline_con
 
 def test_keyboard_reaches_every_place_from_the_map(offline_context, app):
     page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
-    frame.locator(".nm-label[data-place]").first.focus()
+    frame.locator(".nm-label[data-place]:visible").first.focus()
     seen = set()
     for _ in range(8):
         seen.add(frame.evaluate("document.activeElement.dataset.place"))

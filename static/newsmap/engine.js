@@ -642,6 +642,12 @@
         }
         this._layout();
         var m = this.labelled[id];
+        if (!(m && m.on)) {
+            // An area whose label has no room in this view (or lies outside it): go to it.
+            this.map.panTo(layer.getLatLng(), {animate: false});
+            this._layout();
+            m = this.labelled[id];
+        }
         if (m && m.on) { m.el.focus({preventScroll: true}); return true; }
         return false;
     };
