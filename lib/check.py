@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from lib.dataset import Dataset, load_dataset
+from lib.editing import interrupted_saves
 from lib.mentions import build_index
 from lib.problems import Problem
 from lib.problems import errors as error_problems
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     data = load_dataset(args.root)
-    problems = data.problems + corpus_problems(data)
+    problems = data.problems + corpus_problems(data) + interrupted_saves(data.paths.root)
     errors = error_problems(problems)
     for problem in problems:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)

@@ -271,7 +271,7 @@ def test_a_failed_write_says_why_and_leaves_the_file_unchanged(tmp_path, monkeyp
     def refuse(target, text):
         raise OSError(code, "simulated", str(target))
 
-    monkeypatch.setattr(editing, "atomic_write_text", refuse)
+    monkeypatch.setattr(editing, "atomic_write_bytes", refuse)
     with pytest.raises(editing.SaveError, match=words) as caught:
         editing.save_rows(path, COLUMNS, rows("a=2"), base, backup_root=tmp_path / ".b")
     assert "not changed" in str(caught.value)
