@@ -45,13 +45,13 @@ def history_dir(root: Path) -> Path:
     return Path(root) / HISTORY_DIR
 
 
-def _sha(data: bytes) -> str:
+def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def store(root: Path, data: bytes) -> str:
     """Keep ``data`` in the object store (once); returns its SHA-256."""
-    digest = _sha(data)
+    digest = digest_of(data)
     target = history_dir(root) / "objects" / digest[:2] / digest
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +66,7 @@ def load_object(root: Path, digest: str) -> bytes | None:
         data = (history_dir(root) / "objects" / digest[:2] / digest).read_bytes()
     except OSError:
         return None
-    return data if _sha(data) == digest else None
+    return data if digest_of(data) == digest else None
 
 
 # --- entries ------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ class Recorder:
         if old is None:
             return
         last = _last_version(entries(self.root), self.label)
-        if last is not None and last != _sha(old):
+        if last is not None and last != digest_of(old):
             previous = load_object(self.root, last)
             record(self.root, self.label, previous, old, who=OUTSIDE, action="outside",
                    note="changed outside the app, or by a save that did not finish")  # fmt: skip

@@ -208,6 +208,13 @@ else:
     )
 
 # --- save -----------------------------------------------------------------------------------------
+note_key = state.Keys.widget("events:note")
+note = st.text_input(
+    "Note for the history (optional)",
+    key=note_key,
+    max_chars=500,
+    help="Why you changed these rows; shown with your save on the History page.",
+)
 left, middle, right = st.columns([1, 1, 1])
 blocked_by = (
     "fix the problems above first"
@@ -226,7 +233,8 @@ if left.button(
     key=state.Keys.widget("events:save"),
     width="stretch",
 ):
-    state.save(ws, list(ws.working), after=refresh)
+    if state.save(ws, list(ws.working), after=refresh, note=note):
+        st.session_state.pop(note_key, None)
     st.rerun()
 with middle:
     state.download_button(ws, "events-edited.csv")

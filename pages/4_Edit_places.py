@@ -261,13 +261,21 @@ else:
             use_container_width=True,
             returned_objects=[],
         )
+note_key = state.Keys.widget("places:note")
+note = st.text_input(
+    "Note for the history (optional)",
+    key=note_key,
+    max_chars=500,
+    help="Why you changed this place; shown with your save on the History page.",
+)
 if st.button(
     f"Save to {LABEL}",
     type="primary",
     disabled=bool(errors) or diff.is_empty or ws.conflict is not None,
     key=state.Keys.widget("places:save"),
 ):
-    if state.save(ws, rows, after=refresh):
+    if state.save(ws, rows, after=refresh, note=note):
         for column in PLACE_COLUMNS:
             st.session_state.pop(field(column.name), None)
+        st.session_state.pop(note_key, None)
     st.rerun()

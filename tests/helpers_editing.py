@@ -26,6 +26,7 @@ PAGES = {
     "events": "../pages/3_Edit_events.py",
     "places": "../pages/4_Edit_places.py",
     "article": "../pages/5_Add_article.py",
+    "history": "../pages/6_History.py",
     "dashboard": "../dashboard.py",
 }
 

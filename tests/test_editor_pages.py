@@ -435,6 +435,9 @@ def test_an_article_is_saved_with_its_metadata_and_an_existing_id_is_refused(edi
     at.text_input(key=article_field(at, "id")).input("holds-bazarak")
     at.date_input(key=article_field(at, "from")).set_value(dt.date(2021, 9, 5))
     at.run()
+    assert "Still to fill in before saving: the outlet" in texts(at)
+    assert button(at, "Save articles/holds-bazarak.txt and its row in articles.csv").disabled
+    at.checkbox(key=article_field(at, "outlet_unknown")).check().run()
     messages = texts(at)
     assert "Names that look like places in the region but are not in the gazetteer" in messages
     assert [b.label for b in at.button if b.label == "Add this place"] == ["Add this place"]
@@ -459,7 +462,9 @@ def test_after_saving_an_article_the_form_is_empty_and_drafts_start_from_it(edit
     login(at)
     at.selectbox(key=article_field(at, "draft_from")).set_value("rebels-final-stand")
     at.text_area(key=article_field(at, "text")).input(TEXT)
-    at.text_input(key=article_field(at, "id")).input("holds-bazarak").run()
+    at.text_input(key=article_field(at, "id")).input("holds-bazarak")
+    at.checkbox(key=article_field(at, "outlet_unknown")).check()
+    at.checkbox(key=article_field(at, "date_unknown")).check().run()
     button(at, "Save articles/holds-bazarak.txt and its row in articles.csv").click()
     at.run()
     assert at.text_area(key=article_field(at, "text")).value == ""
@@ -475,8 +480,9 @@ def test_drafted_events_go_to_the_editors_working_copy_not_to_disk(editor_env):
     login(at)
     at.selectbox(key=article_field(at, "draft_from")).set_value("rebels-clash-last-region")
     at.run()
-    at.checkbox[0].check()
-    at.checkbox[1].check().run()
+    drafts = [c for c in at.checkbox if ":draft:" in c.key]
+    drafts[0].check()
+    drafts[1].check().run()
     button(at, "Add 2 draft(s) to the events editor").click()
     at.run()
     assert "2 draft(s) added to your working copy of events.csv (not saved)." in texts(at)
