@@ -19,9 +19,10 @@ import pytest
 from lib import editing
 from lib.dataset import load_dataset
 from lib.geocode import GeocodingUnavailable, OnlineGeocoder
-from lib.schema import EVENT_COLUMNS
+from lib.schema import EVENT_COLUMNS, PLACE_COLUMNS
 from lib.storage import fingerprint
 from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env: fixtures)
+    EVENT_NAMES,
     PASSWORD,
     add_user,
     app,
@@ -263,9 +264,10 @@ def test_an_invalid_edit_is_refused_with_the_loaders_message_and_kept(editor_env
     assert "2 problem(s) in 1 row(s) must be fixed before saving" in texts(at)
     (problems,) = [d.value for d in at.dataframe if "how to fix" in d.value.columns]
     assert problems[["row", "column", "problem"]].values.tolist() == [
-        [3, "date", "'2021-13-45' is not a date"],
-        [3, "places", "unknown place 'narnia'"],
+        ["3", "date", "'2021-13-45' is not a date"],
+        ["3", "places", "unknown place 'narnia'"],
     ]
+
     assert problems["how to fix"][0] == "write it as YYYY-MM-DD, e.g. 2021-09-02"
     assert button(at, "Save events.csv").disabled
     at.run()  # any rerun: what was typed is still there, still flagged
@@ -391,9 +393,13 @@ def test_a_place_with_bad_fields_cannot_be_saved(editor_env):
     at.text_input(key=Keys.widget("places:new:name")).input("Somewhere")
     at.text_input(key=Keys.widget("places:new:lat")).input("95").run()
     messages = texts(at)
-    assert "lat: '95' is not a latitude (decimal degrees between -90 and 90)" in messages
-    assert "id: there is already a place with id 'kabul'" in messages
-    assert "source: is empty" in messages
+    assert "Latitude (lat): '95' is not a latitude (decimal degrees between -90 and 90)" in messages
+    assert "Short id (id): there is already a place with id 'kabul'" in messages
+    assert (
+        "Still to fill in before saving: Longitude (lon), Source of the coordinates (source)."
+        in messages
+    )
+    assert not [e for e in at.error if "source" in str(e.value)]  # not red: just not typed yet
     assert button(at, "Save to geodata/gazetteer.csv").disabled
     assert fingerprint(editor_env / "geodata" / "gazetteer.csv") == before
 
@@ -517,3 +523,60 @@ def test_a_file_that_would_not_round_trip_is_not_editable(editor_env):
     login(at)
     assert "cannot be edited here until it is fixed by hand" in texts(at)
     assert not [b for b in at.button if b.label.startswith("Save")]
+
+
+@pytest.mark.parametrize("blank", [{}, dict.fromkeys(EVENT_NAMES), dict.fromkeys(EVENT_NAMES, "")])
+def test_a_stray_blank_row_in_the_grid_is_ignored(editor_env, blank):
+    # Regression: a stray click on the grid's last row added a blank row with nine errors.
+    at = events_page()
+    edit_grid(at, added=[blank])
+    assert "must be fixed" not in texts(at)
+    assert "No changes yet" in texts(at)
+
+
+def test_new_rows_are_named_new_1_new_2_in_messages(editor_env):
+    # Regression: the grid shows no number for a new row while messages said "row 42".
+    at = events_page()
+    edit_grid(at, added=[{"id": "E900"}, {"id": "E901", "date": "soon"}])
+    (problems,) = [d.value for d in at.dataframe if "how to fix" in d.value.columns]
+    assert set(problems["row"]) == {"new 1", "new 2"}
+    assert set(problems[problems["row"] == "new 2"]["event"]) == {"E901"}
+
+
+def test_an_unknown_place_leads_to_edit_places_with_the_name_filled_in(editor_env):
+    at = app("dashboard").run()
+    at.switch_page("pages/3_Edit_events.py").run()
+    login(at)
+    edit_grid(at, edited={0: {"places": "rokha_village"}})
+    (link,) = [e for e in at.get("page_link") if "rokha_village" in e.proto.label]
+    assert link.proto.page == "Edit_places"
+    assert "name=rokha_village" in link.proto.query_string
+    # Following it: the places page starts a new place with that id and a readable name.
+    at.query_params["name"] = "rokha_village"
+    at.switch_page("pages/4_Edit_places.py").run()
+    assert not at.exception, at.exception
+    assert at.text_input(key=Keys.widget("places:new:id")).value == "rokha_village"
+    assert at.text_input(key=Keys.widget("places:new:name")).value == "Rokha village"
+    assert [e.value for e in at.error] == []  # nothing red before the editor has typed
+    at.switch_page("pages/3_Edit_events.py").run()
+    assert "1 changed" in texts(at)  # the events edit is still there
+
+
+def test_a_stale_save_of_a_place_is_caught_not_overwritten(editor_env):
+    # Before, the places page reloaded the gazetteer on every rerun, so a save made meanwhile
+    # by someone else to the same place was silently overwritten.
+    path = editor_env / "geodata" / "gazetteer.csv"
+    at = app("places").run()
+    login(at)
+    at.selectbox(key=Keys.widget("places:which")).set_value("kabul").run()
+    at.text_input(key=Keys.widget("places:kabul:note")).input("Mine.").run()
+    other = editing.read_snapshot(path, PLACE_COLUMNS)
+    theirs = [dict(r, note="Theirs.") if r["id"] == "kabul" else dict(r) for r in other.rows]
+    editing.save_rows(path, other.columns, theirs, other.fingerprint, backup_root=editor_env / "b")
+    button(at, "Save to geodata/gazetteer.csv").click()
+    at.run()
+    assert "geodata/gazetteer.csv was changed on disk since you loaded it" in texts(at)
+    assert {r["id"]: r for r in editing.read_snapshot(path, PLACE_COLUMNS).rows}["kabul"][
+        "note"
+    ] == "Theirs."
+    assert "1 row(s) were changed both by you and on disk" in texts(at)
