@@ -339,6 +339,15 @@ def select(
     return out
 
 
+def log_stamp(root: Path) -> str:
+    """Changes whenever the log does (size and mtime): a cache key for `last_change_by_event`."""
+    try:
+        info = (history_dir(root) / LOG_FILE).stat()
+    except OSError:
+        return ""
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
 def last_change_by_event(root: Path) -> dict[str, tuple[str, str]]:
     """``{event id: (who, when)}`` of the last entry that added or changed each event of
     ``events.csv``; ``when`` is 'YYYY-MM-DD HH:MM UTC'. Changes outside the app count too."""

@@ -279,3 +279,11 @@ def test_a_users_file_with_a_plain_text_password_is_refused_on_the_page(editor_e
     assert "account 'bob' has a plain-text password" in texts(at)
     assert "hunter2" not in texts(at)
     assert len(at.text_input) == 0 and len(at.data_editor) == 0
+
+
+def test_the_log_stamp_changes_with_each_save(data_root):
+    assert history.log_stamp(data_root) == ""
+    save_events(data_root, "alice", lambda rows: rows[0].update(summary="A."))
+    first = history.log_stamp(data_root)
+    save_events(data_root, "bob", lambda rows: rows[0].update(summary="B."))
+    assert first and history.log_stamp(data_root) != first
