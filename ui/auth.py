@@ -256,7 +256,14 @@ def require_editor() -> bool:
 
     Call it before drawing any control that writes, and draw those only when it returns True.
     """
-    _cookie_pending()
+    try:
+        return _gate()
+    finally:
+        # After the gate: a login, logout or invalid login in this run sets the cookie to send.
+        _cookie_pending()
+
+
+def _gate() -> bool:
     shared = configured_password()
     found = accounts()
     for problem in found.problems:
@@ -283,7 +290,7 @@ def require_editor() -> bool:
         return True
     if _held() is not None:
         st.warning("Your login is no longer valid (account removed or password changed).")
-        st.session_state.pop(Keys.LOGIN, None)
+        log_out()  # also deletes the cookie, so the next reload does not try it again
     if found.users:
         st.info("Viewing is open; editing needs your editor account.")
         if shared is not None:
