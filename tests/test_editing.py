@@ -589,6 +589,9 @@ def test_an_orphan_text_of_an_interrupted_add_is_an_error_until_recovered(data_r
         "error",
     )
     assert "interrupted save of Add article" in problem.message
+    from lib.check import main as check_main
+
+    assert check_main(["--root", str(data_root)]) == 1  # lib.check fails on it
     # A text dropped in by hand (no marker) is still only the loader's warning.
     (folder / "by-hand.txt").write_text("Headline\n")
     assert len(editing.interrupted_saves(data_root)) == 1
@@ -598,6 +601,7 @@ def test_an_orphan_text_of_an_interrupted_add_is_an_error_until_recovered(data_r
     assert not (folder / "half-done.txt").exists()
     assert list((data_root / ".backups" / "interrupted").glob("*-half-done.txt"))
     assert editing.interrupted_saves(data_root) == []
+    assert check_main(["--root", str(data_root)]) == 0  # so the 1 above was the orphan's
     editing.add_article(folder, editing.article_row("half-done"), "Again\n",
                         backup_root=data_root / ".backups")  # fmt: skip
     assert (folder / "half-done.txt").read_text() == "Again\n"
