@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lib.checks import check_events
 from lib.dataset import Dataset, load_dataset
+from lib.editing import interrupted_saves
 from lib.mentions import Matcher, build_index
 from lib.problems import Problem
 from lib.problems import errors as error_problems
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     data = load_dataset(args.root)
-    problems = data.problems + corpus_problems(data)
+    problems = data.problems + corpus_problems(data) + interrupted_saves(data.paths.root)
     errors = error_problems(problems)
     for problem in problems:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)

@@ -10,7 +10,7 @@ fingerprint of the exact bytes loaded); a save
   rows with the disk's by row id, and the editor saves again against the new fingerprint;
 * copies the version it replaces to ``<data root>/.backups/<file name>/<UTC time>-<hash>.csv``,
   keeping the newest `KEEP_BACKUPS`;
-* replaces the file atomically (`lib.storage.atomic_write_text`): a crash leaves the old file or
+* replaces the file atomically (`lib.storage.atomic_write_bytes`): a crash leaves the old file or
   the new one, never a mix.
 
 Nothing here checks a password: ``ui.auth`` does, once, before any page shows a control that
@@ -19,11 +19,15 @@ calls into this module.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import csv
 import datetime as dt
 import errno
 import fcntl
 import hashlib
+import io
+import json
 import math
 import os
 import re
@@ -32,6 +36,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import folium
 import pandas as pd
@@ -45,7 +50,7 @@ from lib.mentions import Mention
 from lib.offline import STREAMLIT_STATIC_ROUTE
 from lib.problems import Problem
 from lib.schema import ARTICLE_COLUMNS, PLACE_COLUMNS, Column
-from lib.storage import atomic_write_bytes, atomic_write_text, fingerprint
+from lib.storage import atomic_write_bytes, fingerprint
 from lib.text import escape, join_list, name_key, split_list
 
 KEEP_BACKUPS = 10
@@ -80,6 +85,42 @@ class Snapshot:
     problems: tuple[Problem, ...] = ()
     blocking: tuple[Problem, ...] = ()
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    #: The file's own line ending and byte-order mark, kept by a save (no whole-file diff).
+    newline: str = "\n"
+    bom: bool = False
+
+    def encode(self, rows: Iterable[Mapping[str, str]]) -> bytes:
+        """``rows`` as this file's bytes: its columns, line ending and byte-order mark."""
+        return write_rows(self.columns, rows, newline=self.newline, bom=self.bom)
+
+
+def line_ending(data: bytes) -> str:
+    """'\r\n' when most line ends of ``data`` are CRLF, else '\n'."""
+    crlf = data.count(b"\r\n")
+    return "\r\n" if crlf and crlf * 2 >= data.count(b"\n") else "\n"
+
+
+def write_rows(
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, str]],
+    *,
+    newline: str = "\n",
+    bom: bool = False,
+) -> bytes:
+    """CSV bytes with minimal quoting (like `lib.csvio.write`), ending lines with ``newline``.
+
+    Line breaks inside quoted values are left as they are: only the record separator follows
+    the file's convention, so a CRLF file saved here differs from its old version only in the
+    rows that changed.
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(
+        out, fieldnames=list(columns), lineterminator=newline, extrasaction="ignore"
+    )
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c, "") or "" for c in columns})
+    return (codecs.BOM_UTF8 if bom else b"") + out.getvalue().encode("utf-8")
 
 
 def read_snapshot(path: Path, spec: Sequence[Column], label: str | None = None) -> Snapshot:
@@ -126,6 +167,8 @@ def snapshot_of(path: Path, data: bytes, spec: Sequence[Column], label: str) -> 
         hashlib.sha256(data).hexdigest(),
         tuple(problems),
         tuple(blocking),
+        newline=line_ending(data),
+        bom=data.startswith(codecs.BOM_UTF8),
     )
 
 
@@ -352,6 +395,20 @@ class Saved:
     backup: Path | None
 
 
+class Journal(Protocol):
+    """What a save tells the history (``lib.history.Recorder``), under the file's lock.
+
+    ``before_replace`` runs after the conflict check and before the file is replaced (it keeps
+    a copy of both versions); ``after_replace`` once the new version is in place (it appends
+    the history entry). A crash between the two leaves a saved file without its entry, which
+    the history notices and records at the next save.
+    """
+
+    def before_replace(self, path: Path, old: bytes | None, new: bytes) -> None: ...
+
+    def after_replace(self, path: Path, old: bytes | None, new: bytes) -> None: ...
+
+
 _REASONS = {
     errno.ENOSPC: "the disk is full",
     errno.EDQUOT: "the disk quota is used up",
@@ -412,7 +469,7 @@ def list_backups(backup_root: Path, path: Path) -> list[Path]:
 
 
 def _remove_stale_temps(folder: Path, pattern: str) -> None:
-    """Delete temporary files a killed save left behind (``atomic_write_text`` cannot remove
+    """Delete temporary files a killed save left behind (``atomic_write_bytes`` cannot remove
     its temporary file when the process dies). Only old ones: a fresh one may belong to a
     writer that does not take our lock, such as ``python -m lib.geocode --cache``."""
     limit = time.time() - STALE_TEMP_S
@@ -442,13 +499,14 @@ def _backup(path: Path, data: bytes, backup_root: Path, keep: int) -> Path:
 
 def _save_locked(
     path: Path,
-    text: str,
+    new: bytes,
     base_fingerprint: str | None,
     backup_root: Path,
     label: str,
     keep: int,
+    journal: Journal | None = None,
 ) -> Saved:
-    new_fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    new_fingerprint = hashlib.sha256(new).hexdigest()
     backup = None
     try:
         try:
@@ -461,34 +519,45 @@ def _save_locked(
         if data is not None:
             backup = _backup(path, data, backup_root, keep)
         _remove_stale_temps(path.parent, f".{path.name}.*.tmp")
-        atomic_write_text(path, text)
+        if journal is not None:
+            journal.before_replace(path, data, new)
+        atomic_write_bytes(path, new)
     except OSError as exc:
-        # atomic_write_text syncs the directory after the rename: if only that failed, the new
+        # atomic_write_bytes syncs the directory after the rename: if only that failed, the new
         # content is in place and the save did happen.
-        if fingerprint(path) == new_fingerprint:
-            return Saved(path, new_fingerprint, backup)
-        raise _failure(label, exc) from exc
+        if fingerprint(path) != new_fingerprint:
+            raise _failure(label, exc) from exc
+    if journal is not None:
+        journal.after_replace(path, data, new)
     return Saved(path, new_fingerprint, backup)
 
 
-def save_text(
+def save_bytes(
     path: Path,
-    text: str,
+    data: bytes,
     base_fingerprint: str | None,
     *,
     backup_root: Path,
     label: str | None = None,
     keep: int = KEEP_BACKUPS,
     lock_timeout_s: float = LOCK_TIMEOUT_S,
+    journal: Journal | None = None,
 ) -> Saved:
-    """Replace ``path`` with ``text`` if it still has ``base_fingerprint`` (``None``: absent).
+    """Replace ``path`` with ``data`` if it still has ``base_fingerprint`` (``None``: absent).
 
     Raises `ConflictError` when it does not, `SaveError` when the disk refuses; in both cases
     the file is unchanged.
     """
     path = Path(path)
     with file_lock(path, lock_timeout_s):
-        return _save_locked(path, text, base_fingerprint, backup_root, label or path.name, keep)
+        return _save_locked(
+            path, data, base_fingerprint, backup_root, label or path.name, keep, journal
+        )
+
+
+def save_text(path: Path, text: str, base_fingerprint: str | None, **kwargs) -> Saved:
+    """`save_bytes` of ``text`` encoded as UTF-8."""
+    return save_bytes(path, text.encode("utf-8"), base_fingerprint, **kwargs)
 
 
 def save_rows(
@@ -500,10 +569,16 @@ def save_rows(
     backup_root: Path,
     label: str | None = None,
     keep: int = KEEP_BACKUPS,
+    newline: str = "\n",
+    bom: bool = False,
+    journal: Journal | None = None,
 ) -> Saved:
-    """`save_text` of ``rows`` written as CSV with ``columns`` (see `lib.csvio.write`)."""
-    text = csvio.write(list(columns), [dict(r) for r in rows])
-    return save_text(path, text, base_fingerprint, backup_root=backup_root, label=label, keep=keep)
+    """`save_bytes` of ``rows`` as CSV with ``columns``, line ends ``newline`` (`write_rows`)."""
+    data = write_rows(columns, rows, newline=newline, bom=bom)
+    return save_bytes(
+        path, data, base_fingerprint, backup_root=backup_root, label=label, keep=keep,
+        journal=journal,
+    )  # fmt: skip
 
 
 # --- the events table in st.data_editor --------------------------------------------------------
@@ -724,21 +799,51 @@ def article_problems(
     return problems
 
 
+PENDING_PREFIX = ".add-"
+PENDING_SUFFIX = ".pending"
+INTERRUPTED_DIR = "interrupted"
+
+
+def _pending_path(articles_dir: Path, article_id: str) -> Path:
+    return Path(articles_dir) / f"{PENDING_PREFIX}{article_id}{PENDING_SUFFIX}"
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def add_article(
-    articles_dir: Path, row: Mapping[str, str], text: str, *, backup_root: Path
+    articles_dir: Path,
+    row: Mapping[str, str],
+    text: str,
+    *,
+    backup_root: Path,
+    journal: Journal | None = None,
 ) -> Saved:
-    """Write ``<id>.txt`` and append ``row`` to ``articles.csv``, both atomically.
+    """Write ``<id>.txt`` and append ``row`` to ``articles.csv`` as one transaction.
+
+    A marker ``.add-<id>.pending`` is written first and removed last, so a crash in between
+    leaves evidence: `recover_articles` (run before every add and at the app's start) rolls the
+    half-done add back (keeping the text under ``.backups/interrupted/``), and
+    `interrupted_saves` makes ``python -m lib.check`` report it as an error meanwhile.
 
     Refuses (`SaveError`) an id that ``articles.csv`` or a text file already has. The metadata is
-    re-read under the lock, so rows others added meanwhile are kept. If the metadata cannot be
-    written, the new text file is removed again.
+    re-read under the lock, so rows others added meanwhile are kept; its line endings are too.
+    If the metadata cannot be written, the new text file is removed again.
     """
     articles_dir = Path(articles_dir)
     meta = articles_dir / METADATA_FILE
     text_path = articles_dir / row["file"]
     if not text.endswith("\n"):
         text += "\n"
+    data = text.encode("utf-8")
     with file_lock(meta):
+        recover_articles(articles_dir, backup_root, _locked=True)
         current = read_snapshot(meta, ARTICLE_COLUMNS, ARTICLES_LABEL)
         if current.blocking:
             raise SaveError(
@@ -750,18 +855,179 @@ def add_article(
                 f"An article with id '{row['id']}' already exists; nothing was saved. "
                 "Choose another id."
             )
+        pending = _pending_path(articles_dir, row["id"])
+        marker = {"id": row["id"], "file": row["file"], "sha256": hashlib.sha256(data).hexdigest()}
         try:
-            atomic_write_text(text_path, text)
+            atomic_write_bytes(pending, json.dumps(marker).encode("utf-8"))
+            atomic_write_bytes(text_path, data)
         except OSError as exc:
+            text_path.unlink(missing_ok=True)
+            pending.unlink(missing_ok=True)
             raise _failure(f"articles/{row['file']}", exc) from exc
         try:
-            csv_text = csvio.write(list(current.columns), [*current.rows, dict(row)])
-            return _save_locked(
-                meta, csv_text, current.fingerprint, backup_root, ARTICLES_LABEL, KEEP_BACKUPS
+            saved = _save_locked(
+                meta,
+                current.encode([*current.rows, dict(row)]),
+                current.fingerprint,
+                backup_root,
+                ARTICLES_LABEL,
+                KEEP_BACKUPS,
+                journal,
             )
         except BaseException:
             text_path.unlink(missing_ok=True)
+            pending.unlink(missing_ok=True)
             raise
+        pending.unlink(missing_ok=True)
+        _fsync_dir(articles_dir)
+        return saved
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A half-done add of an article: its marker, and what is on disk."""
+
+    marker: Path
+    article_id: str
+    file: str
+    text_exists: bool
+    has_row: bool
+
+
+def pending_adds(articles_dir: Path) -> list[Pending]:
+    """Markers of adds that did not finish (see `add_article`). Never raises."""
+    articles_dir = Path(articles_dir)
+    try:
+        markers = sorted(articles_dir.glob(f"{PENDING_PREFIX}*{PENDING_SUFFIX}"))
+    except OSError:
+        return []
+    if not markers:
+        return []
+    ids = {r.get("id") for r in read_snapshot(articles_dir / METADATA_FILE, ARTICLE_COLUMNS).rows}
+    out = []
+    for marker in markers:
+        article_id = marker.name[len(PENDING_PREFIX) : -len(PENDING_SUFFIX)]
+        try:
+            file = str(json.loads(marker.read_text(encoding="utf-8")).get("file", ""))
+        except (OSError, ValueError, AttributeError):
+            file = f"{article_id}.txt"
+        if not file or "/" in file or file.startswith("."):
+            file = f"{article_id}.txt"
+        text = articles_dir / file
+        out.append(Pending(marker, article_id, file, text.is_file(), article_id in ids))
+    return out
+
+
+def recover_articles(articles_dir: Path, backup_root: Path, *, _locked: bool = False) -> list[str]:
+    """Finish or roll back every interrupted add; returns what was done, in words.
+
+    An add whose row reached ``articles.csv`` is complete: only its marker goes. One whose row
+    did not is rolled back: its text moves to ``<backup_root>/interrupted/`` (never deleted),
+    so the article is not published without its metadata and the id can be used again.
+    """
+    articles_dir = Path(articles_dir)
+    if not _locked:
+        try:
+            with file_lock(articles_dir / METADATA_FILE, timeout_s=2.0):
+                return recover_articles(articles_dir, backup_root, _locked=True)
+        except SaveError:
+            return []  # someone is saving now; the next start or add recovers
+    done = []
+    for item in pending_adds(articles_dir):
+        text = articles_dir / item.file
+        if not item.has_row and item.text_exists:
+            keep = Path(backup_root) / INTERRUPTED_DIR
+            keep.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+            target = keep / f"{stamp}-{item.file}"
+            os.replace(text, target)
+            done.append(
+                f"articles/{item.file} was left without its metadata row by an interrupted "
+                f"save; it was set aside as {target}"
+            )
+        item.marker.unlink(missing_ok=True)
+    if done:
+        _fsync_dir(articles_dir)
+    return done
+
+
+def interrupted_saves(root: Path) -> list[Problem]:
+    """Problems for ``python -m lib.check``: article texts an interrupted save left without
+    their metadata row (an error: such a text would be published undated). Never raises."""
+    problems = []
+    for item in pending_adds(Path(root) / "articles"):
+        if item.text_exists and not item.has_row:
+            problems.append(
+                Problem(
+                    f"articles/{item.file}",
+                    None,
+                    "file",
+                    "has no row in articles.csv: it was left by an interrupted save of Add "
+                    f"article (marker articles/{item.marker.name})",
+                    "start the app once (it sets the text aside and the id can be used again), "
+                    "then add the article again",
+                )
+            )
+    return problems
+
+
+def clean_temps(root: Path, *, min_age_s: float = 2.0) -> int:
+    """Remove temporary files killed saves left in the data folders; returns how many.
+
+    A temporary file ``.<name>.<random>.tmp`` is removed only when the lock of ``<name>`` is
+    free (no save of this module is writing it) and it is older than ``min_age_s`` (a writer
+    that takes no lock, such as ``lib.geocode --cache``, finishes within that). Under
+    ``.backups`` and ``.history`` only files older than a minute go.
+    """
+    root = Path(root)
+    removed = 0
+    for folder in (root, root / "geodata", root / "articles"):
+        try:
+            temps = list(folder.glob(".*.tmp"))
+        except OSError:
+            continue
+        for temp in temps:
+            # Texts of articles are written under the lock of articles.csv (see add_article).
+            name = METADATA_FILE if folder.name == "articles" else temp.name[1:].rsplit(".", 2)[0]
+            target = folder / name
+            try:
+                with file_lock(target, timeout_s=0.0):
+                    if time.time() - temp.stat().st_mtime >= min_age_s:
+                        temp.unlink()
+                        removed += 1
+            except (SaveError, OSError):
+                continue
+    limit = time.time() - 60.0
+    for folder in (root / BACKUP_DIR, root / ".history"):
+        try:
+            temps = list(folder.rglob(".*.tmp"))
+        except OSError:
+            continue
+        for temp in temps:
+            with contextlib.suppress(OSError):
+                if temp.stat().st_mtime < limit:
+                    temp.unlink()
+                    removed += 1
+    return removed
+
+
+_recovered: set[str] = set()
+
+
+def recover_once(root: Path) -> list[str]:
+    """`recover_articles` and `clean_temps` the first time a process sees ``root``."""
+    key = str(Path(root).resolve())
+    if key in _recovered:
+        return []
+    _recovered.add(key)
+    try:
+        done = recover_articles(Path(root) / "articles", Path(root) / BACKUP_DIR)
+        removed = clean_temps(root)
+    except OSError:  # a read-only data directory (a viewer instance): nothing to recover here
+        return []
+    if removed:
+        done.append(f"removed {removed} temporary file(s) left by interrupted saves")
+    return done
 
 
 # --- drafting from a new article ---------------------------------------------------------------

@@ -35,6 +35,21 @@ SETTINGS: dict[str, Setting] = {
             "password for the editor pages (or editor_password in .streamlit/secrets.toml)",
         ),
         Setting(
+            "DASHBOARD_USERS_FILE",
+            "",
+            "the editor accounts file, managed by `python -m lib.users` (default: .streamlit/users.toml)",
+        ),
+        Setting(
+            "DASHBOARD_LOGIN_HOURS",
+            "12",
+            "hours a login lasts, across reloads, before the editor must log in again",
+        ),
+        Setting(
+            "DASHBOARD_GIT_COMMIT",
+            "off",
+            "'on' makes every save a git commit of the data file, with the editor as author",
+        ),
+        Setting(
             "DASHBOARD_GEOCODER_USER_AGENT",
             "",
             "User-Agent sent to Nominatim by `python -m lib.geocode --online`",

@@ -6,8 +6,11 @@ lib.editing, the working copy and the save flow are ui.editor_state, the login i
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 from streamlit_folium import st_folium
 
 from lib import editing
@@ -30,6 +33,43 @@ st.caption(
 data = dataset()
 paths = data.paths
 HELP = {c.name: c.help for c in EVENT_COLUMNS}
+HELP[editing.FIRST_ARTICLE] = "the article the quote comes from"
+HELP[editing.MORE_ARTICLES] = "other articles reporting it, by id, separated by ';'"
+#: What the grid's headers say; the column's own name is in its help.
+LABELS = {
+    "id": "Id",
+    "date": "Date",
+    "date_precision": "Date precision",
+    "date_basis": "How the date was read",
+    "places": "Places (ids)",
+    "event_type": "Type",
+    "actors": "Actors",
+    "claimant": "Who claims it",
+    "status": "Status",
+    "casualties": "Casualties",
+    "summary": "Summary",
+    editing.FIRST_ARTICLE: "Article",
+    editing.MORE_ARTICLES: "More articles",
+    "quote": "Quote",
+    "contests": "Contests (event ids)",
+}
+UNKNOWN_PLACE = re.compile(r"^unknown place '(.+)'$")
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, name)
+
+
+def helptext(name: str, extra: str = "") -> str:
+    if name == editing.FIRST_ARTICLE:
+        where = "Goes first into column `articles`"
+    elif name == editing.MORE_ARTICLES:
+        where = "Go after the first into column `articles`"
+    else:
+        where = f"Column `{name}`"
+    return f"{where}: {HELP.get(name, '')}{extra}"
+
+
 DISPLAY_FIRST = [
     "id",
     "date",
@@ -74,32 +114,35 @@ signature = (tuple(place_ids), tuple(article_ids))
 def build_grid(rows):
     frame = editing.events_to_frame(rows, columns)
 
-    def picker(column, options, help_text):
+    def picker(column, options, extra=""):
         return st.column_config.SelectboxColumn(
-            column, options=editing.with_present(options, frame[column]), help=help_text
+            label(column),
+            options=editing.with_present(options, frame[column]),
+            help=helptext(column, extra),
         )
 
+    def text(column, extra="", **kwargs):
+        return st.column_config.TextColumn(label(column), help=helptext(column, extra), **kwargs)
+
     config = {
-        "id": st.column_config.TextColumn("id", help=HELP["id"], pinned=True),
-        "date": st.column_config.TextColumn("date", help=HELP["date"] + ", e.g. 2021-09-02"),
-        "date_precision": picker("date_precision", DATE_PRECISIONS, HELP["date_precision"]),
-        "places": st.column_config.TextColumn(
-            "places", help=HELP["places"] + ". Known ids: " + ", ".join(place_ids)
+        # New rows have no number until saved; the messages call them "new 1", "new 2".
+        "_index": st.column_config.NumberColumn(
+            "Row", help="Row number; rows you add show none until saved ('new 1', 'new 2' below)"
         ),
-        "event_type": picker("event_type", EVENT_TYPES, HELP["event_type"]),
-        "status": picker("status", STATUSES, HELP["status"]),
-        "summary": st.column_config.TextColumn("summary", help=HELP["summary"], width="large"),
-        "quote": st.column_config.TextColumn("quote", help=HELP["quote"], width="large"),
-        editing.FIRST_ARTICLE: picker(
-            editing.FIRST_ARTICLE, article_ids, "the article the quote comes from"
-        ),
-        editing.MORE_ARTICLES: st.column_config.TextColumn(
-            editing.MORE_ARTICLES, help="other articles reporting it, by id, separated by ';'"
-        ),
+        "id": text("id", pinned=True),
+        "date": text("date", ", e.g. 2021-09-02"),
+        "date_precision": picker("date_precision", DATE_PRECISIONS),
+        "places": text("places", ". Known ids: " + ", ".join(place_ids)),
+        "event_type": picker("event_type", EVENT_TYPES),
+        "status": picker("status", STATUSES),
+        "summary": text("summary", width="large"),
+        "quote": text("quote", width="large"),
+        editing.FIRST_ARTICLE: picker(editing.FIRST_ARTICLE, article_ids),
+        editing.MORE_ARTICLES: text(editing.MORE_ARTICLES),
     }
     for name in columns:
         if name in HELP and name not in config and name != "articles":
-            config[name] = st.column_config.TextColumn(name, help=HELP[name])
+            config[name] = text(name)
     # What editors change most comes first; the file keeps its own column order.
     shown = editing.editor_columns(columns)
     order = [c for c in DISPLAY_FIRST if c in shown] + [c for c in shown if c not in DISPLAY_FIRST]
@@ -108,8 +151,9 @@ def build_grid(rows):
 
 frame, grid = state.grid_input(ws, build_grid)
 st.caption(
-    state.loaded_caption(ws) + " Add a row at the bottom of the table; select rows by their "
-    "number to delete them. Row numbers below refer to the numbers at the left of the table."
+    state.loaded_caption(ws) + " Add a row at the bottom of the table (a row left blank is "
+    "ignored); select rows at the left to delete them. Messages name rows by the number at the "
+    "left, and the rows you add as 'new 1', 'new 2', in order."
 )
 edited = st.data_editor(
     frame,
@@ -130,13 +174,22 @@ if grid["signature"] != signature:
 # --- live validation: the loader's rules, on the rows as typed ---------------------------------
 table = validate_rows(numbered, data.context)
 ids = {number: row.get("id", "") for number, row in numbered}
+loaded_rows = len(frame)
+
+
+def row_name(number: int | None) -> str:
+    """The number at the left of the grid, or 'new k' for the k-th row added (which the grid
+    shows without a number)."""
+    if number is None:
+        return ""
+    return str(number) if number <= loaded_rows else f"new {number - loaded_rows}"
 
 
 def problem_table(problems: list[Problem]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "row": p.row,
+                "row": row_name(p.row),
                 "event": ids.get(p.row, ""),
                 "column": p.column or "",
                 "problem": p.message,
@@ -157,6 +210,19 @@ if errors:
         "Your edits are kept while you fix them."
     )
     st.dataframe(problem_table(errors), hide_index=True, key=state.Keys.widget("events:errors"))
+    unknown = dict.fromkeys(
+        m.group(1) for p in errors if p.column == "places" and (m := UNKNOWN_PLACE.match(p.message))
+    )
+    for place_id in list(unknown)[:10]:
+        try:
+            st.page_link(
+                "pages/4_Edit_places.py",
+                label=f"Add the place '{place_id}' on Edit places (your edits here are kept)",
+                query_params={"name": place_id},
+                icon="➕",
+            )
+        except StreamlitPageNotFoundError:  # this page was started on its own, not the app
+            st.caption(f"Add the place '{place_id}' on the Edit places page.")
 if warnings:
     st.warning(f"{len(warnings)} warning(s); they do not block saving.")
     st.dataframe(problem_table(warnings), hide_index=True, key=state.Keys.widget("events:warn"))
@@ -208,6 +274,13 @@ else:
     )
 
 # --- save -----------------------------------------------------------------------------------------
+note_key = state.Keys.widget("events:note")
+note = st.text_input(
+    "Note for the history (optional)",
+    key=note_key,
+    max_chars=500,
+    help="Why you changed these rows; shown with your save on the History page.",
+)
 left, middle, right = st.columns([1, 1, 1])
 blocked_by = (
     "fix the problems above first"
@@ -226,7 +299,8 @@ if left.button(
     key=state.Keys.widget("events:save"),
     width="stretch",
 ):
-    state.save(ws, list(ws.working), after=refresh)
+    if state.save(ws, list(ws.working), after=refresh, note=note):
+        st.session_state.pop(note_key, None)
     st.rerun()
 with middle:
     state.download_button(ws, "events-edited.csv")

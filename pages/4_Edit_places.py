@@ -24,6 +24,29 @@ from ui.data import dataset, refresh
 LABEL = "geodata/gazetteer.csv"
 NEW = ""  # the place picker's value for "a new place"
 HELP = {c.name: c.help for c in PLACE_COLUMNS}
+#: What the form's fields say; the column's own name is in each field's help.
+LABELS = {
+    "id": "Short id",
+    "name": "Name shown on the map",
+    "variants": "Other spellings, separated by ';'",
+    "kind": "Kind of place",
+    "lat": "Latitude",
+    "lon": "Longitude",
+    "precision": "How exact the point is",
+    "uncertainty_km": "Uncertainty (km)",
+    "country": "Country (ISO code, e.g. AF)",
+    "admin1": "Province (ISO 3166-2 code, e.g. AF-PAN)",
+    "area_ref": "Outline it is (shapeISO in geodata/boundaries)",
+    "source": "Source of the coordinates",
+    "geonames_id": "GeoNames id",
+    "not_in": "Phrases that are not this place, separated by ';'",
+    "note": "Note for editors",
+}
+
+
+def helptext(name: str) -> str:
+    return f"Column `{name}`: {HELP[name]}"
+
 
 st.set_page_config(page_title="Edit places", layout="wide")
 st.title("Edit places")
@@ -43,7 +66,6 @@ if not auth.require_editor():
     st.stop()
 
 ws = state.workspace(state.Keys.PLACES, paths.gazetteer, PLACE_COLUMNS, LABEL, paths.root)
-state.follow_disk(ws)
 state.show_messages(ws)
 if ws.snapshot.blocking:
     st.error(
@@ -71,6 +93,15 @@ if ws.conflict is None and not pending.is_empty:
 
 rows_by_id = {row["id"]: row for row in ws.snapshot.rows}
 prefill = st.session_state.pop(state.Keys.PLACE_PREFILL, None)
+prefill_id = ""
+asked = str(st.query_params.get("name", "")).strip()[:200]
+if asked:
+    # A link from the events editor (?name=rokha_village): start a new place with that id.
+    # Filling a form is all a query parameter may do here; saving still needs a click.
+    del st.query_params["name"]
+    if asked not in rows_by_id:
+        prefill = asked.replace("_", " ").capitalize() if asked.islower() else asked
+        prefill_id = asked if asked.islower() and " " not in asked else ""
 picker_key = state.Keys.widget("places:which")
 if prefill:
     st.session_state[picker_key] = NEW
@@ -98,14 +129,22 @@ for column in PLACE_COLUMNS:
     st.session_state.setdefault(field(column.name), defaults.get(column.name, ""))
 if prefill:
     st.session_state[field("name")] = prefill
+    st.session_state[field("id")] = prefill_id
+touched = any(
+    str(st.session_state[field(c.name)]).strip() != str(defaults.get(c.name, "")).strip()
+    for c in PLACE_COLUMNS
+)
+# Follow saves made by others only while this form is untouched: once the editor types, the
+# save is checked against the version they started from, so a stale save is caught (and
+# merged) instead of silently overwriting a change made meanwhile.
+if not touched and state.follow_disk(ws):
+    st.rerun()
 
 # --- 1. name and spellings ----------------------------------------------------------------------
 st.subheader("1. Name and spellings")
 name_col, variants_col = st.columns(2)
-name_col.text_input("Name shown on the map", key=field("name"), help=HELP["name"])
-variants_col.text_input(
-    "Other spellings, separated by ';'", key=field("variants"), help=HELP["variants"]
-)
+name_col.text_input(LABELS["name"], key=field("name"), help=helptext("name"))
+variants_col.text_input(LABELS["variants"], key=field("variants"), help=helptext("variants"))
 
 # --- 2. coordinates -----------------------------------------------------------------------------
 st.subheader("2. Find the coordinates")
@@ -211,21 +250,23 @@ if result is not None:
 # --- 3. the gazetteer row -----------------------------------------------------------------------
 st.subheader("3. Check the details")
 a, b, c, d = st.columns(4)
-a.text_input("id", key=field("id"), help=HELP["id"], disabled=original is not None)
-b.selectbox("kind", list(PLACE_KINDS), key=field("kind"), help=HELP["kind"])
-c.selectbox("precision", list(PRECISIONS), key=field("precision"), help=HELP["precision"])
-d.text_input("uncertainty_km", key=field("uncertainty_km"), help=HELP["uncertainty_km"])
+a.text_input(LABELS["id"], key=field("id"), help=helptext("id"), disabled=original is not None)
+b.selectbox(LABELS["kind"], list(PLACE_KINDS), key=field("kind"), help=helptext("kind"))
+c.selectbox(
+    LABELS["precision"], list(PRECISIONS), key=field("precision"), help=helptext("precision")
+)
+d.text_input(LABELS["uncertainty_km"], key=field("uncertainty_km"), help=helptext("uncertainty_km"))
 a, b, c, d = st.columns(4)
-a.text_input("lat", key=field("lat"), help=HELP["lat"])
-b.text_input("lon", key=field("lon"), help=HELP["lon"])
-c.text_input("country", key=field("country"), help=HELP["country"])
-d.text_input("admin1", key=field("admin1"), help=HELP["admin1"])
-st.text_input("source", key=field("source"), help=HELP["source"])
+a.text_input(LABELS["lat"], key=field("lat"), help=helptext("lat"))
+b.text_input(LABELS["lon"], key=field("lon"), help=helptext("lon"))
+c.text_input(LABELS["country"], key=field("country"), help=helptext("country"))
+d.text_input(LABELS["admin1"], key=field("admin1"), help=helptext("admin1"))
+st.text_input(LABELS["source"], key=field("source"), help=helptext("source"))
 a, b, c = st.columns(3)
-a.text_input("geonames_id", key=field("geonames_id"), help=HELP["geonames_id"])
-b.text_input("area_ref", key=field("area_ref"), help=HELP["area_ref"])
-c.text_input("not_in", key=field("not_in"), help=HELP["not_in"])
-st.text_input("note", key=field("note"), help=HELP["note"])
+a.text_input(LABELS["geonames_id"], key=field("geonames_id"), help=helptext("geonames_id"))
+b.text_input(LABELS["area_ref"], key=field("area_ref"), help=helptext("area_ref"))
+c.text_input(LABELS["not_in"], key=field("not_in"), help=helptext("not_in"))
+st.text_input(LABELS["note"], key=field("note"), help=helptext("note"))
 
 row = {column.name: str(st.session_state[field(column.name)]).strip() for column in PLACE_COLUMNS}
 if original is None and all(row[c.name] == defaults.get(c.name, "") for c in PLACE_COLUMNS):
@@ -234,9 +275,27 @@ if original is None and all(row[c.name] == defaults.get(c.name, "") for c in PLA
     st.stop()
 problems = editing.place_problems(row, ws.snapshot.rows, replace_id=choice or None)
 errors = [p for p in problems if p.severity == "error"]
+# An empty required field is not a mistake yet: it is listed as still to fill in, not in red.
+
+
+def empty(problem) -> bool:
+    return problem.severity == "error" and bool(problem.column) and not row.get(problem.column)
+
+
+to_fill = [p.column for p in errors if empty(p)]
 for problem in problems:
-    text = f"{problem.column}: {problem.message}" + (f" ({problem.hint})" if problem.hint else "")
+    if empty(problem):
+        continue
+    name = LABELS.get(problem.column or "", problem.column)
+    text = f"{name} ({problem.column}): {problem.message}" if problem.column else problem.message
+    text += f" ({problem.hint})" if problem.hint else ""
     (st.error if problem.severity == "error" else st.warning)(text)
+if to_fill:
+    st.info(
+        "Still to fill in before saving: "
+        + ", ".join(f"{LABELS.get(c, c)} ({c})" for c in dict.fromkeys(to_fill))
+        + "."
+    )
 
 rows = editing.upsert_row(ws.snapshot.rows, row, replace_id=choice or None)
 diff = editing.diff_rows(ws.snapshot.rows, rows)
@@ -261,13 +320,21 @@ else:
             use_container_width=True,
             returned_objects=[],
         )
+note_key = state.Keys.widget("places:note")
+note = st.text_input(
+    "Note for the history (optional)",
+    key=note_key,
+    max_chars=500,
+    help="Why you changed this place; shown with your save on the History page.",
+)
 if st.button(
     f"Save to {LABEL}",
     type="primary",
     disabled=bool(errors) or diff.is_empty or ws.conflict is not None,
     key=state.Keys.widget("places:save"),
 ):
-    if state.save(ws, rows, after=refresh):
+    if state.save(ws, rows, after=refresh, note=note):
         for column in PLACE_COLUMNS:
             st.session_state.pop(field(column.name), None)
+        st.session_state.pop(note_key, None)
     st.rerun()

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import editing
+from lib import editing, history
 from lib.articles import Article
 from lib.mentions import Matcher, find_mentions
 from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
@@ -62,19 +62,39 @@ with left:
         "Text (paste it whole; the first line is the headline)", height=320, key=key("text")
     )
 with right:
-    article_id = st.text_input("id", key=key("id"), help=HELP["id"] + ", e.g. panjshir-falls")
+    article_id = st.text_input(
+        "Short id for the article",
+        key=key("id"),
+        help=f"Column `id`: {HELP['id']}, e.g. panjshir-falls",
+    )
     outlet = st.text_input("Outlet", key=key("outlet"), help=HELP["outlet"])
-    evidence = st.text_input("Outlet evidence", key=key("evidence"), help=HELP["outlet_evidence"])
+    outlet_unknown = st.checkbox(
+        "The outlet is unknown (the text does not name it)", key=key("outlet_unknown")
+    )
+    evidence = st.text_input(
+        "Words in the text that name the outlet",
+        key=key("evidence"),
+        help=f"Column `outlet_evidence`: {HELP['outlet_evidence']}",
+    )
     start_col, end_col = st.columns(2)
     published_from = start_col.date_input(
-        "Published from",
+        "Published on or after",
         value=None,
         min_value=EARLIEST,
         key=key("from"),
-        help=HELP["published_from"],
+        help=f"Column `published_from`: {HELP['published_from']}",
     )
     published_to = end_col.date_input(
-        "Published to", value=None, min_value=EARLIEST, key=key("to"), help=HELP["published_to"]
+        "Published on or before",
+        value=None,
+        min_value=EARLIEST,
+        key=key("to"),
+        help=f"Column `published_to`: {HELP['published_to']} (empty: the same day)",
+    )
+    date_unknown = st.checkbox(
+        "The publication date is unknown",
+        key=key("date_unknown"),
+        help="Drafted events then get no date: you must date each one yourself.",
     )
     inferred = st.radio(
         "The publication date is",
@@ -82,8 +102,13 @@ with right:
         key=key("inferred"),
         horizontal=True,
     )
-reasoning = st.text_area("How the date was inferred", key=key("reasoning"), height=80)
-notes = st.text_input("Notes", key=key("notes"), help=HELP["notes"])
+reasoning = st.text_area(
+    "How the date was inferred",
+    key=key("reasoning"),
+    height=80,
+    help=f"Column `date_reasoning`: {HELP['date_reasoning']}",
+)
+notes = st.text_input("Notes", key=key("notes"), help=f"Column `notes`: {HELP['notes']}")
 
 row = editing.article_row(
     article_id,
@@ -145,22 +170,52 @@ if text.strip():
 # --- 3. save -------------------------------------------------------------------------------------
 st.subheader("3. Save the article")
 problems = editing.article_problems(row, text, data.articles) if (article_id or text) else []
+# An empty field is not a mistake yet: it is listed as still to fill in, not shown in red.
+to_fill = [p.column for p in problems if p.message == "is empty" and p.severity == "error"]
+problems = [p for p in problems if not (p.message == "is empty" and p.severity == "error")]
+if not text.strip():
+    to_fill.insert(0, "the text")
+if not article_id.strip() and "id" not in to_fill:
+    to_fill.append("id")
+if not outlet.strip() and not outlet_unknown:
+    to_fill.append("the outlet (or tick 'The outlet is unknown')")
+if not (published_from or published_to) and not date_unknown:
+    to_fill.append("the publication date (or tick 'The publication date is unknown')")
 errors = [p for p in problems if p.severity == "error"]
 for problem in problems:
     where = f"{problem.column}: " if problem.column else ""
     message = where + problem.message + (f" ({problem.hint})" if problem.hint else "")
     (st.error if problem.severity == "error" else st.warning)(message)
+if to_fill:
+    st.info("Still to fill in before saving: " + "; ".join(dict.fromkeys(to_fill)) + ".")
 if st.button(
     f"Save articles/{row['file']} and its row in articles.csv"
     if article_id
     else "Save the article (give it an id first)",
     type="primary",
-    disabled=bool(errors) or not (article_id and text.strip()),
+    disabled=bool(errors) or bool(to_fill),
     key=key("save"),
 ):
-    auth.ensure_editor()
     try:
-        editing.add_article(paths.articles, row, text, backup_root=paths.root / editing.BACKUP_DIR)
+        identity = auth.ensure_editor()
+        recorder = history.Recorder(
+            paths.root,
+            editing.ARTICLES_LABEL,
+            identity.name,
+            identity.label,
+            identity.email,
+            action="add article",
+            note=f"added articles/{row['file']}",
+        )
+        editing.add_article(
+            paths.articles,
+            row,
+            text,
+            backup_root=paths.root / editing.BACKUP_DIR,
+            journal=recorder,
+        )
+    except PermissionError as exc:
+        st.error(f"Not saved: {exc}")
     except editing.SaveError as exc:
         st.error(f"{exc} The text is still in the form; download it to keep a copy.")
         st.download_button(
@@ -191,11 +246,20 @@ if not article_ids:
 source_id = st.selectbox(
     "Article",
     article_ids,
-    index=article_ids.index(saved) if saved in article_ids else 0,
+    # The article just saved, or none: never another article's sentences by surprise.
+    index=article_ids.index(saved) if saved in article_ids else None,
+    placeholder="Choose an article (save the one above first to draft from it)",
     format_func=lambda i: f"{i}: {data.articles[i].headline[:80]}",
     key=key("draft_from"),
 )
+if source_id is None:
+    st.stop()
 source = data.articles[source_id]
+if not (source.published_from or source.published_to):
+    st.warning(
+        f"{source_id} has no publication date: its drafts get no date, and each must be dated "
+        "by hand in the events editor."
+    )
 sentences = editing.sentences_with_places(find_mentions(source, matcher))
 chosen = []
 for item in sentences:

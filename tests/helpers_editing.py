@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from lib import csvio
+from lib import csvio, users
 from lib.schema import EVENT_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,6 +26,7 @@ PAGES = {
     "events": "../pages/3_Edit_events.py",
     "places": "../pages/4_Edit_places.py",
     "article": "../pages/5_Add_article.py",
+    "history": "../pages/6_History.py",
     "dashboard": "../dashboard.py",
 }
 
@@ -44,20 +46,44 @@ def data_root(tmp_path: Path) -> Path:
     return copy_data(tmp_path / "data")
 
 
+#: Cheap argon2 parameters for tests: a hash keeps its parameters, so verifying stays cheap.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 @pytest.fixture
 def editor_env(monkeypatch: pytest.MonkeyPatch, data_root: Path) -> Iterator[Path]:
     """The app pointed at ``data_root`` with the editor password set; yields the data root.
 
-    Also clears the process-wide wrong-password log, which would otherwise carry a back-off
-    from one test into the next (it is process-wide on purpose).
+    The users file is a private (missing) one, so a developer's real accounts cannot leak in;
+    `add_user` fills it. Also clears the process-wide wrong-guess logs (per account and per
+    address), which would otherwise carry a back-off from one test into the next.
     """
     from ui import auth
 
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_root))
     monkeypatch.setenv("DASHBOARD_EDITOR_PASSWORD", PASSWORD)
-    auth.PROCESS_FAILURES.reset()
+    monkeypatch.setenv("DASHBOARD_USERS_FILE", str(data_root.parent / "secrets" / "users.toml"))
+    monkeypatch.setattr(users, "HASHER", CHEAP_HASHER)
+    auth.ACCOUNT_FAILURES.reset()
+    auth.ADDRESS_FAILURES.reset()
     yield data_root
-    auth.PROCESS_FAILURES.reset()
+    auth.ACCOUNT_FAILURES.reset()
+    auth.ADDRESS_FAILURES.reset()
+
+
+def add_user(name: str, password: str, role: str = "editor", display_name: str = "") -> None:
+    """Add an account to the users file of `editor_env` (through the command line's code)."""
+    path = users.users_file()
+    found = users.load(path).users
+    found[name] = users.Account(name, role, CHEAP_HASHER.hash(password), display_name)
+    users.save(path, found)
+
+
+def remove_user(name: str) -> None:
+    path = users.users_file()
+    found = users.load(path).users
+    del found[name]
+    users.save(path, found)
 
 
 def app(page: str) -> AppTest:
@@ -71,8 +97,10 @@ def app(page: str) -> AppTest:
     return at
 
 
-def login(at: AppTest, password: str = PASSWORD) -> AppTest:
-    """Type ``password`` into the login form and submit it."""
+def login(at: AppTest, password: str = PASSWORD, name: str | None = None) -> AppTest:
+    """Type ``password`` (and the account ``name``, when given) into the login form, submit."""
+    if name is not None:
+        at.text_input(key="editor:w:account").input(name)
     at.text_input(key="editor:w:password").input(password)
     at.button[0].click()  # the form's only button: "Log in"
     return at.run()

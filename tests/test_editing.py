@@ -271,7 +271,7 @@ def test_a_failed_write_says_why_and_leaves_the_file_unchanged(tmp_path, monkeyp
     def refuse(target, text):
         raise OSError(code, "simulated", str(target))
 
-    monkeypatch.setattr(editing, "atomic_write_text", refuse)
+    monkeypatch.setattr(editing, "atomic_write_bytes", refuse)
     with pytest.raises(editing.SaveError, match=words) as caught:
         editing.save_rows(path, COLUMNS, rows("a=2"), base, backup_root=tmp_path / ".b")
     assert "not changed" in str(caught.value)
@@ -555,3 +555,83 @@ def test_a_save_removes_temporary_files_left_by_a_crashed_save(tmp_path):
     assert not old.exists()
     assert fresh.exists()  # may belong to a writer that is still running
     assert other.exists()  # another file's business
+
+
+# --- the file's own format, interrupted saves, temporary files -----------------------------------
+
+
+def test_a_crlf_file_keeps_its_line_endings_and_bom_on_save(tmp_path):
+    # Regression: a save rewrote a CRLF file with LF line ends, a whole-file diff in git.
+    path = tmp_path / "t.csv"
+    path.write_bytes(b'\xef\xbb\xbfid,a\r\nx,"two\nlines"\r\ny,2\r\n')
+    snap = editing.read_snapshot(path, [Column("id", True, ""), Column("a", False, "")])
+    assert (snap.newline, snap.bom) == ("\r\n", True)
+    rows = [dict(r) for r in snap.rows]
+    rows[1]["a"] = "3"
+    editing.save_bytes(path, snap.encode(rows), snap.fingerprint, backup_root=tmp_path / ".b")
+    # Only the changed row differs; the line break inside the quoted value is kept as it was.
+    assert path.read_bytes() == b'\xef\xbb\xbfid,a\r\nx,"two\nlines"\r\ny,3\r\n'
+
+
+def test_an_lf_file_stays_lf(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,a\nx,1\n")
+    snap = editing.read_snapshot(path, [Column("id", True, ""), Column("a", False, "")])
+    assert snap.encode(snap.rows) == b"id,a\nx,1\n"
+
+
+def test_an_orphan_text_of_an_interrupted_add_is_an_error_until_recovered(data_root):
+    folder = data_root / "articles"
+    (folder / "half-done.txt").write_text("Headline\n\nText.\n")
+    (folder / ".add-half-done.pending").write_text('{"id": "half-done", "file": "half-done.txt"}')
+    (problem,) = editing.interrupted_saves(data_root)
+    assert (problem.file, problem.column, problem.severity) == (
+        "articles/half-done.txt",
+        "file",
+        "error",
+    )
+    assert "interrupted save of Add article" in problem.message
+    from lib.check import main as check_main
+
+    assert check_main(["--root", str(data_root)]) == 1  # lib.check fails on it
+    # A text dropped in by hand (no marker) is still only the loader's warning.
+    (folder / "by-hand.txt").write_text("Headline\n")
+    assert len(editing.interrupted_saves(data_root)) == 1
+
+    done = editing.recover_articles(folder, data_root / ".backups")
+    assert "set aside" in done[0]
+    assert not (folder / "half-done.txt").exists()
+    assert list((data_root / ".backups" / "interrupted").glob("*-half-done.txt"))
+    assert editing.interrupted_saves(data_root) == []
+    assert check_main(["--root", str(data_root)]) == 0  # so the 1 above was the orphan's
+    editing.add_article(folder, editing.article_row("half-done"), "Again\n",
+                        backup_root=data_root / ".backups")  # fmt: skip
+    assert (folder / "half-done.txt").read_text() == "Again\n"
+
+
+def test_temporary_files_of_killed_saves_are_removed_at_start(data_root):
+    import os as _os
+
+    old = data_root / ".events.csv.abc123.tmp"
+    old.write_bytes(b"x" * 1000)
+    _os.utime(old, (1, 1))
+    fresh = data_root / "geodata" / ".gazetteer.csv.def456.tmp"
+    fresh.write_bytes(b"y")
+    backup_temp = data_root / ".backups" / "events.csv" / ".x.csv.ghi.tmp"
+    backup_temp.parent.mkdir(parents=True)
+    backup_temp.write_bytes(b"z")
+    _os.utime(backup_temp, (1, 1))
+    assert editing.clean_temps(data_root) == 2
+    assert not old.exists() and not backup_temp.exists()
+    assert fresh.exists()  # may belong to a writer that is running now
+
+
+def test_a_temp_file_whose_save_holds_the_lock_is_kept(data_root):
+    import os as _os
+
+    temp = data_root / ".events.csv.abc123.tmp"
+    temp.write_bytes(b"x")
+    _os.utime(temp, (1, 1))
+    with editing.file_lock(data_root / "events.csv"):
+        assert editing.clean_temps(data_root) == 0
+    assert temp.exists()

@@ -1,40 +1,82 @@
-"""The one gate in front of every write: the editor password.
+"""The one gate in front of every write: who is logged in, and may they still write.
 
 Every editor page calls `require_editor()` before it shows any control that writes, and
-`ui.editor_state.save` calls `ensure_editor()` again before writing; nothing in ``lib`` checks a
-password, so this module is the only place to audit. Pages never act on URL query parameters.
+`ui.editor_state.save` calls `ensure_editor()` again right before writing, which re-reads the
+users file: an account removed (or given a new password) cannot save, even from a session that
+logged in before. Nothing in ``lib`` checks a password, so this module is the place to audit.
+Pages never act on URL query parameters.
 
-The password comes from ``DASHBOARD_EDITOR_PASSWORD`` or ``editor_password`` in
-``.streamlit/secrets.toml`` (the environment wins). Wrong guesses are slowed down by an
-exponential back-off kept per session *and* for the whole process, so opening a new session
-does not reset it.
+Two ways in:
+
+* personal accounts from the users file (``lib.users``; ``python -m lib.users add NAME``),
+  with the roles editor and admin (admins also restore versions on the History page);
+* the shared password (``DASHBOARD_EDITOR_PASSWORD`` or ``editor_password`` in
+  ``.streamlit/secrets.toml``), for a one-person setup. Its saves are recorded as
+  ``shared-password``, and the page says so.
+
+A login survives a reload: a signed token (``lib.auth.issue_token``, HMAC-SHA256 with the key
+in ``login_secret`` next to the users file) is set as a cookie by a few lines of JavaScript
+(``st.context.cookies`` can read cookies but not set them) and read back when a new session
+starts. It expires after ``DASHBOARD_LOGIN_HOURS`` (12 by default). Logging out clears the
+cookie and revokes the token in this server process.
+
+Wrong guesses are slowed down per session, per account name and per client address, never for
+everyone: a stranger's guesses do not keep other editors out.
 """
 
 from __future__ import annotations
 
-import hmac
 import os
+import secrets
+import threading
 import time
 
 import streamlit as st
 
-from lib import auth
+from lib import auth, settings, users
 from ui.editor_state import Keys
 
-#: Wrong passwords from every session of this server process.
-PROCESS_FAILURES = auth.FailureLog()
+COOKIE = "newsmap_login"
+#: Guesses at one account name: capped low, because they also slow the account's owner.
+ACCOUNT_FAILURES = auth.Throttle(auth.Backoff(first_s=1.0, max_s=30.0))
+#: Guesses from one client address (``st.context.ip_address``; ``None`` on localhost).
+ADDRESS_FAILURES = auth.Throttle(auth.Backoff(first_s=1.0, max_s=300.0))
+#: Nonces of tokens logged out in this process (a logged-out cookie must not log back in).
+_REVOKED: set[str] = set()
+_revoked_lock = threading.Lock()
+_process_key = secrets.token_bytes(32)
 
 HOW_TO_CONFIGURE = f"""
 **Editing is switched off: no editor password is configured.** Everything can still be viewed.
 
-To switch editing on, set a password in one of these (the environment wins if both are set):
+To switch editing on, either
 
-* the environment variable `{auth.ENV_VAR}` when starting the app, or
-* `{auth.SECRET_KEY} = "..."` in `.streamlit/secrets.toml` (copy
-  `.streamlit/secrets.toml.example`; the real file is ignored by git).
+* give each editor an account: `python -m lib.users add NAME --role editor` (or `--role admin`);
+  the accounts live in `.streamlit/users.toml` (or the file `DASHBOARD_USERS_FILE` names),
+  which git ignores; or
+* for a one-person setup, set one shared password: the environment variable `{auth.ENV_VAR}`
+  when starting the app, or `{auth.SECRET_KEY} = "..."` in `.streamlit/secrets.toml` (copy
+  `.streamlit/secrets.toml.example`; the real file is ignored by git). The environment wins.
 
 Then reload this page (restart the app after changing the environment).
 """
+
+SHARED_NOTE = (
+    "Logged in with the shared editor password: a one-person setup. The history records your "
+    "saves as 'shared-password'. Give each editor an account (`python -m lib.users add NAME`) "
+    "to tell them apart and withdraw access one by one."
+)
+
+_COOKIE_JS = """
+export default function(component) {
+  const data = component.data;
+  if (!data || !data.name) return;
+  const secure = window.location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = data.name + "=" + data.value + "; Max-Age=" + data.max_age +
+    "; Path=" + data.path + "; SameSite=Strict" + secure;
+}
+"""
+_cookie_component = None
 
 
 def _secrets() -> tuple[dict[str, object], str]:
@@ -49,8 +91,25 @@ def _secrets() -> tuple[dict[str, object], str]:
 
 
 def configured_password() -> str | None:
-    secrets, _ = _secrets()
-    return auth.configured_password(os.environ, secrets)
+    secrets_, _ = _secrets()
+    return auth.configured_password(os.environ, secrets_)
+
+
+def accounts() -> users.Accounts:
+    """The users file as it is now (re-read on every call: a removal takes effect at once)."""
+    return users.load()
+
+
+def _signing_key() -> bytes:
+    return users.login_secret(users.users_file().parent) or _process_key
+
+
+def _login_hours() -> float:
+    try:
+        hours = float(settings.value("DASHBOARD_LOGIN_HOURS"))
+    except ValueError:
+        return auth.DEFAULT_LOGIN_HOURS
+    return hours if hours > 0 else auth.DEFAULT_LOGIN_HOURS
 
 
 def _session_failures() -> auth.FailureLog:
@@ -61,28 +120,104 @@ def _session_failures() -> auth.FailureLog:
     return log
 
 
+def _held() -> tuple[str, str, str] | None:
+    """``(name, stamp, nonce)`` this session is logged in with: from session state, or from
+    the login cookie the browser sent when the session started (a reload)."""
+    held = st.session_state.get(Keys.LOGIN)
+    if isinstance(held, tuple) and len(held) == 3:
+        return held
+    if st.session_state.get(Keys.LOGGED_OUT):
+        return None
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser context (a bare script run)
+        token = None
+    claims = auth.read_token(token, _signing_key(), time.time()) if token else None
+    if claims is None:
+        return None
+    with _revoked_lock:
+        if claims.nonce in _REVOKED:
+            return None
+    held = (claims.name, claims.stamp, claims.nonce)
+    st.session_state[Keys.LOGIN] = held
+    return held
+
+
+def current() -> auth.Identity | None:
+    """Who this session is logged in as, checked against the users file and password now."""
+    held = _held()
+    if held is None:
+        return None
+    return auth.current_identity(held[0], held[1], accounts(), configured_password())
+
+
 def is_editor() -> bool:
-    """True when this session logged in with the password that is configured now."""
-    password = configured_password()
-    tag = st.session_state.get(Keys.LOGIN)
-    if password is None or not isinstance(tag, str):
-        return False
-    return hmac.compare_digest(tag, auth.password_tag(password))
+    return current() is not None
 
 
-def ensure_editor() -> None:
-    """Raise ``PermissionError`` unless this session may write. Call right before a write."""
-    if not is_editor():
+def ensure_editor() -> auth.Identity:
+    """This session's identity; ``PermissionError`` unless it may write now. Call right
+    before a write."""
+    identity = current()
+    if identity is None:
+        if _held() is not None:
+            raise PermissionError(
+                "your login is no longer valid (the account was removed or its password "
+                "changed); nothing was saved. Log in again."
+            )
         raise PermissionError("saving needs the editor password; log in first")
+    return identity
 
 
-def _attempt(given: str) -> None:
-    password = configured_password()
-    if password is None:
-        return
+def _set_cookie(value: str, max_age: int) -> None:
+    global _cookie_component
+    if _cookie_component is None:
+        _cookie_component = st.components.v2.component("newsmap_login_cookie", js=_COOKIE_JS)
+    base = st.get_option("server.baseUrlPath").strip("/")
+    _cookie_component(
+        data={"name": COOKIE, "value": value, "max_age": max_age, "path": f"/{base}"},
+        key=Keys.widget("login_cookie"),
+        height=0,
+    )
+
+
+def _log_in(identity: auth.Identity) -> None:
+    token = auth.issue_token(identity, _signing_key(), time.time(), _login_hours())
+    claims = auth.read_token(token, _signing_key(), time.time())
+    st.session_state[Keys.LOGIN] = (identity.name, identity.stamp, claims.nonce)
+    st.session_state[Keys.LOGIN_COOKIE] = (token, int(_login_hours() * 3600))
+    st.session_state.pop(Keys.LOGGED_OUT, None)
+
+
+def log_out() -> None:
+    held = st.session_state.pop(Keys.LOGIN, None)
+    if isinstance(held, tuple) and len(held) == 3:
+        with _revoked_lock:
+            _REVOKED.add(held[2])
+    st.session_state[Keys.LOGGED_OUT] = True
+    st.session_state[Keys.LOGIN_COOKIE] = ("", 0)  # Max-Age=0 deletes the cookie
+
+
+def _failure_keys(name: str) -> tuple[list[str], list[str]]:
+    try:
+        address = st.context.ip_address
+    except Exception:
+        address = None
+    return ([f"account:{name}"] if name else []), ([f"address:{address}"] if address else [])
+
+
+def _attempt(name: str, given: str) -> None:
+    shared = configured_password()
+    found = accounts()
+    name = name.strip().lower()
     now = time.monotonic()
     session = _session_failures()
-    wait = max(session.wait_seconds(now), PROCESS_FAILURES.wait_seconds(now))
+    account_keys, address_keys = _failure_keys(name)
+    wait = max(
+        session.wait_seconds(now),
+        ACCOUNT_FAILURES.wait_seconds(account_keys, now),
+        ADDRESS_FAILURES.wait_seconds(address_keys, now),
+    )
     if wait > 0:
         # Refused without comparing: guesses during the wait must not count as tries.
         st.error(
@@ -90,12 +225,30 @@ def _attempt(given: str) -> None:
             f"{auth.wait_message(wait)}; this attempt was not checked."
         )
         return
-    if auth.password_matches(given, password):
-        st.session_state[Keys.LOGIN] = auth.password_tag(password)
+    identity = None
+    if name:
+        account = users.verify(found, name, given)
+        identity = auth.account_identity(account) if account else None
+    elif shared is not None and auth.password_matches(given, shared):
+        identity = auth.shared_identity(shared)
+    if identity is not None:
+        _log_in(identity)
         session.reset()
+        ACCOUNT_FAILURES.forget(account_keys)
         st.rerun()
-    wait = max(session.record_failure(now), PROCESS_FAILURES.record_failure(now))
-    st.error(f"Wrong password. Wait {auth.wait_message(wait)} before trying again.")
+    wait = max(
+        session.record_failure(now),
+        ACCOUNT_FAILURES.record_failure(account_keys, now),
+        ADDRESS_FAILURES.record_failure(address_keys, now),
+    )
+    what = "name or password" if name else "password"
+    st.error(f"Wrong {what}. Wait {auth.wait_message(wait)} before trying again.")
+
+
+def _cookie_pending() -> None:
+    pending = st.session_state.get(Keys.LOGIN_COOKIE)
+    if isinstance(pending, tuple):
+        _set_cookie(*pending)
 
 
 def require_editor() -> bool:
@@ -103,23 +256,53 @@ def require_editor() -> bool:
 
     Call it before drawing any control that writes, and draw those only when it returns True.
     """
-    if configured_password() is None:
+    try:
+        return _gate()
+    finally:
+        # After the gate: a login, logout or invalid login in this run sets the cookie to send.
+        _cookie_pending()
+
+
+def _gate() -> bool:
+    shared = configured_password()
+    found = accounts()
+    for problem in found.problems:
+        st.error(problem)
+    if shared is None and not found.users:
         _, note = _secrets()
-        st.info(HOW_TO_CONFIGURE)
+        if not found.problems:
+            st.info(HOW_TO_CONFIGURE)
         if note:
             st.warning(f".streamlit/secrets.toml could not be read: {note}")
         return False
-    if is_editor():
+    identity = current()
+    if identity is not None:
         with st.sidebar:
-            st.caption("Logged in as editor.")
+            if identity.shared:
+                st.caption(SHARED_NOTE)
+            else:
+                st.caption(f"Logged in as {identity.label} ({identity.role}).")
+            hours = _login_hours()
+            st.caption(f"A login lasts {hours:g} hours, also across reloads, unless you log out.")
             if st.button("Log out", key=Keys.widget("logout")):
-                st.session_state.pop(Keys.LOGIN, None)
+                log_out()
                 st.rerun()
         return True
-    st.info("Viewing is open; editing needs the editor password.")
+    if _held() is not None:
+        st.warning("Your login is no longer valid (account removed or password changed).")
+        log_out()  # also deletes the cookie, so the next reload does not try it again
+    if found.users:
+        st.info("Viewing is open; editing needs your editor account.")
+        if shared is not None:
+            st.caption("Leave the name empty to log in with the shared editor password.")
+    else:
+        st.info("Viewing is open; editing needs the editor password.")
     with st.form(Keys.widget("login_form"), clear_on_submit=True):
+        name = ""
+        if found.users:
+            name = st.text_input("Account name", key=Keys.widget("account"))
         given = st.text_input("Editor password", type="password", key=Keys.widget("password"))
         submitted = st.form_submit_button("Log in")
     if submitted:
-        _attempt(given)
+        _attempt(name, given)
     return False

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from lib import editing
 from lib.dataset import Dataset, Paths, data_dir, load_dataset
 
 #: How long a stamp is reused: stat()ing every article and hashing the result as a cache key
@@ -61,6 +62,8 @@ def _load(root: str, stamp: str) -> Dataset:
 def dataset() -> Dataset:
     """The current data set, reloaded whenever a data file changed on disk."""
     root = data_dir()
+    # Once per process: roll back an Add article a crash interrupted, remove stale temp files.
+    editing.recover_once(root)
     return _load(str(root), _stamp(root))
 
 

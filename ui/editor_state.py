@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import csvio, editing
+from lib import editing, history
 from lib.editing import Diff, Merge, Row, Snapshot
 from lib.schema import Column
 from lib.storage import fingerprint
@@ -37,8 +37,11 @@ PREFIX = "editor:"
 class Keys:
     """Every session-state key of the editor pages (one place, one prefix)."""
 
-    LOGIN = PREFIX + "login"  # lib.auth.password_tag of the password this session logged in with
+    LOGIN = PREFIX + "login"  # (name, stamp, token nonce) this session logged in with
     LOGIN_FAILURES = PREFIX + "login_failures"  # lib.auth.FailureLog of this session
+    LOGIN_COOKIE = PREFIX + "login_cookie"  # (token, max-age s) the browser is to keep
+    LOGGED_OUT = PREFIX + "logged_out"  # set by Log out: ignore the cookie sent at start
+    HISTORY_PICK = PREFIX + "history_pick"  # the history entry shown on the History page
     EVENTS = PREFIX + "events"  # Workspace of events.csv
     PLACES = PREFIX + "places"  # Workspace of geodata/gazetteer.csv
     PLACE_FORM = PREFIX + "place_form"  # the place being edited on the places page (a Row)
@@ -100,9 +103,9 @@ class Workspace:
         """The working copy against what was loaded."""
         return editing.diff_rows(self.snapshot.rows, self.working)
 
-    def csv(self) -> str:
-        """The working copy as CSV text, for the download button."""
-        return csvio.write(list(self.snapshot.columns), self.working)
+    def csv(self) -> bytes:
+        """The working copy as the file's bytes, for the download button."""
+        return self.snapshot.encode(self.working)
 
 
 def workspace(key: str, path: Path, spec: Sequence[Column], label: str, root: Path) -> Workspace:
@@ -170,26 +173,43 @@ def add_event_drafts(ws: Workspace, rows: Sequence[Row]) -> int:
     return len(rows)
 
 
-def save(ws: Workspace, rows: list[Row], *, after: Callable[[], None] | None = None) -> bool:
-    """Write ``rows`` to the workspace's file against the fingerprint the editor loaded.
+def save(
+    ws: Workspace,
+    rows: list[Row],
+    *,
+    after: Callable[[], None] | None = None,
+    note: str = "",
+) -> bool:
+    """Write ``rows`` to the workspace's file against the fingerprint the editor loaded, and
+    record the save in the history under the editor's name with ``note``.
 
     On success the workspace holds the saved version and ``after`` runs (the pages pass
     ``ui.data.refresh``). On a conflict the merge is prepared in ``ws.conflict``; on any other
-    failure ``ws.error`` says what happened. The working copy is kept in every case.
+    failure (including a login that is no longer valid) ``ws.error`` says what happened. The
+    working copy is kept in every case. The file keeps its own line endings and BOM.
     """
     from ui import auth  # here, not at the top: ui.auth imports Keys from this module
 
-    auth.ensure_editor()
     ws.error = None
-    diff = editing.diff_rows(ws.snapshot.rows, rows)
     try:
-        saved = editing.save_rows(
+        identity = auth.ensure_editor()
+    except PermissionError as exc:
+        ws.working = list(rows)
+        ws.error = f"Not saved: {exc}"
+        return False
+    diff = editing.diff_rows(ws.snapshot.rows, rows)
+    data = ws.snapshot.encode(rows)
+    recorder = history.Recorder(
+        ws.backup_root.parent, ws.label, identity.name, identity.label, identity.email, note=note
+    )
+    try:
+        saved = editing.save_bytes(
             ws.path,
-            ws.snapshot.columns,
-            rows,
+            data,
             ws.snapshot.fingerprint,
             backup_root=ws.backup_root,
             label=ws.label,
+            journal=recorder,
         )
     except editing.ConflictError as exc:
         disk = editing.read_snapshot(ws.path, ws.spec, ws.label)
@@ -202,14 +222,17 @@ def save(ws: Workspace, rows: list[Row], *, after: Callable[[], None] | None = N
         ws.working = list(rows)
         ws.error = str(exc)
         return False
-    text = csvio.write(list(ws.snapshot.columns), rows)
-    ws.snapshot = editing.snapshot_of(ws.path, text.encode("utf-8"), ws.spec, ws.label)
+    ws.snapshot = editing.snapshot_of(ws.path, data, ws.spec, ws.label)
     set_working(ws, list(ws.snapshot.rows))
     ws.conflict = None
     kept = ""
     if saved.backup is not None:
         where = saved.backup.relative_to(ws.backup_root.parent)
         kept = f" The previous version is kept as {where}."
+    if recorder.entry is not None:
+        kept += f" History entry {recorder.entry.id}, by {identity.label}."
+    if recorder.git:
+        kept += f" {recorder.git[:1].upper()}{recorder.git[1:]}."
     ws.flash = f"Saved {ws.label} ({diff.summary()}).{kept}"
     if after is not None:
         after()
