@@ -176,7 +176,7 @@ def place_panel(state, visible: pd.DataFrame, groups) -> None:
     rows = visible[visible["place_id"] == state.place].sort_values(["date", "event_id"])
     by_place, _ = store.mentions()
     html = [render.STYLE, render.place_heading(place, len(rows.drop_duplicates("event_id")))]
-    html.extend(render.event_cards(rows, frame, headlines))
+    html.extend(render.event_cards(rows, frame, headlines, store.last_changes()))
     passages = by_place.get(state.place, [])
     html.append(f"<h4>Every passage naming {escape(place.name)} ({len(passages)})</h4>")
     html.extend(

@@ -130,3 +130,17 @@ def test_a_broken_row_is_reported_and_the_rest_still_shows(data_dir):
     at = dashboard()
     assert table_ids(at) == {"E1", "E3", "E4", "E5", "E6", "E7"}
     assert "data problem" in at.expander[0].label
+
+
+def test_the_panel_says_who_changed_an_event_last(data_dir):
+    from lib import history
+
+    events = data_dir / "events.csv"
+    old = events.read_bytes()
+    new = old.replace(b"Side B denies losses.", b"Side B denies any losses.")
+    events.write_bytes(new)
+    history.record(data_dir, "events.csv", old, new, who="alice", who_label="Alice <Desk>")
+    at = dashboard({"place": "gamma", "to": "2021-08-30"})
+    html = "".join(h.proto.body for h in at.html)
+    assert "Last changed by Alice &lt;Desk&gt; on " in html
+    assert html.count("Last changed by") == 1  # only E4 was changed

@@ -172,3 +172,18 @@ def live_map(tiles: bool, static_url: str):
     return mapview.live_map(
         _engine_data(str(root), _stamp(root)), tiles=tiles, static_url=static_url
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _last_changes(root: str, stamp: str) -> dict[str, tuple[str, str]]:
+    from lib import history
+
+    return history.last_change_by_event(Path(root))
+
+
+def last_changes() -> dict[str, tuple[str, str]]:
+    """``{event id: (who, when)}`` from the editors' history (lib.history), per log change."""
+    from lib import history
+
+    root = data_dir()
+    return _last_changes(str(root), history.log_stamp(root))

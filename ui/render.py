@@ -120,12 +120,24 @@ def place_heading(place, n_events: int) -> str:
     )
 
 
-def event_cards(rows, frame, headlines: dict[str, str]) -> list[str]:
+def event_cards(rows, frame, headlines: dict[str, str], changes=None) -> list[str]:
     """A place's events as cards; a contested event beside the rival claims it answers.
 
     Rival claims may be from other places or dates; they are marked as such, so the count in
-    the heading (events here) and the cards shown agree.
+    the heading (events here) and the cards shown agree. ``changes`` (``{event id: (who,
+    when)}``, lib.history) adds "last changed by ... on ..." to each card it knows.
     """
+    changes = changes or {}
+
+    def card(row) -> str:
+        """The event's card, plus who changed it last."""
+        html = event_card(row, headlines)
+        hit = changes.get(row["event_id"])
+        if not hit:
+            return html
+        note = f"<div class='meta'>Last changed by {escape(hit[0])} on {escape(hit[1])}</div>"
+        return html[: -len("</div>")] + note + "</div>"
+
     out: list[str] = []
     shown: set[str] = set()
     here = set(rows["event_id"])
@@ -142,7 +154,7 @@ def event_cards(rows, frame, headlines: dict[str, str]) -> list[str]:
             if i and i in by_id and i not in shown and i not in here
         ]
         if not row["contested_with"]:
-            out.append(event_card(row, headlines))
+            out.append(card(row))
             continue
         shown.update(r["event_id"] for r in rivals)
         note = (
@@ -153,5 +165,5 @@ def event_cards(rows, frame, headlines: dict[str, str]) -> list[str]:
         out.append(
             f"<div class='meta'><b>Contested</b>: the claims side by side{escape(note)}</div>"
         )
-        out.append(side_by_side(event_card(r, headlines) for r in [row, *rivals]))
+        out.append(side_by_side(card(r) for r in [row, *rivals]))
     return out
