@@ -23,6 +23,7 @@ run: $(VENV)/.runtime
 ## test: set up .venv plus test tools and a browser, validate the data, run every test
 test: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
+	scripts/ensure-axe.sh
 	$(PY) -m lib.check
 	$(PY) -m pytest
 
