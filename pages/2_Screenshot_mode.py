@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from lib import export, presentation
+from lib import export, presentation, story
 from lib.presentation import PRESETS, Size
 from lib.timeline import Bounds, filter_events, group_by_place, state_from_params, state_to_params
 from ui import data as store
-from ui import exports, view
+from ui import exports, render, view
 
 PREFIX = "shot."
 PRESET = PREFIX + "preset"
@@ -28,7 +28,10 @@ PNG = PREFIX + "png"  # ((digest of the page, size) rendered, PNG bytes)
 #: The preview is drawn at most this wide and scaled down to fit; the files are full size.
 PREVIEW_WIDTH = 900
 
-st.set_page_config(page_title="Screenshot mode", page_icon="📷", layout="wide")
+st.set_page_config(
+    page_title=f"Screenshot mode · {story.current().title}", page_icon="📷", layout="wide"
+)
+st.html(render.STYLE)  # shared CSS: captions at AA contrast
 dataset = store.dataset()
 frame = store.frame()
 bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
