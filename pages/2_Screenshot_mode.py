@@ -16,6 +16,7 @@ import streamlit as st
 
 from lib import export, presentation, story
 from lib.presentation import PRESETS, Size
+from lib.text import plural
 from lib.timeline import Bounds, filter_events, group_by_place, state_from_params, state_to_params
 from ui import data as store
 from ui import exports, render, view
@@ -133,7 +134,8 @@ with html_col:
     )
 with rest:
     st.caption(
-        f"{visible['event_id'].nunique()} events at {len(groups)} places in this view. "
+        f"{plural(visible['event_id'].nunique(), 'event')} at {plural(len(groups), 'place')} "
+        "in this view. "
         "The interactive map has its own date slider and play button."
     )
 exports.render_download_buttons(visible, groups, state, dataset, screenshot_link=False)

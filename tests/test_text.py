@@ -2,6 +2,7 @@
 
 import pytest
 
+from lib import text
 from lib.text import escape, fold, highlight, name_key, normalize_quote, split_list, tokens
 
 
@@ -62,3 +63,18 @@ def test_highlight_merges_overlapping_spans():
 
 def test_split_list_trims_and_drops_empty_items():
     assert split_list(" shotul ;; golbahar; ") == ["shotul", "golbahar"]
+
+
+@pytest.mark.parametrize(
+    ("count", "word", "plural_form", "expected"),
+    [
+        (1, "event", None, "1 event"),  # regression: the dashboard said "1 events at 1 places"
+        (0, "event", None, "0 events"),  # zero takes the plural in English
+        (2, "place", None, "2 places"),
+        (1, "country", "countries", "1 country"),
+        (3, "country", "countries", "3 countries"),
+        (12000, "event", None, "12,000 events"),
+    ],
+)
+def test_plural_says_counts_as_a_reader_would(count, word, plural_form, expected) -> None:
+    assert text.plural(count, word, plural_form) == expected
