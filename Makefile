@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test check lint format geodata bench clean
+.PHONY: run test check lint format geodata bench lighthouse clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ geodata: $(VENV)/.dev
 bench: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
 	$(PY) -m bench.run
+
+## lighthouse: Lighthouse scores of the dashboard and the standalone export (by hand; npm)
+lighthouse: $(VENV)/.dev
+	PY=$(PY) scripts/ensure-browser.sh
+	$(PY) -m bench.lighthouse
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

@@ -80,10 +80,11 @@ scale = min(1.0, PREVIEW_WIDTH / size.width)
 width, height = math.ceil(size.width * scale), math.ceil(size.height * scale)
 st.iframe(
     # The page is drawn at its real size, then scaled: text wraps exactly as in the PNG.
-    f"<style>html,body{{margin:0;overflow:hidden}}</style>"
+    f"<!doctype html><html lang='en'><head><title>Preview of the picture</title>"
+    f"<style>html,body{{margin:0;overflow:hidden}}</style></head><body>"
     f"<iframe srcdoc=\"{html.escape(page, quote=True)}\" width='{size.width}' "
     f"height='{size.height}' style='border:0;transform:scale({scale:.4f});"
-    f"transform-origin:0 0' title='Preview'></iframe>",
+    f"transform-origin:0 0' title='Preview'></iframe></body></html>",
     width=width,
     height=height,
     alt=f"Preview of the picture, {size.width} by {size.height} pixels",
