@@ -4,6 +4,10 @@ axe-core comes from the npm registry (``scripts/ensure-axe.sh``, cached in ``.ca
 is injected into the main document and each iframe (the streamlit-folium map is one) and run
 from the top, so each violation is reported once, with the URL of the frame it is in.
 
+Rules about the document itself (``html-has-lang``, ``document-title``, ``meta-viewport``) are
+asked of the top document only, not of iframes: a file that is also opened on its own (the
+standalone export, the picture page) must be tested as its own page to be held to them.
+
 Some violations sit inside Streamlit's own widgets, whose markup the project cannot change
 (no option of the widget sets the attribute axe asks for). `project_controlled` drops exactly
 those, each by rule id *and* a selector pattern, with the reason in `EXCLUSIONS`. Anything not
