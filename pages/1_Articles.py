@@ -71,7 +71,11 @@ with meta:
     st.markdown(f"**Events citing it:** {len(events)}")
     headlines = {a.id: a.headline for a in articles.values()}
     if len(events):
-        st.html("".join(render.event_card(r, headlines) for r in events.to_dict("records")))
+        cards = (
+            render.event_card(r, headlines, links.map_params(params, focus))
+            for r in events.to_dict("records")
+        )
+        st.html("".join(cards))
 
 with body:
     hide = st.toggle(

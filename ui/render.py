@@ -37,8 +37,11 @@ def article_href(
     return links.articles_href(article_id, place_id, anchor, view)
 
 
-def event_card(row, headlines: dict[str, str]) -> str:
-    """One event: date (precision), type, claimant/status, summary, quote and its article."""
+def event_card(row, headlines: dict[str, str], view=None) -> str:
+    """One event: date (precision), type, claimant/status, summary, quote and its article.
+
+    ``view`` (the map's query parameters) travels with the article links, see article_href.
+    """
     colour = TYPE_COLOURS.get(row["event_type"], "#999")
     precision = "" if row["date_precision"] == "day" else " (approximate)"
     basis = f" title='{escape(row['date_basis'])}'" if row["date_basis"] else ""
@@ -48,7 +51,7 @@ def event_card(row, headlines: dict[str, str]) -> str:
         f"<div class='meta'>Figures: {escape(row['casualties'])}</div>" if row["casualties"] else ""
     )
     sources = ", ".join(
-        f"<a href='{escape(article_href(a))}' target='_self'>{escape(headlines.get(a, a))}</a>"
+        f"<a href='{escape(article_href(a, view=view))}' target='_self'>{escape(headlines.get(a, a))}</a>"
         for a in row["articles"].split("; ")
     )
     return (
@@ -62,12 +65,15 @@ def event_card(row, headlines: dict[str, str]) -> str:
     )
 
 
-def passage(mention, headline: str, place_id: str) -> str:
-    """A sentence naming the place, the name highlighted, linked to the full article."""
+def passage(mention, headline: str, place_id: str, view=None) -> str:
+    """A sentence naming the place, the name highlighted, linked to the full article.
+
+    ``view`` (the map's query parameters) travels with the link, see article_href.
+    """
     start = mention.start - mention.sentence_start
     end = mention.end - mention.sentence_start
     text = highlight(mention.sentence, [(start, end)])
-    href = article_href(mention.article_id, place_id, mention.start)
+    href = article_href(mention.article_id, place_id, mention.start, view)
     return (
         f"<div class='passage'>{text}<br><span class='src'>— "
         f"<a href='{escape(href)}' target='_self'>{escape(headline)}</a></span></div>"
