@@ -16,6 +16,7 @@ listed counts: a new violation anywhere fails the tests that assert on it.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Iterable
@@ -84,7 +85,7 @@ def axe_source() -> str:
             ["scripts/ensure-axe.sh"],
             cwd=REPO,
             check=True,
-            env={"AXE_VERSION": AXE_VERSION, "PATH": "/usr/local/bin:/usr/bin:/bin"},
+            env={**os.environ, "AXE_VERSION": AXE_VERSION},
         )
     return AXE_FILE.read_text(encoding="utf-8")
 
