@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test check lint format geodata bench bench-mentions clean
+.PHONY: run test check lint format geodata bench bench-mentions lighthouse clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,7 @@ run: $(VENV)/.runtime
 ## test: set up .venv plus test tools and a browser, validate the data, run every test
 test: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
+	scripts/ensure-axe.sh
 	$(PY) -m lib.check
 	$(PY) -m pytest
 
@@ -54,6 +55,11 @@ bench: $(VENV)/.dev
 ## bench-mentions: the mention-index part of the benchmarks alone (no browser, under a minute)
 bench-mentions: $(VENV)/.dev
 	$(PY) -m bench.mentions
+
+## lighthouse: Lighthouse scores of the dashboard and the standalone export (by hand; npm)
+lighthouse: $(VENV)/.dev
+	PY=$(PY) scripts/ensure-browser.sh
+	$(PY) -m bench.lighthouse
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

@@ -187,3 +187,13 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], *, tag: str = "mark")
         pos = end
     out.append(escape(text[pos:]))
     return "".join(out)
+
+
+def plural(count: int, word: str, plural_form: str | None = None) -> str:
+    """``count`` and ``word`` as a reader says it: "1 event", "0 events", "2 places".
+
+    The plural adds "s" unless ``plural_form`` is given ("1 country", "3 countries"). Counts
+    are printed with thousands separators ("12,000 events").
+    """
+    form = word if count == 1 else (plural_form or word + "s")
+    return f"{count:,} {form}"

@@ -7,17 +7,19 @@ with ``lib.text.escape``; an unexpected error shows one line (``ui.guard``), nev
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 import streamlit as st
 
+from lib import links, story
 from lib.articles import is_boilerplate
 from lib.problems import errors as problem_errors
 from lib.text import escape, strip_bidi
+from ui import anchors, guard, render, safe
 from ui import data as store
-from ui import guard, render, safe
+from ui import view as view_params
 
-st.set_page_config(page_title="Articles · Panjshir timeline", page_icon="📰", layout="wide")
+st.set_page_config(page_title=f"Articles · {story.current().title}", page_icon="📰", layout="wide")
+st.html(render.STYLE)
 
 with guard.page("this article"):
     dataset = store.dataset()
@@ -35,6 +37,12 @@ with guard.page("this article"):
     )
 
     st.title("The reporting")
+    # The map's view (dates, mode, filters) came in with the link; every link back restores it.
+    params = view_params.query_params()
+    st.html(
+        f"<a href='{escape(links.map_href(params, st.query_params.get('place')))}' target='_self'>"
+        "← Back to the map</a>"
+    )
     if problem_errors(dataset.problems):
         with st.expander(f"⚠ {len(dataset.problems)} data problem(s): some rows are not shown"):
             # st.text runs no Markdown; bidi controls in a quoted value would still reverse it.
@@ -62,7 +70,7 @@ with guard.page("this article"):
 
     meta, body = st.columns([1, 2])
     with meta:
-        st.subheader("About this article")
+        st.header("About this article")
         safe.field("Outlet", article.outlet or "not identified in the text")
         if article.outlet_evidence:
             safe.caption(article.outlet_evidence)
@@ -78,10 +86,12 @@ with guard.page("this article"):
         events = frame[citing].drop_duplicates("event_id").sort_values(["date", "event_id"])
         st.markdown(f"**Events citing it:** {len(events)}")
         headlines = {a.id: a.headline for a in articles.values()}
-        st.html(
-            render.STYLE
-            + "".join(render.event_card(r, headlines) for r in events.to_dict("records"))
-        )
+        if len(events):
+            cards = (
+                render.event_card(r, headlines, links.map_params(params, focus))
+                for r in events.to_dict("records")
+            )
+            st.html("".join(cards))
 
     with body:
         hide = st.toggle(
@@ -108,7 +118,7 @@ with guard.page("this article"):
         pos = 0
         for m in mentions:
             pieces.append(escape(text[pos : m.start]))
-            href = "./?" + urlencode({"place": m.place_id})
+            href = links.map_href(params, m.place_id)
             cls = "focus" if m.place_id == focus else ""
             pieces.append(
                 f"<a id='m{m.start}' class='mention {cls}' href='{escape(href)}' target='_self' "
@@ -120,13 +130,23 @@ with guard.page("this article"):
         lines = marked.split("\n")
         raw_lines = text.split("\n")
         shown = [
-            f"<p>{line}</p>" if i else f"<h3>{line}</h3>"
+            f"<p>{line}</p>" if i else f"<h2 class='headline'>{line}</h2>"
             for i, (line, raw) in enumerate(zip(lines, raw_lines, strict=True))
-            if raw.strip() and not (hide and i and is_boilerplate(raw))
+            # Boilerplate: the line ranges marked in articles.csv, or what looks like it.
+            if raw.strip()
+            and not (hide and i and ((i + 1) in article.boilerplate_lines or is_boilerplate(raw)))
         ]
         st.html(
             "<style>.article mark { background: #ffe066; padding: 0 1px; } .article a.mention { color: inherit; "
             "text-decoration: none; } .article a.focus mark { background: #ff9f1c; outline: 2px solid #b35c00; }"
-            ".article p { margin: 0 0 .7em; line-height: 1.55; }</style>"
+            ".article p { margin: 0 0 .7em; line-height: 1.55; } .article h2.headline { font-size: 1.5rem; }"
+            # The passage a link points at (#m<offset>): marked by anchors.scroll_to_fragment, or
+            # by the browser itself (:target) when the article was already drawn.
+            ".article .passage-target { background: #fff3bf; box-shadow: 0 0 0 6px #fff3bf; }"
+            ".article .passage-target-name mark, .article a.mention:target mark { background: #ff9f1c;"
+            " outline: 3px solid #8a4700; }"
+            ".article a.mention:focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }"
+            ".article a.mention { scroll-margin: 40vh 0; }</style>"
             f"<div class='article'>{''.join(shown)}</div>"
         )
+        anchors.scroll_to_fragment()

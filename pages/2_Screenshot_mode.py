@@ -14,11 +14,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from lib import export, presentation
+from lib import export, presentation, story
 from lib.presentation import PRESETS, Size
+from lib.text import plural
 from lib.timeline import Bounds, filter_events, group_by_place, state_from_params, state_to_params
 from ui import data as store
-from ui import exports, guard, safe, view
+from ui import exports, guard, render, safe, view
 
 PREFIX = "shot."
 PRESET = PREFIX + "preset"
@@ -28,12 +29,15 @@ PNG = PREFIX + "png"  # ((digest of the page, size) rendered, PNG bytes)
 #: The preview is drawn at most this wide and scaled down to fit; the files are full size.
 PREVIEW_WIDTH = 900
 
-st.set_page_config(page_title="Screenshot mode", page_icon="📷", layout="wide")
+st.set_page_config(
+    page_title=f"Screenshot mode · {story.current().title}", page_icon="📷", layout="wide"
+)
+st.html(render.STYLE)  # shared CSS: captions at AA contrast
 with guard.page("the picture"):  # the data and the link: where hostile input lands
     dataset = store.dataset()
     frame = store.frame()
     bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
-    state, notes = state_from_params(view.query_params(), bounds)
+    state, notes = state_from_params(view.saved_params(), bounds)
 
 st.title("Screenshot mode")
 # A plain relative link rather than st.page_link: it carries the view and works whichever
@@ -77,10 +81,11 @@ scale = min(1.0, PREVIEW_WIDTH / size.width)
 width, height = math.ceil(size.width * scale), math.ceil(size.height * scale)
 st.iframe(
     # The page is drawn at its real size, then scaled: text wraps exactly as in the PNG.
-    f"<style>html,body{{margin:0;overflow:hidden}}</style>"
+    f"<!doctype html><html lang='en'><head><title>Preview of the picture</title>"
+    f"<style>html,body{{margin:0;overflow:hidden}}</style></head><body>"
     f"<iframe srcdoc=\"{html.escape(page, quote=True)}\" width='{size.width}' "
     f"height='{size.height}' style='border:0;transform:scale({scale:.4f});"
-    f"transform-origin:0 0' title='Preview'></iframe>",
+    f"transform-origin:0 0' title='Preview'></iframe></body></html>",
     width=width,
     height=height,
     alt=f"Preview of the picture, {size.width} by {size.height} pixels",
@@ -131,7 +136,8 @@ with html_col:
     )
 with rest:
     st.caption(
-        f"{visible['event_id'].nunique()} events at {len(groups)} places in this view. "
+        f"{plural(visible['event_id'].nunique(), 'event')} at {plural(len(groups), 'place')} "
+        "in this view. "
         "The interactive map has its own date slider and play button."
     )
 exports.render_download_buttons(visible, groups, state, dataset, screenshot_link=False)

@@ -19,11 +19,12 @@ from lib.offline import static_base_url
 from lib.problems import Problem
 from lib.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
 from lib.text import split_list
-from ui import auth
+from ui import auth, render
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
 st.set_page_config(page_title="Edit events", layout="wide")
+st.html(render.STYLE)  # shared CSS: captions at AA contrast
 st.title("Edit events")
 st.caption(
     "Changes are checked with the same rules as the loader, shown as a diff and on a map, and "
@@ -86,7 +87,7 @@ DISPLAY_FIRST = [
 
 if not auth.require_editor():
     snapshot = editing.read_snapshot(paths.events, EVENT_COLUMNS, "events.csv")
-    st.subheader("events.csv (read-only)")
+    st.header("events.csv (read-only)")
     st.dataframe(pd.DataFrame(list(snapshot.rows), columns=list(snapshot.columns)), hide_index=True)
     st.stop()
 
@@ -229,7 +230,7 @@ if warnings:
 
 # --- what will change ---------------------------------------------------------------------------
 diff = ws.diff()
-st.subheader("Your changes")
+st.header("Your changes")
 if diff.is_empty:
     st.info("No changes yet: the table is the same as events.csv on disk.")
 else:

@@ -17,7 +17,7 @@ from lib.geocode import GeocodingUnavailable, OnlineGeocoder, Resolution, resolv
 from lib.offline import static_base_url
 from lib.schema import PLACE_COLUMNS, PLACE_KINDS, PRECISIONS
 from lib.text import split_list
-from ui import auth
+from ui import auth, render
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
@@ -49,6 +49,7 @@ def helptext(name: str) -> str:
 
 
 st.set_page_config(page_title="Edit places", layout="wide")
+st.html(render.STYLE)  # shared CSS: captions at AA contrast
 st.title("Edit places")
 st.caption(
     "Add a place the reporting names, or fix one. Coordinates need a source: look the name up "
@@ -61,7 +62,7 @@ base_url = static_base_url(st.get_option("server.baseUrlPath"))
 
 if not auth.require_editor():
     snapshot = editing.read_snapshot(paths.gazetteer, PLACE_COLUMNS, LABEL)
-    st.subheader(f"{LABEL} (read-only)")
+    st.header(f"{LABEL} (read-only)")
     st.dataframe(pd.DataFrame(list(snapshot.rows), columns=list(snapshot.columns)), hide_index=True)
     st.stop()
 
@@ -79,7 +80,7 @@ state.show_conflict(ws)
 pending = ws.diff()
 if ws.conflict is None and not pending.is_empty:
     # Only after a merge: the merged gazetteer differs from the disk by this editor's change.
-    st.subheader("Your merged change, not saved yet")
+    st.header("Your merged change, not saved yet")
     state.show_diff(pending, ws.snapshot.columns, key=state.Keys.widget("places:pending"))
     save_col, drop_col = st.columns(2)
     if save_col.button("Save the merged gazetteer", type="primary", width="stretch"):
@@ -141,13 +142,13 @@ if not touched and state.follow_disk(ws):
     st.rerun()
 
 # --- 1. name and spellings ----------------------------------------------------------------------
-st.subheader("1. Name and spellings")
+st.header("1. Name and spellings")
 name_col, variants_col = st.columns(2)
 name_col.text_input(LABELS["name"], key=field("name"), help=helptext("name"))
 variants_col.text_input(LABELS["variants"], key=field("variants"), help=helptext("variants"))
 
 # --- 2. coordinates -----------------------------------------------------------------------------
-st.subheader("2. Find the coordinates")
+st.header("2. Find the coordinates")
 online = st.checkbox(
     "Also ask OpenStreetMap's online geocoder (Nominatim) if the offline sources find nothing",
     help="Sends the name over the internet; results are cited as ODbL with the fetch date.",
@@ -248,7 +249,7 @@ if result is not None:
         )
 
 # --- 3. the gazetteer row -----------------------------------------------------------------------
-st.subheader("3. Check the details")
+st.header("3. Check the details")
 a, b, c, d = st.columns(4)
 a.text_input(LABELS["id"], key=field("id"), help=helptext("id"), disabled=original is not None)
 b.selectbox(LABELS["kind"], list(PLACE_KINDS), key=field("kind"), help=helptext("kind"))
@@ -299,7 +300,7 @@ if to_fill:
 
 rows = editing.upsert_row(ws.snapshot.rows, row, replace_id=choice or None)
 diff = editing.diff_rows(ws.snapshot.rows, rows)
-st.subheader("4. Save")
+st.header("4. Save")
 if diff.is_empty:
     st.info("No changes to save.")
 else:

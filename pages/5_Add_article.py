@@ -17,7 +17,7 @@ from lib import editing, history
 from lib.articles import Article
 from lib.mentions import Matcher, find_mentions
 from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
-from ui import auth
+from ui import auth, render
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
@@ -25,12 +25,13 @@ HELP = {c.name: c.help for c in ARTICLE_COLUMNS}
 EARLIEST = dt.date(1900, 1, 1)
 
 st.set_page_config(page_title="Add an article", layout="wide")
+st.html(render.STYLE)  # shared CSS: captions at AA contrast
 st.title("Add an article")
 data = dataset()
 paths = data.paths
 
 if not auth.require_editor():
-    st.subheader("The corpus (read-only)")
+    st.header("The corpus (read-only)")
     st.dataframe(
         pd.DataFrame(
             [
@@ -55,7 +56,7 @@ if state.Keys.ARTICLE_FLASH in st.session_state:
     st.success(st.session_state.pop(state.Keys.ARTICLE_FLASH))
 
 # --- 1. the article ----------------------------------------------------------------------------
-st.subheader("1. The article")
+st.header("1. The article")
 left, right = st.columns([2, 1])
 with left:
     text = st.text_area(
@@ -122,7 +123,7 @@ row = editing.article_row(
 )
 
 # --- 2. the places it names --------------------------------------------------------------------
-st.subheader("2. Places the text names")
+st.header("2. Places the text names")
 matcher = Matcher.from_gazetteer(data.gazetteer)
 draft_article = Article(id=row["id"] or "new", file=row["file"], text=text)
 mentions = find_mentions(draft_article, matcher) if text.strip() else []
@@ -168,7 +169,7 @@ if text.strip():
                 st.switch_page("pages/4_Edit_places.py")
 
 # --- 3. save -------------------------------------------------------------------------------------
-st.subheader("3. Save the article")
+st.header("3. Save the article")
 problems = editing.article_problems(row, text, data.articles) if (article_id or text) else []
 # An empty field is not a mistake yet: it is listed as still to fill in, not shown in red.
 to_fill = [p.column for p in problems if p.message == "is empty" and p.severity == "error"]
@@ -234,7 +235,7 @@ if st.button(
         st.rerun()
 
 # --- 4. draft events -----------------------------------------------------------------------------
-st.subheader("4. Draft events from an article")
+st.header("4. Draft events from an article")
 st.caption(
     "One draft per sentence that names a place: dated at the publication date (precision "
     "approximate), quoting the sentence, status reported. Drafts go to the events editor for you "

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from lib import text
 from lib.text import (
     escape,
     fold,
@@ -120,3 +121,16 @@ def test_markdown_escape_keeps_entities_as_typed():
 
 def test_html_escape_drops_bidi_overrides_too():
     assert escape("a\u202eb\u2066c") == "abc"
+@pytest.mark.parametrize(
+    ("count", "word", "plural_form", "expected"),
+    [
+        (1, "event", None, "1 event"),  # regression: the dashboard said "1 events at 1 places"
+        (0, "event", None, "0 events"),  # zero takes the plural in English
+        (2, "place", None, "2 places"),
+        (1, "country", "countries", "1 country"),
+        (3, "country", "countries", "3 countries"),
+        (12000, "event", None, "12,000 events"),
+    ],
+)
+def test_plural_says_counts_as_a_reader_would(count, word, plural_form, expected) -> None:
+    assert text.plural(count, word, plural_form) == expected

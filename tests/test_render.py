@@ -1,0 +1,58 @@
+"""The panel's HTML fragments: readable type tags, and links that carry the map's view."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from lib import colour
+from lib.mapview import TYPE_COLOURS
+from lib.mentions import Mention
+from ui import render
+
+ROW = {
+    "event_id": "E1",
+    "event_type": "attack",
+    "date": "2021-09-01",
+    "date_precision": "day",
+    "date_basis": "",
+    "claimant": "NRF",
+    "status": "claimed",
+    "contested_with": "",
+    "casualties": "",
+    "summary": "An attack.",
+    "quote": "It was attacked.",
+    "articles": "a-one",
+}
+VIEW = {"to": "2021-09-02", "mode": "window", "from": "2021-09-01", "article": "a-two"}
+
+
+def hrefs(fragment: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(r"href='([^']*)'", fragment)]
+
+
+@pytest.mark.parametrize("event_type", sorted(TYPE_COLOURS))
+def test_type_tag_text_meets_aa_on_its_colour(event_type: str) -> None:
+    # Regression: white text on the orange "attack" tag was 2.53:1.
+    card = render.event_card({**ROW, "event_type": event_type}, {})
+    style = re.search(r"class='tag' style='background:(#\w+);color:(#\w+)'", card)
+    assert style, card
+    assert colour.contrast(style[2], style[1]) >= colour.AA_NORMAL_TEXT
+
+
+def test_card_and_passage_links_carry_the_view() -> None:
+    card = render.event_card(ROW, {"a-one": "Headline"}, VIEW)
+    mention = Mention("a-one", "alpha", "Alpha", 30, 35, "Fighters clashed at Alpha.", 10)
+    passage = render.passage(mention, "Headline", "alpha", VIEW)
+    for href in (*hrefs(card), *hrefs(passage)):
+        query = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+        assert query["to"] == "2021-09-02" and query["map_article"] == "a-two"
+        assert query["article"] == "a-one"
+    assert hrefs(passage)[0].endswith("#m30")
+
+
+def test_links_without_a_view_stay_as_they_were() -> None:
+    assert hrefs(render.event_card(ROW, {})) == ["./Articles?article=a-one"]
