@@ -14,8 +14,8 @@ from streamlit_folium import st_folium
 from lib import engine, mapview, settings, story
 from lib.offline import static_base_url
 from lib.problems import errors as problem_errors
-from lib.text import escape
-from lib.timeline import Bounds, filter_events, group_by_place
+from lib.text import escape, plural
+from lib.timeline import Bounds, filter_events, group_by_place, state_to_params
 from ui import data as store
 from ui import exports, guard, render, view
 from ui.timeline import timeline
@@ -28,6 +28,7 @@ MAP_HEIGHT = 640
 
 STORY = story.current()
 st.set_page_config(page_title=STORY.title, page_icon="🗺️", layout="wide")
+st.html(render.STYLE)  # shared CSS: captions at AA contrast
 
 with guard.page("the map"):
     dataset = store.dataset()
@@ -43,7 +44,7 @@ n_events = frame["event_id"].nunique()
 st.html(
     "<p class='nm-lede'>"
     + escape(
-        f"{render.plural(n_events, 'event')} from {render.plural(len(dataset.articles), 'article')}, "
+        f"{plural(n_events, 'event')} from {plural(len(dataset.articles), 'article')}, "
         f"{bounds.first:%-d %b} to {bounds.last:%-d %b %Y}. {STORY.subtitle}"
     )
     + "</p>"
@@ -161,7 +162,7 @@ def place_panel(state, visible: pd.DataFrame, groups) -> None:
         format_func=lambda p: (
             "Choose a place…"
             if p is None
-            else f"{dataset.gazetteer.places[p].name} ({render.plural(counts.get(p, 0), 'event')} shown)"
+            else f"{dataset.gazetteer.places[p].name} ({plural(counts.get(p, 0), 'event')} shown)"
         ),
     )
     state = view.current(bounds)
@@ -176,9 +177,11 @@ def place_panel(state, visible: pd.DataFrame, groups) -> None:
     rows = visible[visible["place_id"] == state.place].sort_values(["date", "event_id"])
     by_place, _ = store.mentions()
     html = [render.STYLE, render.place_heading(place, len(rows.drop_duplicates("event_id")))]
-    html.extend(render.event_cards(rows, frame, headlines, store.last_changes()))
+    # Links to Articles carry the view, so "back to the map" returns to it.
+    link_view = state_to_params(state)
+    html.extend(render.event_cards(rows, frame, headlines, store.last_changes(), link_view))
     passages = by_place.get(state.place, [])
-    html.append(f"<h4>Every passage naming {escape(place.name)} ({len(passages)})</h4>")
+    html.append(f"<h3>Every passage naming {escape(place.name)} ({len(passages)})</h3>")
     html.extend(
         render.passage(m, headlines.get(m.article_id, m.article_id), state.place) for m in passages
     )
@@ -187,7 +190,7 @@ def place_panel(state, visible: pd.DataFrame, groups) -> None:
 
 def events_table(visible: pd.DataFrame) -> None:
     """The accessible equivalent of the map: the same events, one row each."""
-    st.subheader("Events in the selected dates")
+    st.header("Events in the selected dates")
     # One row per event; an event at several places lists them all. Built without a per-event
     # Python join (it took a second per rerun at 100,000 events).
     events_only = visible.drop_duplicates("event_id").sort_values(["day", "event_id"])

@@ -826,6 +826,9 @@ def standalone_html(
         body_class="nm-embed",
     )
     html = html.replace("<html>", "<html lang='en'>", 1)
+    # folium's viewport forbids zooming (maximum-scale=1, user-scalable=no): readers must be
+    # able to zoom the page; ours (in head above) allows it.
+    html = re.sub(r'<meta name="viewport"[^>]*>', "", html, count=1)
     return html.replace(
         f'<div class="folium-map" id="{_map_id(html)}"',
         f'<div class="folium-map" id="{_map_id(html)}" role="region" aria-label="{escape(label)}"',

@@ -29,7 +29,6 @@ PASSWORD = "a11y-test-password"
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 #: Parts the lead is rebuilding (issue 9): the dashboard page, its map iframe, the standalone
 #: export. Their checks are here so that they pass as soon as those files do.
-LEAD = pytest.mark.xfail(strict=False, reason="map parts: lead, issue 9")
 
 
 @pytest.fixture(scope="module")
@@ -126,14 +125,12 @@ def test_editor_page_logged_in_has_no_axe_violations(offline_context, app, path,
     assert_accessible(page)
 
 
-@LEAD
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("query", ["?to=2021-09-03", "?to=2021-09-03&place=bravo"])
 def test_main_page_and_map_iframe_have_no_axe_violations(offline_context, app, query, size):
     assert_accessible(open_page(offline_context, app, query, size))
 
 
-@LEAD
 @pytest.mark.parametrize("size", list(SIZES))
 def test_standalone_export_has_no_axe_violations(offline_context, data_dir, tmp_path, size):
     out = tmp_path / "map.html"

@@ -68,7 +68,7 @@ def test_query_parameters_set_dates_filters_and_place(data_dir):
     assert table_ids(at) == {"E1", "E6"}
     assert at.selectbox(key="view.place").value == "gamma"
     html = "".join(h.proto.body for h in at.html)
-    assert "<h3>Gamma</h3>" in html and "1 event here in the selected dates" in html
+    assert "<h2>Gamma</h2>" in html and "1 event here in the selected dates" in html
 
 
 def test_a_settled_scrub_updates_table_and_url(data_dir):

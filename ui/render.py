@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from lib import links
 from lib.colour import text_on
 from lib.mapview import TYPE_COLOURS, TYPE_LABELS
-from lib.text import escape, highlight
+from lib.text import escape, highlight, plural
 
 STYLE = """
 <style>
@@ -90,7 +90,7 @@ PAGE_STYLE = """
 .nm-lede { color: #3d3d3d; margin: -0.4rem 0 0.2rem; }
 .nm-note { border-left: 4px solid #9a6700; background: #fff8e1; padding: 6px 10px; margin: 4px 0; }
 .nm-hint { color: #3d3d3d; }
-.nm-place-head h3 { margin: 0.2rem 0 0; }
+.nm-place-head h2 { margin: 0.2rem 0 0; font-size: 1.5rem; padding: 0; }
 .nm-place-head p { margin: 0.1rem 0 0.4rem; color: #3d3d3d; }
 @media (max-width: 640px) {
   h1 { font-size: 1.45rem !important; line-height: 1.2 !important; padding: 0.2rem 0 !important; }
@@ -100,11 +100,6 @@ PAGE_STYLE = """
 }
 </style>
 """
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """``1 event``, ``2 events``, ``1,000 events``."""
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 def notice(text: str) -> str:
@@ -121,14 +116,14 @@ def place_heading(place, n_events: int) -> str:
     )
     return (
         "<div class='nm-place-head' role='status' aria-live='polite'>"
-        f"<h3>{escape(place.name)}</h3>"
+        f"<h2>{escape(place.name)}</h2>"
         f"<p>{escape(place.kind.capitalize())}; precision: {escape(place.precision)} ({escape(shape)}). "
         f"Coordinates: {escape(place.source)}</p>"
         f"<p><b>{escape(plural(n_events, 'event'))} here in the selected dates</b></p></div>"
     )
 
 
-def event_cards(rows, frame, headlines: dict[str, str], changes=None) -> list[str]:
+def event_cards(rows, frame, headlines: dict[str, str], changes=None, view=None) -> list[str]:
     """A place's events as cards; a contested event beside the rival claims it answers.
 
     Rival claims may be from other places or dates; they are marked as such, so the count in
@@ -139,7 +134,7 @@ def event_cards(rows, frame, headlines: dict[str, str], changes=None) -> list[st
 
     def card(row) -> str:
         """The event's card, plus who changed it last."""
-        html = event_card(row, headlines)
+        html = event_card(row, headlines, view)
         hit = changes.get(row["event_id"])
         if not hit:
             return html

@@ -555,7 +555,7 @@
             var cls = "nm-label" + (D.places[i][4] ? "" : " area") + (self.contested[i] ? " contested" : "") +
                 (spot.short ? " short" : "") + (id === self.selectedId ? " selected" : "");
             if (el.className !== cls) { el.className = cls; }
-            el.setAttribute("aria-label", D.places[i][1] + ": " + plural(self.count[i], "event") +
+            el.setAttribute("aria-label", spot.text + ": " + D.places[i][1] + ", " + plural(self.count[i], "event") +
                 (self.contested[i] ? ", " + self.contested[i] + " contested" : "") +
                 (D.places[i][4] ? "" : ", an area"));
             el.setAttribute("aria-pressed", id === self.selectedId ? "true" : "false");
@@ -790,7 +790,8 @@
             var text = ARROWS[(octant + 8) % 8] + " " + p[1] + " · " + self.count[i] + (self.contested[i] ? " ⚑" : "") +
                 " (" + Math.round(km / 10) * 10 + " km)";
             if (chip.textContent !== text) { chip.textContent = text; }
-            chip.setAttribute("aria-label", p[1] + ", outside the map view, " + Math.round(km) + " km away: " +
+            // The accessible name starts with the visible text (WCAG 2.5.3), then says more.
+            chip.setAttribute("aria-label", text + ": " + p[1] + " is outside the map view, " +
                 plural(self.count[i], "event") + ". Press to go there.");
             var w = self._width(text) + 2, h = self._h || self._height();
             // Where the line from the centre to the place leaves the frame.
