@@ -122,12 +122,10 @@ def mp4_frame_count(days: int, day_ms: int, hold_ms: int) -> int:
 
 
 def _step(day_ms: int, hold_ms: int) -> tuple[int, int]:
-    # Below one output frame per step, round both to whole frames (40 ms at 25 fps).
-    frame_ms = 1000 / MP4_FPS
-    if math.gcd(day_ms, hold_ms) >= frame_ms:
-        return day_ms, hold_ms
-    to_frames = lambda ms: round(ms / frame_ms) * round(frame_ms)  # noqa: E731
-    return max(round(frame_ms), to_frames(day_ms)), to_frames(hold_ms)
+    # Whole output frames (40 ms at 25 fps), so the length is exact; a day lasts one at least.
+    frame_ms = 1000 // MP4_FPS
+    whole = lambda ms: round(ms / frame_ms) * frame_ms  # noqa: E731
+    return max(frame_ms, whole(day_ms)), whole(hold_ms)
 
 
 def encode_mp4(
@@ -138,6 +136,7 @@ def encode_mp4(
     Each frame is sent once per ``gcd(day_ms, hold_ms)`` step and ffmpeg repeats it up to
     ``MP4_FPS``, which costs the encoder little (repeated frames are skipped blocks). A frame
     with an odd width or height gets one white row or column (yuv420p needs even sizes).
+    Times are rounded to whole frames (40 ms), so ``mp4_frame_count`` is exact.
     """
     import imageio_ffmpeg
 
