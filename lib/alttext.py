@@ -20,7 +20,7 @@ from lib import mapview
 from lib.articles import Article
 from lib.gazetteer import Place
 from lib.presentation import filter_caption
-from lib.timeline import ViewState, filter_events, group_by_place
+from lib.timeline import PlaceGroup, ViewState, filter_events, group_by_place
 
 #: Places named as having most events; the rest are counted.
 TOP_PLACES = 3
@@ -80,15 +80,17 @@ def alt_text(
     articles: Mapping[str, Article] | None = None,
     *,
     title: str = "",
+    groups: list[PlaceGroup] | None = None,
 ) -> str:
     """The description of the view ``state`` of ``frame`` (all events, one row per event and place).
 
     One paragraph of plain sentences, no markup (escape it where it enters HTML). ``places``
     (the gazetteer's) names a selected place that has no events in the view; ``articles``
-    names the article of an article filter; ``title`` starts the text when given.
+    names the article of an article filter; ``title`` starts the text when given. ``groups``,
+    when the caller has them, are ``group_by_place`` of the view (saves regrouping).
     """
     visible = filter_events(frame, state)
-    groups = group_by_place(visible)
+    groups = group_by_place(visible) if groups is None else groups
     subject = f"Map: {title.rstrip('.')}. " if title else "Map. "
     filters = filter_caption(state, articles or {})
     scope = f" ({filters[:1].lower() + filters[1:]})" if filters else ""

@@ -35,6 +35,7 @@ import pandas as pd
 
 from lib.gazetteer import Gazetteer
 from lib.presentation import DEFAULT_PRESET, DEFAULT_TITLE, PRESETS, Size
+from lib.text import escape
 from lib.timeline import FRAME_COLUMNS, MODES, ViewState
 
 if TYPE_CHECKING:
@@ -134,6 +135,23 @@ def export_filename(state: ViewState, extension: str, stem: str = "panjshir-map"
     )
     place = f"_{state.place}" if state.place else ""
     return f"{stem}_{dates}{place}.{extension.lstrip('.')}"
+
+
+def embed_snippet(src: str, title: str, description: str = "", aspect: str = "4 / 3") -> str:
+    """HTML to embed the interactive map in a CMS: an iframe that keeps its aspect on phones.
+
+    The wrapper's ``aspect-ratio`` sets the height from the width, so the map is as wide as
+    the column and never a strip; ``min-height`` keeps room for the slider and legend on a
+    narrow phone. ``description`` (the alt text) becomes the iframe's ``aria-label``.
+    """
+    label = f' aria-label="{escape(description)}"' if description else ""
+    return (
+        f'<div style="position:relative;width:100%;aspect-ratio:{escape(aspect)};'
+        'min-height:480px">\n'
+        f'  <iframe src="{escape(src)}" title="{escape(title)}"{label}\n'
+        '    style="position:absolute;inset:0;width:100%;height:100%;border:0"'
+        ' loading="lazy"></iframe>\n</div>'
+    )
 
 
 # --- PNG --------------------------------------------------------------------------------------
