@@ -198,7 +198,7 @@ def open_page(
     )
     try:
         page = context.new_page()
-        page.set_content(html, wait_until="load")
+        page.set_content(html, wait_until="load", timeout=READY_TIMEOUT_S * 1000)
         page.wait_for_function(
             "() => window.newsmapExport && window.newsmapExport.ready === true",
             timeout=READY_TIMEOUT_S * 1000,
@@ -513,11 +513,12 @@ def render(
     animated = kind in ("gif", "mp4")
     days = presentation.view_days(frame, state) if animated else []
     animation.check_days(days)
+    description = alt_text(frame, state, places, articles, title=title)
     html = presentation.presentation_html(
-        frame, state, articles, places, size=size, tiles=tiles, title=title, animate=animated
-    )
+        frame, state, articles, places, size=size, tiles=tiles, title=title, animate=animated,
+        description=description,
+    )  # fmt: skip
     if kind == "png":
-        description = alt_text(frame, state, places, articles, title=title)
         return render_png(
             html, size, scale=scale or DEFAULT_SCALE, browser=browser,
             title=title, description=description,

@@ -496,6 +496,7 @@ def presentation_html(
     tiles: bool = False,
     title: str = DEFAULT_TITLE,
     animate: bool = False,
+    description: str | None = None,
 ) -> str:
     """The view ``state`` of ``frame`` (all events, one row per event and place) as one page.
 
@@ -505,7 +506,9 @@ def presentation_html(
     map is the offline outline basemap. ``animate`` also embeds every day of ``view_days``,
     drawn in place by ``window.newsmapExport.showDay(iso)`` (the page opens on the view's
     last day either way; map, legend and credits are those of the whole view, so they stay
-    still from day to day). Returns self-contained HTML; the same arguments give the same bytes.
+    still from day to day). ``description`` is the page's alt text (its meta description),
+    ``lib.alttext.alt_text`` of the view when not given. Returns self-contained HTML; the same
+    arguments give the same bytes.
     """
     from lib.alttext import alt_text  # it builds on this module's captions
 
@@ -547,7 +550,8 @@ def presentation_html(
     }
     script = f"newsmapPresentation({m.get_name()}, {_json(config)});"
     _Script(mapview.PLACES_JS + LABELS_JS + PRESENTATION_JS + script).add_to(m)
-    description = alt_text(frame, state, places, articles, title=title)
+    if description is None:
+        description = alt_text(frame, state, places, articles, title=title, groups=groups)
     return _finish(
         m.get_root().render(),
         head=f"<title>{escape(title)}</title>"

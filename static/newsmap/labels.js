@@ -6,7 +6,8 @@
  * re-places a tooltip (it sets `transform`), so a move survives PLACES_JS's delayed
  * re-placements. A label that finds no free spot is closed, never drawn over another.
  */
-/* exported newsmapHighlight, newsmapOffMap, newsmapSpreadLabels, newsmapLabelBoxes */
+/* exported newsmapHighlight, newsmapOffMap, newsmapOpenLabels, newsmapSpreadLabels,
+            newsmapLabelBoxes */
 "use strict";
 
 var NEWSMAP_GAP = 2;  // CSS px kept free between two labels
@@ -90,22 +91,43 @@ function newsmapOffMap(map, layer) {
     });
 }
 
+// Who is labelled first: the selected place, then most events, pins before areas.
+function newsmapLabelOrder(selectedId) {
+    function rank(p) { return p.place_id === selectedId ? 0 : 1; }
+    return function (a, b) {
+        return rank(a) - rank(b) || b.count - a.count || (b.pin ? 1 : 0) - (a.pin ? 1 : 0) ||
+               a.radius_m - b.radius_m || (a.place_id < b.place_id ? -1 : 1);
+    };
+}
+
+// Opens permanent labels for the `count` most important places of a layer drawn without
+// them (newsmapPlaces(data, false)): measuring a few hundred labels is cheap, thousands not.
+function newsmapOpenLabels(layer, selectedId, count) {
+    var all = [];
+    layer.eachLayer(function (l) { if (l.getTooltip()) { all.push(l); } });
+    var order = newsmapLabelOrder(selectedId);
+    all.sort(function (a, b) { return order(a.feature.properties, b.feature.properties); });
+    all.slice(0, count).forEach(function (l) {
+        var t = l.getTooltip(), p = l.feature.properties, c = l.getLatLng();
+        var options = L.extend({}, t.options, {permanent: true});
+        var content = t.getContent();
+        l.unbindTooltip();
+        l.bindTooltip(content, options);  // opens it, at the place's centre
+        // Where PLACES_JS puts it: an area's label on the top edge of its circle.
+        if (!p.pin) { l.openTooltip(L.latLng(c.lat + p.radius_m / 111320, c.lng)); }
+    });
+}
+
 // Lays the labels out: each tries spots near its place (a pin's label may flip to its left)
 // and takes the cheapest one that overlaps no label placed before it; labels are placed in
-// order of importance (the selected place, then most events), and one with no free spot, or
-// beyond `maxLabels`, is closed. Area labels are brought inside the frame.
+// the order of newsmapLabelOrder, and one with no free spot, or beyond `maxLabels`, is
+// closed. Area labels are brought inside the frame. Everything is measured first and moved
+// after, so the page is laid out twice, not once per label.
 function newsmapSpreadLabels(map, layer, selectedId, maxLabels) {
-    var container = map.getContainer(), box = container.getBoundingClientRect(), pad = 4;
+    var container = map.getContainer(), pad = 4;
     var limit = maxLabels === undefined ? Infinity : maxLabels;
-    // Hard obstacles: other labels, the off-map labels and the map's controls. Soft ones,
-    // with a cost per square pixel covered: pins fully, the faint province names a little.
-    var hard = [], soft = [], items = [];
-    container.querySelectorAll(".nm-offmap, .leaflet-control").forEach(function (el) {
-        hard.push(el.getBoundingClientRect());
-    });
-    container.querySelectorAll(".province-label").forEach(function (el) {
-        soft.push({r: el.getBoundingClientRect(), w: 0.2});
-    });
+    var items = [], pins = [];
+    // Writes first: labels back to their natural spot, earlier hidden ones open again.
     layer.eachLayer(function (l) {
         var p = l.feature.properties;
         if (l._nmHidden) {
@@ -114,9 +136,6 @@ function newsmapSpreadLabels(map, layer, selectedId, maxLabels) {
             var c = l.getLatLng();
             l.openTooltip(p.pin ? c : L.latLng(c.lat + p.radius_m / 111320, c.lng));
         }
-        if (p.pin && l.getElement() && !l._nmOffMap) {
-            soft.push({r: l.getElement().getBoundingClientRect(), w: 1});
-        }
         var t = l.getTooltip();
         if (t && l.isTooltipOpen()) {
             t.getElement().style.translate = "";
@@ -124,16 +143,25 @@ function newsmapSpreadLabels(map, layer, selectedId, maxLabels) {
             // stands for it.
             if (!l._nmOffMap) { items.push({p: p, l: l, el: t.getElement()}); }
         }
+        if (p.pin && l.getElement() && !l._nmOffMap) { pins.push(l.getElement()); }
     });
-    function rank(it) { return it.p.place_id === selectedId ? 0 : 1; }
-    items.sort(function (a, b) {
-        return rank(a) - rank(b) || b.p.count - a.p.count || (b.p.pin ? 1 : 0) - (a.p.pin ? 1 : 0) ||
-               a.p.radius_m - b.p.radius_m || (a.p.place_id < b.p.place_id ? -1 : 1);
+    // Then reads. Hard obstacles: the off-map labels and the map's controls (and each label
+    // placed). Soft ones, with a cost per square pixel covered: pins fully, province names a
+    // little.
+    var box = container.getBoundingClientRect(), hard = [], soft = [];
+    container.querySelectorAll(".nm-offmap, .leaflet-control").forEach(function (el) {
+        hard.push(el.getBoundingClientRect());
     });
+    container.querySelectorAll(".province-label").forEach(function (el) {
+        soft.push({r: el.getBoundingClientRect(), w: 0.2});
+    });
+    pins.forEach(function (el) { soft.push({r: el.getBoundingClientRect(), w: 1}); });
+    items.forEach(function (it) { it.r = it.el.getBoundingClientRect(); });
+    var order = newsmapLabelOrder(selectedId);
+    items.sort(function (a, b) { return order(a.p, b.p); });
     var shown = 0;
     items.forEach(function (it) {
-        var r = it.el.getBoundingClientRect(), w = r.right - r.left;
-        var h = r.bottom - r.top + NEWSMAP_GAP, x0 = 0, y0 = 0;
+        var r = it.r, w = r.right - r.left, h = r.bottom - r.top + NEWSMAP_GAP, x0 = 0, y0 = 0;
         if (!it.p.pin) {
             // An area's label may sit far outside the frame (its circle's top edge): bring it in.
             x0 = Math.max(box.left + pad - r.left, Math.min(0, box.right - pad - r.right));
@@ -159,10 +187,15 @@ function newsmapSpreadLabels(map, layer, selectedId, maxLabels) {
                 });
             });
         }
-        if (!best) { it.l.closeTooltip(); it.l._nmHidden = true; return; }
+        it.best = best;
+        if (!best) { return; }
         shown += 1;
-        if (best[0] || best[1]) { it.el.style.translate = best[0] + "px " + best[1] + "px"; }
         hard.push(newsmapMoved(r, best[0], best[1]));
+    });
+    // Then the moves.
+    items.forEach(function (it) {
+        if (!it.best) { it.l.closeTooltip(); it.l._nmHidden = true; return; }
+        if (it.best[0] || it.best[1]) { it.el.style.translate = it.best[0] + "px " + it.best[1] + "px"; }
     });
 }
 

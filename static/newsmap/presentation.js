@@ -13,7 +13,7 @@
  * popups are escaped HTML, captions plain text (set with textContent).
  * Needs: Leaflet, lib.mapview.PLACES_JS, labels.js, vector.js.
  */
-/* global newsmapPlaces, newsmapHighlight, newsmapOffMap, newsmapSpreadLabels,
+/* global newsmapPlaces, newsmapHighlight, newsmapOffMap, newsmapOpenLabels, newsmapSpreadLabels,
           newsmapLabelBoxes, newsmapToSvg */
 /* exported newsmapPresentation */
 "use strict";
@@ -56,7 +56,10 @@ function newsmapPresentation(map, config) {
         if (ring) { map.removeLayer(ring); ring = null; }
         dateEl.textContent = d.date;
         countsEl.textContent = d.counts;
-        layer = newsmapPlaces(d.features, true).addTo(map);
+        layer = newsmapPlaces(d.features, false).addTo(map);
+        // A few more candidates than labels shown, as some find no free spot; each label
+        // opened costs Leaflet a layout of the page.
+        newsmapOpenLabels(layer, config.selected, config.maxLabels + 20);
         ring = newsmapHighlight(map, layer, config.selected);
         newsmapOffMap(map, layer);
         newsmapSpreadLabels(map, layer, config.selected, config.maxLabels);
