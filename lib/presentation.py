@@ -454,6 +454,11 @@ def _popup_items(visible: pd.DataFrame, groups: list[PlaceGroup], articles) -> d
     return {row["event_id"]: _event_item(row, articles) for row in _newest_first(rows)}
 
 
+#: Where ``presentation_html`` puts its data once the page is rendered (a JavaScript comment
+#: and ``null``: valid JavaScript, in case it were ever left).
+_CONFIG_SLOT = "/*newsmap-config*/null"
+
+
 def _day_view(
     frame: pd.DataFrame,
     state: ViewState,
@@ -477,6 +482,10 @@ def _day_view(
         by_id = {g.place_id: g for g in groups}
         for feature in data["features"]:
             feature["properties"]["popup"] = place_popup(by_id[feature["id"]], items)
+    else:
+        # Frames of an animation are only looked at: no popups (a third of the page's bytes).
+        for feature in data["features"]:
+            feature["properties"]["popup"] = ""
     day = {
         "day": state.end.isoformat(),
         "date": date_caption(state),
@@ -548,11 +557,14 @@ def presentation_html(
         "days": config_days,
         "start": last["day"],
     }
-    script = f"newsmapPresentation({m.get_name()}, {_json(config)});"
+    # The data goes in after folium has rendered the page: branca re-parses every rendered
+    # script as a Jinja template, which took seconds for megabytes of data and would read
+    # "{{" in an event's text as template code.
+    script = f"newsmapPresentation({m.get_name()}, {_CONFIG_SLOT});"
     _Script(mapview.PLACES_JS + LABELS_JS + PRESENTATION_JS + script).add_to(m)
     if description is None:
         description = alt_text(frame, state, places, articles, title=title, groups=groups)
-    return _finish(
+    page = _finish(
         m.get_root().render(),
         head=f"<title>{escape(title)}</title>"
         f"<meta name='description' content='{escape(description)}'>" + _css(unit, fixed=size),
@@ -560,6 +572,7 @@ def presentation_html(
         body_end=footer,
         body_class="nm nm-still",
     )
+    return page.replace(_CONFIG_SLOT, _json(config), 1)
 
 
 # --- the standalone timeline ------------------------------------------------------------------

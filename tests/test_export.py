@@ -355,6 +355,16 @@ def test_presentation_escapes_the_title_and_the_data(data: tuple) -> None:
     assert HOSTILE_HTML not in page  # E3's summary reaches the popup escaped
 
 
+def test_template_braces_in_the_data_reach_the_presentation_as_written(data: tuple) -> None:
+    # branca re-reads rendered scripts as Jinja templates: data went through it as code.
+    dataset, frame, bounds = data
+    braces = "Fighters {{ 7 * 7 }} {% raw %} clash"
+    page = presentation.presentation_html(
+        frame.assign(place_name=braces), state(bounds, to="2021-09-02"), dataset.articles
+    )
+    assert "Fighters {{ 7 * 7 }} {% raw %} clash" in page
+
+
 def test_same_view_gives_the_same_file(data: tuple) -> None:
     # folium names elements at random; the exports number them, so files can be compared.
     dataset, frame, bounds = data
