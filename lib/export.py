@@ -516,7 +516,7 @@ def render(
     description = alt_text(frame, state, places, articles, title=title)
     html = presentation.presentation_html(
         frame, state, articles, places, size=size, tiles=tiles, title=title, animate=animated,
-        description=description,
+        description=description, popups=False,
     )  # fmt: skip
     if kind == "png":
         return render_png(

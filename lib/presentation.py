@@ -182,10 +182,9 @@ def map_credit(tiles: bool) -> str:
 
 def article_ids(frame: pd.DataFrame) -> list[str]:
     """Every article cited by the events in ``frame`` (not only the first of each event)."""
-    ids: set[str] = set()
-    for cell in frame["articles"].drop_duplicates():
-        ids.update(a for a in str(cell).split("; ") if a)
-    return sorted(ids)
+    cells = frame["articles"].drop_duplicates().astype(str)
+    # Vectorised: a Python loop over 100,000 cells took over a second.
+    return sorted(a for a in cells.str.split("; ").explode().unique() if isinstance(a, str) and a)
 
 
 # --- geometry ---------------------------------------------------------------------------------
@@ -506,6 +505,7 @@ def presentation_html(
     title: str = DEFAULT_TITLE,
     animate: bool = False,
     description: str | None = None,
+    popups: bool = True,
 ) -> str:
     """The view ``state`` of ``frame`` (all events, one row per event and place) as one page.
 
@@ -516,14 +516,15 @@ def presentation_html(
     drawn in place by ``window.newsmapExport.showDay(iso)`` (the page opens on the view's
     last day either way; map, legend and credits are those of the whole view, so they stay
     still from day to day). ``description`` is the page's alt text (its meta description),
-    ``lib.alttext.alt_text`` of the view when not given. Returns self-contained HTML; the same
+    ``lib.alttext.alt_text`` of the view when not given. ``popups=False`` leaves out the
+    places' popups, which a picture never shows (at 100,000 events they cost seconds). Returns self-contained HTML; the same
     arguments give the same bytes.
     """
     from lib.alttext import alt_text  # it builds on this module's captions
 
     places = places or {}
     days = view_days(frame, state) if animate else [state.end]
-    last, visible, groups = _day_view(frame, state, places, articles, popups=True)
+    last, visible, groups = _day_view(frame, state, places, articles, popups=popups)
     config_days = [
         _day_view(frame, replace(state, end=d), places, articles, popups=False)[0]
         for d in days[:-1]
