@@ -1,15 +1,23 @@
-"""Exports for journalists: the filtered events as CSV and GeoJSON, the map as PNG and HTML.
+"""Exports for journalists: the events as CSV and GeoJSON, the map as PNG, GIF, MP4, PDF, SVG
+and HTML, and the alt text that goes with every picture.
 
-Pure functions (``events_csv``, ``events_geojson``, ``export_filename``), the PNG renderer
-(``render_png``: headless Chromium through ``lib.browser``), and a command line with the same
-options as the dashboard's URL parameters::
+Pure functions (``events_csv``, ``events_geojson``, ``export_filename``, ``embed_snippet``,
+``with_metadata``), the browser side (``open_page``, ``capture``, ``render_png``; the
+animations are in ``lib.animation``, PDF and SVG in ``lib.vector``), ``render`` (any format for
+one view) and a command line with the same options as the dashboard's URL parameters::
 
     python -m lib.export png --from 2021-08-30 --to 2021-09-04 --size 1600x900 --out map.png
+    python -m lib.export gif --size 1080x1080 --day-ms 800 --hold-ms 2500 --out timeline.gif
+    python -m lib.export mp4 --size 1080x1350 --out timeline.mp4
+    python -m lib.export pdf --out map.pdf            # vector, text stays text
+    python -m lib.export svg --out map.svg
+    python -m lib.export alt --to 2021-09-02          # the alt text, on standard output
     python -m lib.export html --out map.html          # standalone map with its own timeline
     python -m lib.export csv --type clash,attack --out events.csv
     python -m lib.export geojson --to 2021-09-02 --out events.geojson
 
-Playwright is imported only when a PNG is rendered, so the rest works without it.
+The command validates the data once per content and caches it (``load_export_data``).
+Playwright is imported only when a picture is rendered, so the rest works without it.
 """
 
 from __future__ import annotations
