@@ -8,7 +8,11 @@ stylesheet and datum is inlined, so the file opens from disk with no server and 
   size, without the app's chrome: title, date caption, legend, map fitted to the places, scale
   bar and a credit line. ``lib.export.render_png`` photographs it in headless Chromium. The page
   sets ``window.newsmapExport.ready`` once the labels are placed (and tiles, when asked for,
-  have loaded or failed); a screenshot taken earlier may miss labels.
+  have loaded or failed); a screenshot taken earlier may miss labels. With ``animate=True``
+  it carries every day of the view and ``newsmapExport.showDay(iso)`` redraws one in place
+  (lib.animation photographs each for GIF and MP4). Its JavaScript lives in
+  ``static/newsmap/`` (presentation.js, labels.js, vector.js); its data enters as one JSON
+  argument (``_json``).
 - ``standalone_html``: an interactive map with its own date slider and play button, for a
   newsroom CMS iframe. The events are embedded compactly and grouped per date in the browser,
   the same way ``timeline.group_by_place`` and ``mapview.place_features`` do it in Python.
@@ -517,8 +521,8 @@ def presentation_html(
     last day either way; map, legend and credits are those of the whole view, so they stay
     still from day to day). ``description`` is the page's alt text (its meta description),
     ``lib.alttext.alt_text`` of the view when not given. ``popups=False`` leaves out the
-    places' popups, which a picture never shows (at 100,000 events they cost seconds). Returns self-contained HTML; the same
-    arguments give the same bytes.
+    places' popups, which a picture never shows (at 100,000 events they cost seconds).
+    Returns self-contained HTML; the same arguments give the same bytes.
     """
     from lib.alttext import alt_text  # it builds on this module's captions
 
