@@ -315,3 +315,31 @@ def test_no_two_labels_overlap_in_the_small_picture(
     # Every place is labelled (Delta at the frame's edge), and none overlap.
     assert [t.split(" ·")[0] for t in texts] == ["Alpha", "Bravo", "Charlie", "Delta"]
     assert overlaps(shot.labels) == []
+
+
+def _frames() -> list[Image.Image]:
+    from PIL import ImageDraw
+
+    frames = []
+    for day in range(3):
+        image = Image.new("RGB", (320, 240), "white")
+        draw = ImageDraw.Draw(image)
+        draw.ellipse((20 + 40 * day, 20, 120 + 40 * day, 120), fill=(200, 30, 30))
+        draw.text((10, 200), f"day {day}", fill="black")
+        frames.append(image)
+    return frames
+
+
+def test_encoders_give_the_same_file_for_the_same_frames() -> None:
+    frames = _frames()
+    assert animation.encode_mp4(frames, day_ms=200, hold_ms=400) == animation.encode_mp4(
+        frames, day_ms=200, hold_ms=400
+    )
+    assert animation.encode_gif(frames) == animation.encode_gif(frames)
+
+
+def test_animation_refuses_no_frames_and_too_many_days() -> None:
+    with pytest.raises(ValueError):
+        animation.encode_gif([])
+    with pytest.raises(ValueError, match="choose a window"):
+        animation.check_days(list(range(animation.MAX_DAYS + 1)))
