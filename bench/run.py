@@ -980,6 +980,10 @@ def main(argv: list[str] | None = None) -> int:
     total = time.monotonic() - started
     write_report(out, info, sizes, results, summaries, mentions, pngs, profile_text, targets, total)
     log(f"wrote {out} in {total / 60:.1f} min")
+    if not args.smoke:
+        from bench import exports  # GIF, MP4, PDF and cached PNG: a section of their own
+
+        exports.main(["--append", str(out)])
     return 0
 
 

@@ -1,25 +1,40 @@
-"""Exports for journalists: the filtered events as CSV and GeoJSON, the map as PNG and HTML.
+"""Exports for journalists: the events as CSV and GeoJSON, the map as PNG, GIF, MP4, PDF, SVG
+and HTML, and the alt text that goes with every picture.
 
-Pure functions (``events_csv``, ``events_geojson``, ``export_filename``), the PNG renderer
-(``render_png``: headless Chromium through ``lib.browser``), and a command line with the same
-options as the dashboard's URL parameters::
+Pure functions (``events_csv``, ``events_geojson``, ``export_filename``, ``embed_snippet``,
+``with_metadata``), the browser side (``open_page``, ``capture``, ``render_png``; the
+animations are in ``lib.animation``, PDF and SVG in ``lib.vector``), ``render`` (any format for
+one view) and a command line with the same options as the dashboard's URL parameters::
 
     python -m lib.export png --from 2021-08-30 --to 2021-09-04 --size 1600x900 --out map.png
+    python -m lib.export gif --size 1080x1080 --day-ms 800 --hold-ms 2500 --out timeline.gif
+    python -m lib.export mp4 --size 1080x1350 --out timeline.mp4
+    python -m lib.export pdf --out map.pdf            # vector, text stays text
+    python -m lib.export svg --out map.svg
+    python -m lib.export alt --to 2021-09-02          # the alt text, on standard output
     python -m lib.export html --out map.html          # standalone map with its own timeline
     python -m lib.export csv --type clash,attack --out events.csv
     python -m lib.export geojson --to 2021-09-02 --out events.geojson
 
-Playwright is imported only when a PNG is rendered, so the rest works without it.
+The command validates the data once per content and caches it (``load_export_data``).
+Playwright is imported only when a picture is rendered, so the rest works without it.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
+import hashlib
 import io
 import json
+import os
+import pickle
+import struct
 import sys
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,10 +43,11 @@ import pandas as pd
 
 from lib.gazetteer import Gazetteer
 from lib.presentation import DEFAULT_PRESET, DEFAULT_TITLE, PRESETS, Size
+from lib.text import escape
 from lib.timeline import FRAME_COLUMNS, MODES, ViewState
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 #: A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
 #: tab and carriage return come from OWASP's list: some spreadsheets strip them first.
@@ -39,6 +55,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Seconds to wait for the page to say it is ready (tiles on a slow network take longest).
 READY_TIMEOUT_S = 60
 DEFAULT_SCALE = 2.0
+#: Animations are made at the preset's own pixels: 1080x1080 is what social platforms show.
+ANIMATION_SCALE = 1.0
 
 
 def neutralise_cell(value: str) -> str:
@@ -127,6 +145,23 @@ def export_filename(state: ViewState, extension: str, stem: str = "panjshir-map"
     return f"{stem}_{dates}{place}.{extension.lstrip('.')}"
 
 
+def embed_snippet(src: str, title: str, description: str = "", aspect: str = "4 / 3") -> str:
+    """HTML to embed the interactive map in a CMS: an iframe that keeps its aspect on phones.
+
+    The wrapper's ``aspect-ratio`` sets the height from the width, so the map is as wide as
+    the column and never a strip; ``min-height`` keeps room for the slider and legend on a
+    narrow phone. ``description`` (the alt text) becomes the iframe's ``aria-label``.
+    """
+    label = f' aria-label="{escape(description)}"' if description else ""
+    return (
+        f'<div style="position:relative;width:100%;aspect-ratio:{escape(aspect)};'
+        'min-height:480px">\n'
+        f'  <iframe src="{escape(src)}" title="{escape(title)}"{label}\n'
+        '    style="position:absolute;inset:0;width:100%;height:100%;border:0"'
+        ' loading="lazy"></iframe>\n</div>'
+    )
+
+
 # --- PNG --------------------------------------------------------------------------------------
 
 
@@ -137,13 +172,48 @@ class Capture:
     ``markers`` hold, per place drawn, ``place_id``, ``colour``, ``pin``, ``contested``,
     ``in_frame`` (false for a place labelled at the frame's edge) and its centre ``x``/``y``
     and radius ``r`` in CSS pixels of the page (multiply by the scale for PNG pixels).
-    ``text`` is every text on the page (title, caption, legend, labels, credits).
+    ``text`` is every text on the page (title, caption, legend, labels, credits);
+    ``labels`` every label seen, with its box (see ``static/newsmap/labels.js``).
     """
 
     png: bytes
     markers: list[dict] = field(default_factory=list)
     caption: str = ""
     text: str = ""
+    labels: list[dict] = field(default_factory=list)
+
+
+@contextmanager
+def open_page(
+    html: str, size: Size, *, scale: float = DEFAULT_SCALE, browser: Browser | None = None
+) -> Iterator[Page]:
+    """``presentation_html`` output loaded in headless Chromium, once its ready flag is set.
+
+    The viewport is ``size`` CSS px at ``scale`` device pixels per px. Ready means labels
+    placed and tiles loaded or failed, so what is photographed or printed next is the same
+    on every run. Starts its own Chromium unless ``browser`` is given; closed on exit.
+    """
+    if browser is None:
+        from lib.browser import new_browser
+
+        with new_browser() as own, open_page(html, size, scale=scale, browser=own) as page:
+            yield page
+        return
+    context = browser.new_context(
+        viewport={"width": size.width, "height": size.height},
+        device_scale_factor=scale,
+        reduced_motion="reduce",
+    )
+    try:
+        page = context.new_page()
+        page.set_content(html, wait_until="load", timeout=READY_TIMEOUT_S * 1000)
+        page.wait_for_function(
+            "() => window.newsmapExport && window.newsmapExport.ready === true",
+            timeout=READY_TIMEOUT_S * 1000,
+        )
+        yield page
+    finally:
+        context.close()
 
 
 def capture(
@@ -155,52 +225,179 @@ def capture(
     for the page's ready flag (labels placed; tiles loaded or failed), so the same HTML gives
     the same pixels on the same machine. Starts its own Chromium unless ``browser`` is given.
     """
-    if browser is None:
-        from lib.browser import new_browser
-
-        with new_browser() as own:
-            return capture(html, size, scale=scale, browser=own)
-    context = browser.new_context(
-        viewport={"width": size.width, "height": size.height},
-        device_scale_factor=scale,
-        reduced_motion="reduce",
-    )
-    try:
-        page = context.new_page()
-        page.set_content(html, wait_until="load")
-        page.wait_for_function(
-            "() => window.newsmapExport && window.newsmapExport.ready === true",
-            timeout=READY_TIMEOUT_S * 1000,
+    with open_page(html, size, scale=scale, browser=browser) as page:
+        report = page.evaluate(
+            "() => ({markers: window.newsmapExport.markers, caption: window.newsmapExport.caption,"
+            " labels: window.newsmapExport.labelBoxes()})"
         )
-        report = page.evaluate("() => window.newsmapExport")
         text = page.inner_text("body")
         png = page.screenshot(type="png", animations="disabled", caret="hide")
-    finally:
-        context.close()
     return Capture(
-        png=png, markers=report.get("markers", []), caption=report.get("caption", ""), text=text
+        png=png,
+        markers=report.get("markers", []),
+        caption=report.get("caption", ""),
+        text=text,
+        labels=report.get("labels", []),
     )
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def with_metadata(png: bytes, **texts: str) -> bytes:
+    """``png`` with text metadata (``Title=..., Description=...``) as iTXt chunks, UTF-8.
+
+    iTXt rather than tEXt because tEXt is Latin-1 and the captions have dashes and "·";
+    Pillow (``Image.open(...).text``), exiftool and CMSs read both. The chunks go right after
+    the header, so the pixels are not re-encoded (which took about a second at 3200x1800).
+    """
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    header_end = 8 + 8 + struct.unpack(">I", png[8:12])[0] + 4  # IHDR: length, type, data, CRC
+    chunks = b"".join(
+        _png_chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8"))
+        for key, value in texts.items()
+    )
+    return png[:header_end] + chunks + png[header_end:]
 
 
 def render_png(
-    html: str, size: Size, *, scale: float = DEFAULT_SCALE, browser: Browser | None = None
+    html: str,
+    size: Size,
+    *,
+    scale: float = DEFAULT_SCALE,
+    browser: Browser | None = None,
+    title: str = "",
+    description: str = "",
 ) -> bytes:
-    """The PNG bytes of ``capture``."""
-    return capture(html, size, scale=scale, browser=browser).png
+    """The PNG bytes of ``capture``, with ``title`` and ``description`` (alt text) as metadata."""
+    png = capture(html, size, scale=scale, browser=browser).png
+    texts = {k: v for k, v in (("Title", title), ("Description", description)) if v}
+    return with_metadata(png, **texts) if texts else png
+
+
+# --- data for the command line ----------------------------------------------------------------
+
+
+@dataclass
+class ExportData:
+    """What the exports need from the data set: the events frame, articles and places."""
+
+    frame: pd.DataFrame
+    articles: dict
+    gazetteer: Gazetteer
+    errors: int
+
+
+#: Code whose change changes what loading produces: part of the cache key.
+_LOADER_SOURCES = ("dataset", "events", "gazetteer", "articles", "schema", "timeline", "csvio")
+
+
+def cache_dir() -> Path:
+    """Where validated data sets are cached: ``$XDG_CACHE_HOME/panjshir-timeline`` (or
+    ``~/.cache/...``), outside the repository."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "panjshir-timeline"
+
+
+def data_fingerprint(root: Path, today: dt.date) -> str:
+    """SHA-256 of every data file's path and bytes, the loaders' code and ``today``.
+
+    Validation depends on the date (an event may not be dated after its article could be
+    published), so a new day is a new key.
+    """
+    digest = hashlib.sha256(today.isoformat().encode())
+    lib_dir = Path(__file__).resolve().parent
+    files = [lib_dir / f"{name}.py" for name in _LOADER_SOURCES]
+    files += [root / "events.csv", root / "geodata" / "gazetteer.csv"]
+    articles = root / "articles"
+    if articles.is_dir():
+        files += sorted(p for p in articles.rglob("*") if p.is_file())
+    for file in files:
+        digest.update(str(file).encode() + b"\0")
+        try:
+            digest.update(file.read_bytes())
+        except OSError:
+            digest.update(b"(missing)")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def load_export_data(root: Path | None = None, *, cache: bool = True) -> ExportData:
+    """The data set as the exports use it, validated once per content (cached by fingerprint).
+
+    Loading and validating 100,000 events takes about 10 s; the result is pickled under
+    ``cache_dir()`` keyed by ``data_fingerprint``, so a second export of the same files
+    starts in well under a second. Any change to a data file (or to the loaders) misses the
+    cache. A cache that cannot be read or written is ignored: the data is loaded as usual.
+    """
+    from lib.dataset import data_dir, load_dataset
+    from lib.timeline import events_frame
+
+    root = Path(root) if root else data_dir()
+    key = data_fingerprint(root, dt.date.today()) if cache else ""
+    file = cache_dir() / f"data-{key}.pickle"
+    if cache and file.is_file():
+        try:
+            with file.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, ExportData):
+                return cached
+        except Exception:  # noqa: BLE001 - a broken cache is only a slower start
+            pass
+    dataset = load_dataset(root)
+    data = ExportData(
+        frame=events_frame(dataset.events.events, dataset.gazetteer),
+        articles=dataset.articles,
+        gazetteer=dataset.gazetteer,
+        errors=sum(1 for p in dataset.problems if p.severity == "error"),
+    )
+    if cache:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            for old in file.parent.glob("data-*.pickle"):
+                old.unlink(missing_ok=True)  # one data set at a time: the cache never grows
+            tmp = file.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(file)
+        except OSError:
+            pass
+    return data
 
 
 # --- command line -----------------------------------------------------------------------------
 
 
+#: What each format is; png, gif, mp4, pdf and svg are rendered in headless Chromium.
+FORMATS = {
+    "png": "the picture (2x pixels by default), with the alt text in its metadata",
+    "gif": "the view day by day, a looping GIF",
+    "mp4": "the view day by day, H.264 video (yuv420p)",
+    "pdf": "the picture as vector PDF with real text, for print",
+    "svg": "the picture as SVG with <text> labels, for graphics desks",
+    "html": "an interactive map with its own date slider (works offline)",
+    "csv": "the events in view, one row per event and place",
+    "geojson": "the events in view as points",
+    "alt": "the alt text (a plain-language description of the view)",
+}
+BROWSER_FORMATS = ("png", "gif", "mp4", "pdf", "svg")
+BINARY_FORMATS = ("png", "gif", "mp4", "pdf")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lib.export",
-        description="Export the map (PNG, standalone HTML) or the filtered events (CSV, GeoJSON). "
-        "The filter options are the dashboard's URL parameters.",
+        description="Export the map or the filtered events. The filter options are the "
+        "dashboard's URL parameters.",
+        epilog="formats: " + "; ".join(f"{k}: {v}" for k, v in FORMATS.items()),
     )
-    parser.add_argument("format", choices=["png", "html", "csv", "geojson"])
+    parser.add_argument("format", choices=list(FORMATS))
     parser.add_argument(
-        "--out", required=True, help="file to write; '-' for standard output (not png)"
+        "--out",
+        help="file to write; '-' for standard output (text formats). Default: standard "
+        "output for alt, required otherwise",
     )
     parser.add_argument(
         "--from", dest="from_", metavar="YYYY-MM-DD", help="first day: a window of days"
@@ -221,11 +418,26 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--size",
         default=DEFAULT_PRESET,
-        help=f"png: page size in CSS pixels, WIDTHxHEIGHT (presets: {', '.join(PRESETS)}; "
+        help=f"page size in CSS pixels, WIDTHxHEIGHT (presets: {', '.join(PRESETS)}; "
         f"default {DEFAULT_PRESET})",
     )
     parser.add_argument(
-        "--scale", type=float, default=DEFAULT_SCALE, help="png: device pixel ratio (default 2)"
+        "--scale",
+        type=float,
+        help=f"device pixels per CSS pixel (default {DEFAULT_SCALE:g} for png, "
+        f"{ANIMATION_SCALE:g} for gif and mp4, whose pixels are the preset's)",
+    )
+    parser.add_argument(
+        "--day-ms",
+        type=int,
+        default=None,
+        help="gif/mp4: milliseconds per day (default 800)",
+    )
+    parser.add_argument(
+        "--hold-ms",
+        type=int,
+        default=None,
+        help="gif/mp4: extra milliseconds on the last day (default 2500)",
     )
     parser.add_argument(
         "--tiles",
@@ -233,7 +445,7 @@ def _parser() -> argparse.ArgumentParser:
         default=False,
         help="OpenStreetMap tiles under the outlines (needs internet; default: outlines only)",
     )
-    parser.add_argument("--title", default=DEFAULT_TITLE, help="png/html: the title on the map")
+    parser.add_argument("--title", default=DEFAULT_TITLE, help="the title on the map")
     return parser
 
 
@@ -257,7 +469,7 @@ def params_from_args(args: argparse.Namespace) -> dict[str, str | list[str]]:
 def _write(out: str, data: str | bytes) -> None:
     if out == "-":
         if isinstance(data, bytes):
-            raise SystemExit("a PNG cannot go to standard output; give a file name")
+            raise SystemExit("a binary file cannot go to standard output; give a file name")
         sys.stdout.write(data)
         return
     path = Path(out)
@@ -268,6 +480,73 @@ def _write(out: str, data: str | bytes) -> None:
         path.write_text(data, encoding="utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8")
 
 
+def _browser_hint(error: Exception) -> str:
+    text = str(error)
+    if "Executable doesn't exist" in text or "executable" in text.lower():
+        return (
+            "\nInstall a browser: `python -m playwright install chromium`, or set "
+            "CHROMIUM_PATH to a Chromium binary."
+        )
+    return ""
+
+
+def render(
+    kind: str,
+    data: ExportData,
+    state: ViewState,
+    *,
+    size: Size,
+    scale: float | None = None,
+    tiles: bool = False,
+    title: str = DEFAULT_TITLE,
+    day_ms: int | None = None,
+    hold_ms: int | None = None,
+    browser: Browser | None = None,
+) -> bytes | str:
+    """The file of format ``kind`` (see ``FORMATS``) for the view ``state`` of ``data``."""
+    from lib import animation, presentation, vector
+    from lib.alttext import alt_text
+    from lib.timeline import filter_events
+
+    frame, articles, places = data.frame, data.articles, data.gazetteer.places
+    if kind == "alt":
+        return alt_text(frame, state, places, articles, title=title) + "\n"
+    if kind == "csv":
+        return events_csv(filter_events(frame, state))
+    if kind == "geojson":
+        collection = events_geojson(filter_events(frame, state), data.gazetteer)
+        return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+    if kind == "html":
+        return presentation.standalone_html(frame, state, articles, tiles=tiles, title=title)
+    animated = kind in ("gif", "mp4")
+    days = presentation.view_days(frame, state) if animated else []
+    animation.check_days(days)
+    description = alt_text(frame, state, places, articles, title=title)
+    html = presentation.presentation_html(
+        frame, state, articles, places, size=size, tiles=tiles, title=title, animate=animated,
+        description=description, popups=False,
+    )  # fmt: skip
+    if kind == "png":
+        return render_png(
+            html, size, scale=scale or DEFAULT_SCALE, browser=browser,
+            title=title, description=description,
+        )  # fmt: skip
+    if kind == "pdf":
+        return vector.render_pdf(html, size, browser=browser)
+    if kind == "svg":
+        return vector.render_svg(html, size, browser=browser)
+    frames = animation.capture_days(
+        html, size, [d.isoformat() for d in days], scale=scale or ANIMATION_SCALE, browser=browser
+    )
+    timing = {
+        "day_ms": animation.DAY_MS if day_ms is None else day_ms,
+        "hold_ms": animation.HOLD_MS if hold_ms is None else hold_ms,
+    }
+    if kind == "gif":
+        return animation.encode_gif(frames, **timing)
+    return animation.encode_mp4(frames, **timing)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -275,54 +554,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"error: --size {error}", file=sys.stderr)
         return 2
-    if not 0.5 <= args.scale <= 4:
+    if args.scale is not None and not 0.5 <= args.scale <= 4:
         print("error: --scale must be between 0.5 and 4", file=sys.stderr)
         return 2
+    for name, value, low in (("--day-ms", args.day_ms, 40), ("--hold-ms", args.hold_ms, 0)):
+        if value is not None and not low <= value <= 60_000:
+            print(f"error: {name} must be between {low} and 60000", file=sys.stderr)
+            return 2
+    out = args.out or ("-" if args.format == "alt" else None)
+    if out is None:
+        print("error: --out is required (a file name)", file=sys.stderr)
+        return 2
+    if out == "-" and args.format in BINARY_FORMATS:
+        print(f"error: a {args.format} cannot go to standard output; give a file name",
+              file=sys.stderr)  # fmt: skip
+        return 2
 
-    from lib import presentation
-    from lib.dataset import load_dataset
-    from lib.timeline import Bounds, events_frame, filter_events, state_from_params
+    from lib.timeline import Bounds, state_from_params
 
-    dataset = load_dataset()
-    errors = [p for p in dataset.problems if p.severity == "error"]
-    if errors:
-        print(f"warning: {len(errors)} data problem(s); some rows are left out "
+    data = load_export_data()
+    if data.errors:
+        print(f"warning: {data.errors} data problem(s); some rows are left out "
               "(python -m lib.check lists them)", file=sys.stderr)  # fmt: skip
-    frame = events_frame(dataset.events.events, dataset.gazetteer)
-    bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
+    bounds = Bounds.of(data.frame, data.articles, data.gazetteer.places)
     state, notes = state_from_params(params_from_args(args), bounds)
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
-
-    if args.format == "csv":
-        _write(args.out, events_csv(filter_events(frame, state)))
-    elif args.format == "geojson":
-        data = events_geojson(filter_events(frame, state), dataset.gazetteer)
-        _write(args.out, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-    elif args.format == "html":
-        html = presentation.standalone_html(
-            frame, state, dataset.articles, tiles=args.tiles, title=args.title
-        )
-        _write(args.out, html)
-    else:
-        html = presentation.presentation_html(
-            frame, state, dataset.articles, dataset.gazetteer.places,
-            size=size, tiles=args.tiles, title=args.title,
+    try:
+        result = render(
+            args.format, data, state, size=size, scale=args.scale, tiles=args.tiles,
+            title=args.title, day_ms=args.day_ms, hold_ms=args.hold_ms,
         )  # fmt: skip
-        try:
-            png = render_png(html, size, scale=args.scale)
-        except Exception as error:  # noqa: BLE001 - reported to the user, with what to do
-            hint = (
-                "\nInstall a browser: `python -m playwright install chromium`, or set "
-                "CHROMIUM_PATH to a Chromium binary."
-                if "Executable doesn't exist" in str(error) or "executable" in str(error).lower()
-                else ""
-            )
-            print(f"error: could not render the PNG in Chromium: {error}{hint}", file=sys.stderr)
-            return 1
-        _write(args.out, png)
-    if args.out != "-":
-        print(f"wrote {args.out}", file=sys.stderr)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # noqa: BLE001 - reported to the user, with what to do
+        if args.format not in BROWSER_FORMATS:
+            raise
+        print(f"error: could not render the {args.format} in Chromium: {error}"
+              f"{_browser_hint(error)}", file=sys.stderr)  # fmt: skip
+        return 1
+    _write(out, result)
+    if out != "-":
+        print(f"wrote {out}", file=sys.stderr)
     return 0
 
 

@@ -1,7 +1,7 @@
 """Screenshot mode: the dashboard's current view as a publication-ready picture, and downloads.
 
-Glue only: the picture is lib.presentation.presentation_html, the PNG lib.export.render_png
-(headless Chromium), the data files lib.export. The view comes from the URL (the dashboard links
+Glue only: the picture is lib.presentation.presentation_html, the PNG, GIF, MP4, PDF and SVG
+lib.export.render (headless Chromium), the alt text lib.alttext, the data files lib.export. The view comes from the URL (the dashboard links
 here with its own query string), so a link to this page reproduces the picture.
 """
 
@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lib import export, presentation, story
+from lib.alttext import alt_text
 from lib.presentation import PRESETS, Size
 from lib.text import plural
 from lib.timeline import Bounds, filter_events, group_by_place, state_from_params, state_to_params
@@ -25,7 +26,7 @@ PREFIX = "shot."
 PRESET = PREFIX + "preset"
 TILES = PREFIX + "tiles"
 TITLE = PREFIX + "title"
-PNG = PREFIX + "png"  # ((digest of the page, size) rendered, PNG bytes)
+RENDERED = PREFIX + "rendered"  # {format: ((digest of the page, size), file)}
 #: The preview is drawn at most this wide and scaled down to fit; the files are full size.
 PREVIEW_WIDTH = 900
 
@@ -75,6 +76,7 @@ page = presentation.presentation_html(
 )
 visible = filter_events(frame, state)
 groups = group_by_place(visible)
+days = presentation.view_days(frame, state)
 
 # --- preview ----------------------------------------------------------------------------------
 scale = min(1.0, PREVIEW_WIDTH / size.width)
@@ -91,39 +93,62 @@ st.iframe(
     alt=f"Preview of the picture, {size.width} by {size.height} pixels",
 )
 png_w, png_h = (round(n * export.DEFAULT_SCALE) for n in (size.width, size.height))
-st.caption(f"Preview at {scale:.0%}. The PNG is {png_w} × {png_h} pixels.")
+st.caption(
+    f"Preview at {scale:.0%}. The PNG is {png_w} × {png_h} pixels; GIF and MP4 are "
+    f"{size.width} × {size.height}; PDF and SVG keep these proportions, with text as text."
+)
 
 # --- downloads --------------------------------------------------------------------------------
-png_col, html_col, rest = st.columns([1, 1, 2])
+#: What each render button makes: label, help, MIME type.
+RENDERS = {
+    "png": ("PNG", "The picture at 2× pixel density, with its alt text in the file.", "image/png"),
+    "gif": ("GIF", "The view day by day, one frame per day, looping (social posts).", "image/gif"),
+    "mp4": ("MP4", "The view day by day as H.264 video, which phones and platforms play.",
+            "video/mp4"),
+    "pdf": ("PDF", "Vector PDF with real text, for print: labels stay editable.",
+            "application/pdf"),
+    "svg": ("SVG", "Vector SVG with <text> labels, for a graphics desk's vector tool.",
+            "image/svg+xml"),
+}  # fmt: skip
+description = alt_text(frame, state, dataset.gazetteer.places, dataset.articles, title=title)
 wanted = (hashlib.sha256(page.encode()).hexdigest(), size)
-with png_col:
-    if st.button(
-        "Render PNG",
-        type="primary",
-        width="stretch",
-        help="Photographs the picture in a headless Chromium at 2× pixel density.",
-    ):
-        with st.spinner("Rendering in Chromium…"):
-            try:
-                st.session_state[PNG] = (wanted, export.render_png(page, size))
-            except Exception as error:  # noqa: BLE001 - shown to the user with the remedy
-                st.session_state.pop(PNG, None)
-                st.error(
-                    f"Could not render the PNG: {error}\n\n"
-                    "This needs Playwright and a Chromium: `pip install playwright` then "
-                    "`python -m playwright install chromium` (or set CHROMIUM_PATH). The HTML "
-                    "download below works without them."
-                )
-    rendered = st.session_state.get(PNG)
-    if rendered and rendered[0] == wanted:
-        st.download_button(
-            "⬇ Download PNG",
-            data=rendered[1],
-            file_name=export.export_filename(state, "png"),
-            mime="image/png",
-            on_click="ignore",
-            width="stretch",
-        )
+rendered = st.session_state.setdefault(RENDERED, {})
+for kind, column in zip(RENDERS, st.columns(len(RENDERS)), strict=True):
+    label, help_text, mime = RENDERS[kind]
+    with column:
+        if st.button(f"Render {label}", type="primary" if kind == "png" else "secondary",
+                     width="stretch", help=help_text, key=f"{PREFIX}render.{kind}"):  # fmt: skip
+            with st.spinner(f"Rendering the {label} in Chromium…"):
+                try:
+                    data = export.ExportData(frame, dataset.articles, dataset.gazetteer, 0)
+                    result = export.render(kind, data, state, size=size, tiles=tiles, title=title)
+                    rendered[kind] = (wanted, result)
+                except Exception as error:  # noqa: BLE001 - shown to the user with the remedy
+                    rendered.pop(kind, None)
+                    st.error(
+                        f"Could not render the {label}: {error}\n\n"
+                        "This needs Playwright and a Chromium: `pip install playwright` then "
+                        "`python -m playwright install chromium` (or set CHROMIUM_PATH). The HTML "
+                        "download below works without them."
+                    )
+        done = rendered.get(kind)
+        if done and done[0] == wanted:
+            body = done[1]
+            st.download_button(
+                f"⬇ Download {label}",
+                data=body.encode("utf-8") if isinstance(body, str) else body,
+                file_name=export.export_filename(state, kind),
+                mime=mime,
+                on_click="ignore",
+                width="stretch",
+                key=f"{PREFIX}download.{kind}",
+            )
+
+st.markdown("**Alt text** — a description of the picture for readers who cannot see it; "
+            "copy it into your CMS's alt text field (the copy button is on the right).")  # fmt: skip
+st.code(description, language=None, wrap_lines=True)
+
+html_col, rest = st.columns([1, 3])
 with html_col:
     st.download_button(
         "⬇ This picture (HTML)",
@@ -137,11 +162,12 @@ with html_col:
 with rest:
     st.caption(
         f"{plural(visible['event_id'].nunique(), 'event')} at {plural(len(groups), 'place')} "
-        "in this view. "
-        "The interactive map has its own date slider and play button."
+        "in this view; an "
+        f"animation has one frame per day from {days[0]:%-d %B} to {days[-1]:%-d %B %Y} "
+        f"({len(days)} days). The interactive map has its own date slider and play button."
     )
 exports.render_download_buttons(visible, groups, state, dataset, screenshot_link=False)
 
-rendered = st.session_state.get(PNG)
-if rendered and rendered[0] == wanted:
-    st.image(rendered[1], caption="The PNG as it will download", width="stretch")
+done = rendered.get("png")
+if done and done[0] == wanted:
+    st.image(done[1], caption="The PNG as it will download", width="stretch")

@@ -356,6 +356,16 @@ def test_presentation_escapes_the_title_and_the_data(data: tuple) -> None:
     assert HOSTILE_HTML not in page  # E3's summary reaches the popup escaped
 
 
+def test_template_braces_in_the_data_reach_the_presentation_as_written(data: tuple) -> None:
+    # branca re-reads rendered scripts as Jinja templates: data went through it as code.
+    dataset, frame, bounds = data
+    braces = "Fighters {{ 7 * 7 }} {% raw %} clash"
+    page = presentation.presentation_html(
+        frame.assign(place_name=braces), state(bounds, to="2021-09-02"), dataset.articles
+    )
+    assert "Fighters {{ 7 * 7 }} {% raw %} clash" in page
+
+
 def test_same_view_gives_the_same_file(data: tuple) -> None:
     # folium names elements at random; the exports number them, so files can be compared.
     dataset, frame, bounds = data
@@ -420,9 +430,51 @@ def test_export_filename_says_which_view(name: dict, expected: str) -> None:
 
 
 @pytest.fixture
-def data_env(data_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data_env(data_root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_root))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return data_root
+
+
+def test_export_data_is_cached_by_content_and_reloaded_when_a_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = write_dataset(tmp_path / "data")
+    first = export.load_export_data(root)
+    assert len(list(export.cache_dir().glob("data-*.pickle"))) == 1
+
+    calls = []
+    monkeypatch.setattr("lib.dataset.load_dataset", lambda *a, **k: calls.append(a) or 1 / 0)
+    again = export.load_export_data(root)  # from the cache: the loader is not called
+    assert calls == [] and again.frame.equals(first.frame)
+
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    events = root / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("Fighters clash at Alpha.",
+                      "Fighters clash near Alpha."), encoding="utf-8")  # fmt: skip
+    changed = export.load_export_data(root)
+    assert "Fighters clash near Alpha." in set(changed.frame["summary"])
+    assert len(list(export.cache_dir().glob("data-*.pickle"))) == 1  # the old one is gone
+
+
+def test_a_broken_cache_file_is_only_a_slower_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = write_dataset(tmp_path / "data")
+    export.load_export_data(root)
+    (cached,) = export.cache_dir().glob("data-*.pickle")
+    cached.write_bytes(b"not a pickle")
+    assert len(export.load_export_data(root).frame) == 6
+
+
+def test_embed_snippet_keeps_its_aspect_and_escapes() -> None:
+    snippet = export.embed_snippet("https://x.example/m.html?a=1&b=2", "Map: <b>", 'Alt "quoted"')
+    assert "aspect-ratio:4 / 3" in snippet and "width:100%;height:100%" in snippet
+    assert 'src="https://x.example/m.html?a=1&amp;b=2"' in snippet
+    assert 'title="Map: &lt;b&gt;"' in snippet and 'aria-label="Alt &quot;quoted&quot;"' in snippet
 
 
 def test_cli_csv_takes_the_url_filters(data_env: Path, tmp_path: Path) -> None:
@@ -493,7 +545,12 @@ def test_screenshot_page_shows_the_linked_view_and_its_downloads(data_env: Path)
         "⬇ Events (CSV)",
         "⬇ Events (GeoJSON)",
     ]
-    assert [b.label for b in at.button] == ["Render PNG"]
+    assert [b.label for b in at.button] == [
+        "Render PNG", "Render GIF", "Render MP4", "Render PDF", "Render SVG",
+    ]  # fmt: skip
+    # The alt text is shown for copying, and names the view's counts.
+    alt = at.get("code")[0].proto.code_text
+    assert alt.startswith("Map: Panjshir valley") and "4 events at 4 places from 2 September" in alt
 
     at.radio(key="shot.preset").set_value("1080x1350").run()
     assert "width:1080px;height:1350px" in at.get("iframe")[0].proto.srcdoc

@@ -14,12 +14,15 @@ import pandas as pd
 import streamlit as st
 
 from lib import export
+from lib.alttext import alt_text
 from lib.dataset import Dataset
-from lib.presentation import standalone_html
+from lib.presentation import DEFAULT_TITLE, standalone_html
 from lib.timeline import PlaceGroup, ViewState, events_frame, state_to_params
 
 #: Multipage URL of pages/2_Screenshot_mode.py (Streamlit drops the number prefix).
 SCREENSHOT_PAGE = "Screenshot_mode"
+#: Where the uploaded interactive map would live; the newsroom replaces it with its own.
+EMBED_SRC = "https://example.org/graphics/panjshir-map.html"
 
 
 def export_links(state: ViewState) -> str:
@@ -108,3 +111,17 @@ def render_download_buttons(
             help=f"The {shown} as points for GIS or mapping tools (QGIS, Datawrapper, Flourish).",
             width="stretch",
         )
+    with st.expander("Alt text and embed code"):
+        description = alt_text(
+            visible_frame, state, dataset.gazetteer.places, dataset.articles,
+            title=DEFAULT_TITLE, groups=groups,
+        )  # fmt: skip
+        st.caption("Alt text: what the map shows, for readers who cannot see it (copy button "
+                   "on the right).")  # fmt: skip
+        st.code(description, language=None, wrap_lines=True)
+        st.caption(
+            "Embed the interactive map (upload the HTML file, then put its address in src); "
+            "it keeps its shape on phones."
+        )
+        snippet = export.embed_snippet(EMBED_SRC, f"Map: {DEFAULT_TITLE}", description)
+        st.code(snippet, language="html", wrap_lines=True)
