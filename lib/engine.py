@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -36,9 +37,17 @@ POPUP_EVENTS = 5
 
 
 def script_json(value: object) -> str:
-    """JSON that is safe inside ``<script>``: no ``</script`` or ``<!--`` once ``<`` is escaped."""
+    """JSON that is safe inside ``<script>`` and inside a Jinja template.
+
+    No ``</script`` or ``<!--`` once ``<`` is escaped. And no Jinja syntax: folium/branca render
+    a map's scripts as Jinja templates (more than once), so ``{{ ... }}`` or ``{% ... %}`` in an
+    event's summary would run as template code on the server. JSON's own braces are never
+    followed by ``{``, ``%`` or ``#``, so each such pair is inside a string, where ``\\u007b``
+    reads back as ``{``.
+    """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
 
 
 def _day_label(day: dt.date, precision: str) -> str:

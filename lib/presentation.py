@@ -723,6 +723,10 @@ def standalone_html(
     """
     embedded = standalone_data(frame, state, articles)
     kept = filter_events(frame, state, ignore_dates=True)
+    if not description:
+        from lib.alttext import alt_text  # it builds on this module's captions
+
+        description = alt_text(frame, state, None, articles, title=title)
     all_groups = group_by_place(kept)
     m = _map(tiles, still=False)
     m.options.update(attribution_control=False)

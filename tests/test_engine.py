@@ -91,3 +91,18 @@ def test_per_day_counts_distinct_events_by_type():
     )
     assert [13, clash, 1] in rows  # E6 on 2 Sep, at two places, counts once
     assert engine.first_event_day(FRAME, FIRST) == 0
+
+
+def test_template_syntax_in_the_data_stays_text_regression_jinja_in_summaries():
+    # folium/branca render scripts as Jinja: "{{ 7*7 }}" in a summary became "49" on the page.
+    from lib import mapview, presentation
+
+    frame = FRAME.copy()
+    frame.loc[frame.index[0], "summary"] = "Evil {{ 7*7 }} {% if 1 %}X{% endif %}"
+    data = engine.engine_data(
+        frame, first=FIRST, last=LAST, type_labels=TYPE_LABELS, colours=TYPE_COLOURS
+    )
+    page = mapview.live_map(data).get_root().render()
+    assert "\\u007b{ 7*7 }}" in page and "\\u007b% if 1 %}X\\u007b% endif %}" in page
+    html = presentation.standalone_html(frame, ViewState(end=LAST), DATA.articles)
+    assert "\\u007b{ 7*7 }}" in html

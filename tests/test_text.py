@@ -121,6 +121,8 @@ def test_markdown_escape_keeps_entities_as_typed():
 
 def test_html_escape_drops_bidi_overrides_too():
     assert escape("a\u202eb\u2066c") == "abc"
+
+
 @pytest.mark.parametrize(
     ("count", "word", "plural_form", "expected"),
     [
