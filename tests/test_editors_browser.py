@@ -119,7 +119,9 @@ def test_two_editors_history_names_each_stale_save_caught_admin_restores(
 
         dashboard = offline_context.new_page()
         dashboard.goto(f"{url}/?place=kabul")
-        expect(dashboard.get_by_role("heading", name="Kabul (Alice)")).to_be_visible(timeout=60_000)
+        expect(dashboard.get_by_role("heading", name="Kabul (Alice)", exact=True)).to_be_visible(
+            timeout=60_000
+        )
 
         # Bob's save is stale: caught, merged, saved.
         bob.get_by_role("button", name="Save to geodata/gazetteer.csv").click()
