@@ -97,7 +97,7 @@ def assert_accessible(page: Page, path: str = "") -> None:
 def log_in(page: Page) -> None:
     page.get_by_label("Editor password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Logged in as editor.")).to_be_attached(timeout=30_000)
+    expect(page.get_by_role("button", name="Log out")).to_be_attached(timeout=30_000)
     settle(page)
 
 
