@@ -106,3 +106,23 @@ def test_template_syntax_in_the_data_stays_text_regression_jinja_in_summaries():
     assert "\\u007b{ 7*7 }}" in page and "\\u007b% if 1 %}X\\u007b% endif %}" in page
     html = presentation.standalone_html(frame, ViewState(end=LAST), DATA.articles)
     assert "\\u007b{ 7*7 }}" in html
+
+
+def test_validated_data_is_cached_by_content(tmp_path, monkeypatch):
+    """The first visitor after a restart reuses what was validated, until a file changes."""
+    import shutil
+
+    from ui import data as store
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURE, root)
+    first = store._validated(root)
+    assert len(list((tmp_path / "cache").rglob("dataset-*.pickle"))) == 1
+    again = store._validated(root)
+    assert [e.id for e in again.events.events] == [e.id for e in first.events.events]
+    events = root / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("E7,", "E8,"), encoding="utf-8")
+    changed = store._validated(root)
+    assert "E8" in {e.id for e in changed.events.events}
+    assert len(list((tmp_path / "cache").rglob("dataset-*.pickle"))) == 1

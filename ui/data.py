@@ -56,7 +56,39 @@ def _stamp(root: Path) -> str:
 def _load(root: str, stamp: str) -> Dataset:
     # cache_resource: the Dataset is shared read-only between sessions (frozen dataclasses),
     # which avoids unpickling it on every rerun. Never mutate what this returns.
-    return load_dataset(Path(root))
+    return _validated(Path(root))
+
+
+def _validated(root: Path) -> Dataset:
+    """The data set, validated once per content: the first visitor after a server start need
+    not wait for 100,000 events to be parsed and checked again (about 10 s). The pickle sits in
+    lib.export's cache directory, keyed by the SHA-256 of every data file and the loaders' code
+    (``export.data_fingerprint``); a cache that cannot be read or written is only slower."""
+    import pickle
+
+    from lib import export
+
+    key = export.data_fingerprint(root, dt.date.today())
+    file = export.cache_dir() / f"dataset-{key}.pickle"
+    try:
+        with file.open("rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, Dataset):
+            return cached
+    except Exception:  # noqa: BLE001 - missing or unreadable cache: load as usual
+        pass
+    data = load_dataset(root)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        for old in file.parent.glob("dataset-*.pickle"):
+            old.unlink(missing_ok=True)  # one data set at a time: the cache never grows
+        tmp = file.with_suffix(".tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, file)
+    except Exception:  # noqa: BLE001 - a read-only home: no cache
+        pass
+    return data
 
 
 def dataset() -> Dataset:
