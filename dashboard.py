@@ -100,25 +100,6 @@ with map_col:
     )
 
 
-def timeline_config(state, kept: pd.DataFrame) -> dict:
-    """What the timeline component draws: the days, the view's dates and the per-day chart."""
-    first = bounds.first
-    start = state.first_day or bounds.first
-    return {
-        "first": first.isoformat(),
-        "ndays": (bounds.last - first).days + 1,
-        "mode": state.mode,
-        "start": (start - first).days if state.mode == "window" else 0,
-        "end": (state.end - first).days,
-        "firstEventDay": engine.first_event_day(kept, first),
-        "types": list(mapview.TYPE_COLOURS),
-        "colours": list(mapview.TYPE_COLOURS.values()),
-        "typeLabels": [mapview.TYPE_LABELS[t] for t in mapview.TYPE_COLOURS],
-        "perDay": engine.per_day(kept, first),
-        "label": "Show events up to",
-    }
-
-
 @st.fragment
 def live_view() -> None:
     """Everything that depends on the dates: reruns alone when the timeline settles."""
@@ -126,7 +107,15 @@ def live_view() -> None:
     kept = filter_events(frame, state, ignore_dates=True)
     with timeline_slot:
         settled = timeline(
-            timeline_config(state, kept),
+            engine.timeline_config(
+                kept,
+                first=bounds.first,
+                last=bounds.last,
+                end=state.end,
+                start=state.first_day,
+                type_labels=mapview.TYPE_LABELS,
+                colours=mapview.TYPE_COLOURS,
+            ),
             {
                 "types": list(state.types),
                 "claimants": list(state.claimants),

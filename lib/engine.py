@@ -179,3 +179,33 @@ def per_day(frame: pd.DataFrame, first: dt.date) -> list[list[int]]:
 def first_event_day(frame: pd.DataFrame, first: dt.date) -> int:
     """Offset of the first day that has an event in ``frame`` (0 if none)."""
     return 0 if frame.empty else int(frame["day"].min()) - first.toordinal()
+
+
+def timeline_config(
+    kept: pd.DataFrame,
+    *,
+    first: dt.date,
+    last: dt.date,
+    end: dt.date,
+    start: dt.date | None = None,
+    type_labels: Mapping[str, str],
+    colours: Mapping[str, str],
+) -> dict:
+    """What the timeline control (``static/newsmap/timeline.js``) draws: the days, the view's
+    dates as offsets from ``first`` (clamped to the days), and the per-day chart of ``kept``
+    (the events under the view's filters). ``start`` given means window mode."""
+    end = min(max(end, first), last)
+    window_start = min(max(start, first), end) if start else first
+    return {
+        "first": first.isoformat(),
+        "ndays": (last - first).days + 1,
+        "mode": "window" if start else "cumulative",
+        "start": (window_start - first).days if start else 0,
+        "end": (end - first).days,
+        "firstEventDay": first_event_day(kept, first),
+        "types": list(colours),
+        "colours": list(colours.values()),
+        "typeLabels": [type_labels.get(t, t) for t in colours],
+        "perDay": per_day(kept, first),
+        "label": "Show events up to",
+    }

@@ -669,21 +669,15 @@ def standalone_data(frame: pd.DataFrame, state: ViewState, articles: Mapping[str
         headlines=sources,
         popup_note="All events are in the CSV download.",
     )
-    end = min(max(state.end, first), last)
-    start = min(max(state.first_day or first, first), end)
-    config = {
-        "first": first.isoformat(),
-        "ndays": (last - first).days + 1,
-        "mode": "window" if state.first_day else "cumulative",
-        "start": (start - first).days if state.first_day else 0,
-        "end": (end - first).days,
-        "firstEventDay": engine.first_event_day(kept, first),
-        "types": list(mapview.TYPE_COLOURS),
-        "colours": list(mapview.TYPE_COLOURS.values()),
-        "typeLabels": [mapview.TYPE_LABELS[t] for t in mapview.TYPE_COLOURS],
-        "perDay": engine.per_day(kept, first),
-        "label": "Show events up to",
-    }
+    config = engine.timeline_config(
+        kept,
+        first=first,
+        last=last,
+        end=state.end,
+        start=state.first_day,
+        type_labels=mapview.TYPE_LABELS,
+        colours=mapview.TYPE_COLOURS,
+    )
     return {"engine": data, "timeline": config}
 
 
