@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lib import story
 from lib.gazetteer import Gazetteer
 from lib.presentation import DEFAULT_PRESET, DEFAULT_TITLE, PRESETS, Size
 from lib.text import escape
@@ -134,8 +135,11 @@ def _json_value(value: object) -> object:
     return value
 
 
-def export_filename(state: ViewState, extension: str, stem: str = "panjshir-map") -> str:
-    """A file name that says which view it holds: ``panjshir-map_2021-08-30_2021-09-04.png``."""
+def export_filename(state: ViewState, extension: str, stem: str | None = None) -> str:
+    """A file name that says which view it holds: ``panjshir-map_2021-08-30_2021-09-04.png``.
+
+    ``stem`` defaults to the story's ``file_stem`` (story.toml)."""
+    stem = stem or story.current().file_stem
     dates = (
         f"{state.first_day.isoformat()}_{state.end.isoformat()}"
         if state.first_day

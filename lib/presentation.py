@@ -35,7 +35,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from lib import engine, mapview
+from lib import engine, mapview, story
 from lib.articles import Article
 from lib.gazetteer import Place
 from lib.offline import STATIC_DIR, inline_assets_html
@@ -43,7 +43,8 @@ from lib.schema import EVENT_TYPES, PIN_PRECISIONS
 from lib.text import escape
 from lib.timeline import PlaceGroup, ViewState, filter_events, group_by_place
 
-DEFAULT_TITLE = "Panjshir valley, August–September 2021"
+#: The story's title (story.toml).
+DEFAULT_TITLE = story.current().title
 #: Fixed fonts, so the same input gives the same pixels (system-ui differs between machines).
 #: Liberation Sans has Arial's metrics; DejaVu Sans supplies the ⚑ glyph.
 FONT_STACK = '"Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif'
@@ -58,10 +59,10 @@ FIT_MAX_ZOOM = 11
 STANDALONE_POPUP_EVENTS = 10
 #: Milliseconds per day when the standalone page plays.
 PLAY_STEP_MS = 1000
-#: Credits for the map's data, as the README's "Data sources and licences" lists them.
-BOUNDARY_CREDIT = "boundaries geoBoundaries AFG 2007 (public domain)"
-GEONAMES_CREDIT = "place coordinates GeoNames (CC BY 4.0) and cited sources"
-OSM_CREDIT = "map tiles © OpenStreetMap contributors (ODbL)"
+#: Credits for the map's data (story.toml, [credits]; the README's "Data sources and licences").
+BOUNDARY_CREDIT = story.current().credit_boundaries
+GEONAMES_CREDIT = story.current().credit_places
+OSM_CREDIT = story.current().credit_tiles
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from lib import export
+from lib import export, story
 from lib.alttext import alt_text
 from lib.dataset import Dataset
 from lib.presentation import DEFAULT_TITLE, standalone_html
@@ -83,7 +83,9 @@ def render_download_buttons(
         st.download_button(
             "⬇ Interactive map (HTML)",
             data=lambda: standalone_bytes(state, dataset),
-            file_name=export.export_filename(state, "html", stem="panjshir-map-interactive"),
+            file_name=export.export_filename(
+                state, "html", stem=f"{story.current().file_stem}-interactive"
+            ),
             mime="text/html",
             on_click="ignore",
             help="One file with its own date slider and play button; opens with no internet "
@@ -94,7 +96,9 @@ def render_download_buttons(
         st.download_button(
             "⬇ Events (CSV)",
             data=lambda: csv_bytes(visible_frame),
-            file_name=export.export_filename(state, "csv", stem="panjshir-events"),
+            file_name=export.export_filename(
+                state, "csv", stem=f"{story.current().file_stem}-events"
+            ),
             mime="text/csv",
             on_click="ignore",
             help=f"The {shown}: one row per event and place, with coordinates, precision and "
@@ -105,7 +109,9 @@ def render_download_buttons(
         st.download_button(
             "⬇ Events (GeoJSON)",
             data=lambda: geojson_bytes(visible_frame, dataset),
-            file_name=export.export_filename(state, "geojson", stem="panjshir-events"),
+            file_name=export.export_filename(
+                state, "geojson", stem=f"{story.current().file_stem}-events"
+            ),
             mime="application/geo+json",
             on_click="ignore",
             help=f"The {shown} as points for GIS or mapping tools (QGIS, Datawrapper, Flourish).",
