@@ -225,7 +225,7 @@ def test_every_label_opens_exactly_its_own_place(offline_context, app):
         if button.count() == 0:
             continue  # off-view: reached by its edge chip, tested below
         button.click()
-        expect(page.locator(".nm-place-head h3")).to_have_text(name, timeout=20_000)
+        expect(page.locator(".nm-place-head h2")).to_have_text(name, timeout=20_000)
         page.wait_for_function(f"location.search.includes('place={place_id}')", timeout=20_000)
 
 
@@ -244,7 +244,7 @@ def test_every_marker_click_opens_its_own_place(offline_context, app):
         )
         box = page.locator("iframe[src*='streamlit_folium']").bounding_box()
         page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-        expect(page.locator(".nm-place-head h3")).to_have_text(name, timeout=20_000)
+        expect(page.locator(".nm-place-head h2")).to_have_text(name, timeout=20_000)
 
 
 def test_a_click_on_empty_map_selects_nothing(offline_context, app):
@@ -263,7 +263,7 @@ def test_a_place_outside_the_view_gets_an_edge_chip_that_leads_to_it(offline_con
     expect(chip).to_be_visible()
     expect(chip).to_contain_text("km")
     chip.click()
-    expect(page.locator(".nm-place-head h3")).to_have_text("Farland", timeout=20_000)
+    expect(page.locator(".nm-place-head h2")).to_have_text("Farland", timeout=20_000)
 
 
 def test_keyboard_reaches_every_place_from_the_map(offline_context, app):
@@ -277,7 +277,7 @@ def test_keyboard_reaches_every_place_from_the_map(offline_context, app):
     assert visible <= seen, (visible, seen)
     frame.locator(".nm-label[data-place='gamma']").focus()
     page.keyboard.press("Enter")
-    expect(page.locator(".nm-place-head h3")).to_have_text("Gamma", timeout=20_000)
+    expect(page.locator(".nm-place-head h2")).to_have_text("Gamma", timeout=20_000)
 
 
 def test_pan_and_zoom_survive_a_settled_scrub(offline_context, app):
