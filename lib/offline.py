@@ -72,6 +72,14 @@ LOCAL_ASSETS: dict[str, str] = {
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": (
         "vendor/leaflet.markercluster-1.1.0/MarkerCluster.Default.css"
     ),
+    # folium.plugins.Timeline + TimelineSlider (bench/peer_timeline_app.py). jsDelivr minifies
+    # on the fly: the package ships only dist/leaflet.timeline.js, already minified.
+    "https://cdn.jsdelivr.net/npm/leaflet.timeline@1.6.0/dist/leaflet.timeline.min.js": (
+        "vendor/leaflet.timeline-1.6.0/leaflet.timeline.js"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/moment.js/2.18.1/moment.min.js": (
+        "vendor/moment-2.18.1/moment.min.js"
+    ),
 }
 
 # Stylesheets folium.Map links that no package registry carries. `use_local_assets` drops them:
