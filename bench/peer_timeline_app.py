@@ -67,7 +67,11 @@ def features(stamp: str) -> tuple[dict, int, int, int]:
 
 data, start, end, count = features(store._stamp(store.data_dir()))
 st.markdown(f"**folium Timeline peer**: {count:,} events, one feature each")
-m = mapview.base_map(tiles=False, static_url=static_base_url(st.get_option("server.baseUrlPath")))
+m = mapview.base_map(
+    tiles=False,
+    legend=False,  # it would sit on the slider, bottom left
+    static_url=static_base_url(st.get_option("server.baseUrlPath")),
+)
 timeline = Timeline(data, point_to_layer=POINT).add_to(m)
 TimelineSlider(
     auto_play=False,
