@@ -49,8 +49,9 @@ geodata: $(VENV)/.dev
 ## bench: run the benchmarks by hand (never part of `make test`)
 bench: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
-	$(PY) -m bench.run
-	$(PY) -m bench.load
+	$(PY) -m bench.live
+	$(PY) -m bench.peer
+	$(PY) -m bench.mentions
 
 ## bench-mentions: the mention-index part of the benchmarks alone (no browser, under a minute)
 bench-mentions: $(VENV)/.dev

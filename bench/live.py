@@ -115,7 +115,14 @@ def measure(browser, url: str, first_load: float) -> dict:
         frame.wait_for_function(f"window.__paints.length >= {k}", timeout=30_000)
     inputs = page.evaluate("window.__inputs")
     paints = frame.evaluate("window.__paints")
-    latencies = [p - i for i, p in zip(inputs[:steps], paints[:steps], strict=False)]
+    # Each paint answers the inputs since the previous paint (Chromium coalesces some moves):
+    # time it from the first of them. Paints with no new input (a settle) are not timed.
+    latencies, previous = [], float("-inf")
+    for paint in paints:
+        pending = [i for i in inputs if previous < i <= paint]
+        if pending:
+            latencies.append(paint - pending[0])
+        previous = paint
     drag_bytes, drag_sent = sum(received), len(sent)
     released = time.perf_counter()
     received.clear()
@@ -139,7 +146,10 @@ def measure(browser, url: str, first_load: float) -> dict:
         "ms: newsmapPlay.ended - newsmapPlay.started})"
     )
     painted = set(frame.evaluate("window.__days"))
-    missing = [d for d in range(play["from"] + 1, play["to"] + 1) if d not in painted]
+    # Days between the first and the last day Play painted that the map never painted.
+    missing = (
+        [d for d in range(min(painted), max(painted) + 1) if d not in painted] if painted else []
+    )
     play_sent = len(sent)
     context.close()
     return {
@@ -156,7 +166,7 @@ def measure(browser, url: str, first_load: float) -> dict:
         # Days between Play's first and last day that the map never painted.
         "play_dropped": len(missing),
         "play_frames_sent": play_sent,
-        "play_days": play["to"] - play["from"],
+        "play_days": (max(painted) - min(painted)) if painted else 0,
         "days": top + 1,
     }
 
