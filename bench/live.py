@@ -213,14 +213,15 @@ def report(rows: list[tuple[int, dict]]) -> str:
     return "\n".join(lines)
 
 
-def write(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
+def write(section: str, start: str = START, end: str = END, path: Path = RESULTS) -> None:
+    """Replace the section between ``start`` and ``end`` in ``path`` (append it if absent)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + section + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

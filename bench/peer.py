@@ -22,7 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import Frame, Page, sync_playwright
 
-from bench import generate
+from bench import generate, live
 from bench.live import percentile
 from lib.browser import launch
 from tests.support.server import streamlit_server
@@ -204,13 +204,7 @@ def report(rows: list[tuple[int, dict]]) -> str:
 
 
 def write(section: str, path: Path = RESULTS) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    live.write(section, START, END, path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,7 @@ import time
 import streamlit as st
 
 from lib import auth, settings, users
+from lib.offline import STATIC_DIR
 from ui.editor_state import Keys
 
 COOKIE = "newsmap_login"
@@ -67,15 +68,7 @@ SHARED_NOTE = (
     "to tell them apart and withdraw access one by one."
 )
 
-_COOKIE_JS = """
-export default function(component) {
-  const data = component.data;
-  if (!data || !data.name) return;
-  const secure = window.location.protocol === "https:" ? "; Secure" : "";
-  document.cookie = data.name + "=" + data.value + "; Max-Age=" + data.max_age +
-    "; Path=" + data.path + "; SameSite=Strict" + secure;
-}
-"""
+_COOKIE_JS = (STATIC_DIR / "auth" / "cookie.js").read_text(encoding="utf-8")
 _cookie_component = None
 
 
