@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+from lib.timeline import Bounds, state_from_params, state_to_params
+
 #: View parameters that mean the same on both pages.
 SHARED = ("to", "from", "mode", "type", "claimant")
 #: The map's ``article`` filter, renamed on the Articles page.
@@ -74,3 +76,29 @@ def map_href(articles_params: Mapping[str, str | list[str]], place_id: str | Non
     """A relative link to the map from the Articles page; see `map_params`."""
     params = map_params(articles_params, place_id)
     return "./" + (f"?{urlencode(params)}" if params else "")
+
+
+def honoured_view(
+    articles_params: Mapping[str, str | list[str]], bounds: Bounds
+) -> tuple[dict[str, str], str | None, list[str]]:
+    """The Articles page's view parameters, kept only where the map would honour them.
+
+    Returns the parameters to carry on in links (Articles-page names: ``map_article`` for the
+    map's article filter; no ``place``), the known place to highlight (or None), and a note for
+    each value ignored. A value the map would refuse (an unknown place, a claimant that is not
+    in the data, a malformed date) must not travel on in every link of the page: it would turn
+    a hostile link into 40 hostile links. Only keys the page was given come back, so a page
+    reached without a view (the sidebar) still lets the map restore the reader's last view.
+    """
+    wanted = map_params(articles_params, _first(articles_params.get("place")))
+    if not wanted:
+        return {}, None, []
+    state, notes = state_from_params(wanted, bounds)
+    clean = state_to_params(state)
+    dates = {"from", "mode"} & wanted.keys()
+    kept: dict[str, str] = {}
+    for key, value in clean.items():
+        if key == "place" or not (key in wanted or (key in {"from", "mode"} and dates)):
+            continue
+        kept[MAP_ARTICLE if key == "article" else key] = value
+    return kept, state.place, notes

@@ -14,6 +14,7 @@ from lib import links, story
 from lib.articles import is_boilerplate
 from lib.problems import errors as problem_errors
 from lib.text import escape, strip_bidi
+from lib.timeline import Bounds
 from ui import anchors, guard, render, safe
 from ui import data as store
 from ui import view as view_params
@@ -37,11 +38,14 @@ with guard.page("this article"):
     )
 
     st.title("The reporting")
-    # The map's view (dates, mode, filters) came in with the link; every link back restores it.
-    params = view_params.query_params()
+    # The map's view (dates, mode, filters) came in with the link; every link back restores it,
+    # but only the values the map honours: an ignored one is named once, never passed on.
+    bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
+    params, focus, ignored = links.honoured_view(view_params.query_params(), bounds)
+    for note in ignored:
+        safe.warning(f"Link parameter ignored: {note}")
     st.html(
-        f"<a href='{escape(links.map_href(params, st.query_params.get('place')))}' target='_self'>"
-        "← Back to the map</a>"
+        f"<a href='{escape(links.map_href(params, focus))}' target='_self'>← Back to the map</a>"
     )
     if problem_errors(dataset.problems):
         with st.expander(f"⚠ {len(dataset.problems)} data problem(s): some rows are not shown"):
@@ -64,9 +68,6 @@ with guard.page("this article"):
     )
     st.query_params["article"] = picked
     article = articles[picked]
-    focus = st.query_params.get("place")
-    if focus and focus not in dataset.gazetteer.places:
-        safe.warning(f"Link parameter ignored: no place '{focus}'")
 
     meta, body = st.columns([1, 2])
     with meta:

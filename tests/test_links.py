@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from lib import links
+from lib.timeline import Bounds
 
 
 def query(href: str) -> dict[str, str]:
@@ -68,3 +70,38 @@ def test_hostile_values_are_url_encoded() -> None:
     href = links.articles_href("a", "x'><script>", view={"claimant": "a&b=c"})
     assert "<" not in href and "'" not in href
     assert query(href)["claimant"] == "a&b=c"
+
+
+BOUNDS = Bounds(
+    first=dt.date(2021, 8, 15),
+    last=dt.date(2021, 9, 4),
+    types=("clash", "attack"),
+    claimants=("NRF", "Taliban"),
+    articles=("a", "b"),
+    places=("kabul", "shotul"),
+)
+
+
+def test_honoured_view_drops_what_the_map_would_ignore() -> None:
+    # Regression: an unknown place from the URL was copied into every link on the Articles page
+    # (42 links to a hostile address-like string).
+    given = {
+        "article": "b",
+        "place": "[Log in](http://evil.example/login)",
+        "claimant": "NRF,evil",
+        "to": "2021-09-02",
+        "map_article": "a",
+    }
+    params, focus, notes = links.honoured_view(given, BOUNDS)
+    assert focus is None
+    assert params == {"to": "2021-09-02", "claimant": "NRF", "map_article": "a"}
+    assert any("evil.example" in n for n in notes) and any("'claimant=evil'" in n for n in notes)
+    assert "evil" not in links.map_href(params, focus)
+
+
+def test_honoured_view_keeps_a_known_place_and_adds_nothing_unasked() -> None:
+    params, focus, notes = links.honoured_view({"article": "a", "place": "shotul"}, BOUNDS)
+    # No dates were given: none are invented, so the map can restore the reader's last view.
+    assert (params, focus, notes) == ({}, "shotul", [])
+    params, _, _ = links.honoured_view({"from": "2021-08-20", "to": "2021-08-25"}, BOUNDS)
+    assert params == {"from": "2021-08-20", "to": "2021-08-25", "mode": "window"}

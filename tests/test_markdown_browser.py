@@ -56,7 +56,7 @@ def test_articles_page_shows_hostile_metadata_and_parameters_as_text(offline_con
     # The escaped link reads as its Markdown source, brackets and all.
     assert_text_not_markup(page, offline_context, "[Session expired - click to log in again](")
     expect(page.get_by_text("&lt;b&gt;bold").first).to_be_visible()  # the entity, not "<b>"
-    assert page.get_by_text("Link parameter ignored: no place").count() == 1
+    assert page.get_by_text("is not a known place; ignored").count() == 1
 
 
 def test_screenshot_mode_shows_hostile_link_parameters_as_text(offline_context, app):
