@@ -4,8 +4,8 @@
 (``lib.events.validate_rows``) and asks of each what a reviewing editor would: does the quote
 name the row's place, are the figures the claimant's own, is the day really known, do type and
 status agree, is this row a second copy of another, does a contested rival contest back.
-``lib.check`` runs it over the shipped data; the editor pages run it on what an editor typed,
-with the same messages.
+``lib.check`` runs it over the shipped data; the Edit events page runs ``check_rows`` (the schema,
+then these checks) on the table as the editor types it, with the same messages.
 
 Every problem carries a ``code``. Errors must be fixed. Warnings are judgements a person may
 overrule: listing a warning's code in the row's ``acknowledged`` column silences it for that row
@@ -17,10 +17,10 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from lib.articles import Article
-from lib.events import LABEL, Context, Event
+from lib.events import LABEL, Context, Event, validate_rows
 from lib.mentions import Matcher, places_named
 from lib.problems import Problem
 from lib.text import fold, normalize_quote
@@ -369,3 +369,24 @@ def check_events(
     if label != LABEL:
         problems = [dataclasses.replace(p, file=label) for p in problems]
     return sorted(problems, key=lambda p: (p.row or 0, p.column or "", p.code))
+
+
+def check_rows(
+    rows: Sequence[tuple[int | None, Mapping[str, str]]],
+    context: Context,
+    matcher: Matcher | None = None,
+    label: str = LABEL,
+) -> list[Problem]:
+    """What ``python -m lib.check`` says of these events.csv rows, as an editor typed them.
+
+    ``rows`` are ``(row number, CSV row)`` pairs; messages name rows by those numbers. The
+    schema's problems (``lib.events.validate_rows``) come first, then `check_events` over the
+    rows that pass it, so a half-typed row gets the schema's messages only, and a row's
+    editorial problems appear once its cells are valid. Sorted by row number (stably: a row's
+    schema problems stay before its editorial ones); problems without a row come first.
+    Left out: ``lib.check``'s warnings about the corpus as a whole (places never mentioned,
+    articles no event cites), which belong to no row. Never raises.
+    """
+    table = validate_rows([(n, dict(row)) for n, row in rows], context, label)
+    problems = table.problems + check_events(table.events, context, matcher, label)
+    return sorted(problems, key=lambda p: p.row or 0)

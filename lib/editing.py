@@ -44,6 +44,7 @@ import pandas as pd
 from lib import csvio, mapview
 from lib.articles import ID_PATTERN as ARTICLE_ID_PATTERN
 from lib.articles import METADATA_FILE, Article, load_articles
+from lib.boilerplate import Range, format_ranges
 from lib.gazetteer import Gazetteer, parse_place
 from lib.geocode import Candidate, GeoNamesIndex, Resolution, candidate_row, resolve
 from lib.mentions import Mention
@@ -736,8 +737,14 @@ def article_row(
     date_inferred: bool = True,
     date_reasoning: str = "",
     notes: str = "",
+    boilerplate: Iterable[Range] = (),
 ) -> Row:
-    """The ``articles.csv`` row of a new article whose text goes to ``<id>.txt``."""
+    """The ``articles.csv`` row of a new article whose text goes to ``<id>.txt``.
+
+    ``boilerplate`` are the line ranges ``(first, last)`` of the text that are not the article
+    (lines from 1, both ends included, as `lib.boilerplate.propose_boilerplate` gives them);
+    they are written merged and sorted, e.g. ``'5-6;9'``.
+    """
     return {
         "id": article_id.strip(),
         "file": f"{article_id.strip()}.txt",
@@ -751,6 +758,7 @@ def article_row(
         "date_reasoning": date_reasoning.strip(),
         "seed_file": "",
         "notes": notes.strip(),
+        "boilerplate": format_ranges(list(boilerplate)),
     }
 
 

@@ -1,7 +1,8 @@
 """Edit events.csv in a table: validated as you type, a diff and a map before saving, safe saves.
 
-Glue only: the rules are lib.events.validate_rows (the loader's), saving and merging are
-lib.editing, the working copy and the save flow are ui.editor_state, the login is ui.auth.
+Glue only: the rules are lib.checks.check_rows (the loader's schema and the editorial checks of
+`python -m lib.check`), saving and merging are lib.editing, the working copy and the save flow
+are ui.editor_state, the login is ui.auth.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit_folium import st_folium
 
 from lib import editing
-from lib.events import validate_rows
+from lib.checks import check_rows
 from lib.offline import static_base_url
 from lib.problems import Problem
 from lib.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
@@ -53,6 +54,8 @@ LABELS = {
     editing.MORE_ARTICLES: "More articles",
     "quote": "Quote",
     "contests": "Contests (event ids)",
+    "place_basis": "How the place was decided",
+    "acknowledged": "Acknowledged warnings",
 }
 UNKNOWN_PLACE = re.compile(r"^unknown place '(.+)'$")
 
@@ -83,6 +86,8 @@ DISPLAY_FIRST = [
     editing.FIRST_ARTICLE,
     editing.MORE_ARTICLES,
     "quote",
+    "place_basis",
+    "acknowledged",
 ]
 
 if not auth.require_editor():
@@ -172,8 +177,8 @@ if grid["signature"] != signature:
     state.set_working(ws, ws.working)
     st.rerun()
 
-# --- live validation: the loader's rules, on the rows as typed ---------------------------------
-table = validate_rows(numbered, data.context)
+# --- live validation: what `python -m lib.check` would say of the rows as typed ---------------
+checked = check_rows(numbered, data.context)
 ids = {number: row.get("id", "") for number, row in numbered}
 loaded_rows = len(frame)
 
@@ -202,8 +207,8 @@ def problem_table(problems: list[Problem]) -> pd.DataFrame:
     )
 
 
-errors = [p for p in table.problems if p.severity == "error"]
-warnings = [p for p in table.problems if p.severity != "error"]
+errors = [p for p in checked if p.severity == "error"]
+warnings = [p for p in checked if p.severity != "error"]
 if errors:
     rows_with_errors = len({p.row for p in errors})
     st.error(
@@ -225,7 +230,16 @@ if errors:
         except StreamlitPageNotFoundError:  # this page was started on its own, not the app
             st.caption(f"Add the place '{place_id}' on the Edit places page.")
 if warnings:
-    st.warning(f"{len(warnings)} warning(s); they do not block saving.")
+    st.warning(
+        f"{len(warnings)} warning(s); they do not block saving."
+        + (
+            " A warning is a judgement: when you have checked the row and it is right, add the "
+            "code named under 'how to fix' to the row's 'Acknowledged warnings' column, and it "
+            "is no longer reported."
+            if any(p.code for p in warnings)
+            else ""
+        )
+    )
     st.dataframe(problem_table(warnings), hide_index=True, key=state.Keys.widget("events:warn"))
 
 # --- what will change ---------------------------------------------------------------------------

@@ -1,7 +1,10 @@
-"""Add an article to the corpus, see the places it names, and draft events from it.
+"""Add an article to the corpus, mark what is not the article, see the places it names, and
+draft events from it.
 
 Glue only: the article is checked with the loader's own rules and saved by
 lib.editing.add_article (text file and metadata row, both atomic; an existing id is refused);
+the lines proposed as boilerplate come from lib.boilerplate.propose_boilerplate and those the
+editor keeps marked go into the row's ``boilerplate`` column (lib.editing.article_row);
 mentions come from lib.mentions, suggestions from lib.geocode's offline tiers. Drafted events
 go into the events editor's working copy (ui.editor_state), never straight to disk.
 """
@@ -9,14 +12,17 @@ go into the events editor's working copy (ui.editor_state), never straight to di
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 
 import pandas as pd
 import streamlit as st
 
 from lib import editing, history
 from lib.articles import Article
+from lib.boilerplate import propose_boilerplate
 from lib.mentions import Matcher, find_mentions
 from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
+from lib.text import markdown_escape
 from ui import auth, render
 from ui import editor_state as state
 from ui.data import dataset, refresh
@@ -111,6 +117,33 @@ reasoning = st.text_area(
 )
 notes = st.text_input("Notes", key=key("notes"), help=f"Column `notes`: {HELP['notes']}")
 
+# --- 2. what is not the article ----------------------------------------------------------------
+st.header("2. Lines that are not the article")
+proposed = propose_boilerplate(text) if text.strip() else []
+marked = []
+if not text.strip():
+    st.caption("Paste the text to see the lines proposed as captions, tags, boxes and links.")
+elif not proposed:
+    st.caption("No line looks like a caption, a photo tag, a newsletter box or a related link.")
+else:
+    st.caption(
+        "These lines look like page furniture, not reporting. Ticked lines are saved in the "
+        "column `boilerplate`: the text stays as pasted, but readers see them greyed and they "
+        "are not searched for places. Untick a line that is part of the article."
+    )
+    lines = text.split("\n")
+    for start, end, reason in proposed:
+        shown = " / ".join(line.strip() for line in lines[start - 1 : end] if line.strip())
+        where = f"Line {start}" if start == end else f"Lines {start}-{end}"
+        # The key carries the lines' text: edit the text and the proposal starts ticked again.
+        digest = zlib.crc32(shown.encode("utf-8"))
+        if st.checkbox(
+            f"**{where}** ({reason}): {markdown_escape(editing.one_line(shown, 160))}",
+            value=True,
+            key=key(f"boiler:{start}-{end}:{digest:08x}"),
+        ):
+            marked.append((start, end))
+
 row = editing.article_row(
     article_id,
     outlet=outlet,
@@ -120,12 +153,15 @@ row = editing.article_row(
     date_inferred=inferred == "inferred from the text",
     date_reasoning=reasoning,
     notes=notes,
+    boilerplate=marked,
 )
 
-# --- 2. the places it names --------------------------------------------------------------------
-st.header("2. Places the text names")
+# --- 3. the places it names --------------------------------------------------------------------
+st.header("3. Places the text names")
 matcher = Matcher.from_gazetteer(data.gazetteer)
-draft_article = Article(id=row["id"] or "new", file=row["file"], text=text)
+draft_article = Article(
+    id=row["id"] or "new", file=row["file"], text=text, boilerplate=tuple(marked)
+)
 mentions = find_mentions(draft_article, matcher) if text.strip() else []
 if not text.strip():
     st.caption("Paste the text to see the gazetteer places it mentions.")
@@ -168,8 +204,8 @@ if text.strip():
                 st.session_state[state.Keys.PLACE_PREFILL] = found.query
                 st.switch_page("pages/4_Edit_places.py")
 
-# --- 3. save -------------------------------------------------------------------------------------
-st.header("3. Save the article")
+# --- 4. save -------------------------------------------------------------------------------------
+st.header("4. Save the article")
 problems = editing.article_problems(row, text, data.articles) if (article_id or text) else []
 # An empty field is not a mistake yet: it is listed as still to fill in, not shown in red.
 to_fill = [p.column for p in problems if p.message == "is empty" and p.severity == "error"]
@@ -234,8 +270,8 @@ if st.button(
         )
         st.rerun()
 
-# --- 4. draft events -----------------------------------------------------------------------------
-st.header("4. Draft events from an article")
+# --- 5. draft events -----------------------------------------------------------------------------
+st.header("5. Draft events from an article")
 st.caption(
     "One draft per sentence that names a place: dated at the publication date (precision "
     "approximate), quoting the sentence, status reported. Drafts go to the events editor for you "

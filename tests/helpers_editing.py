@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import csvio, users
 from lib.schema import EVENT_COLUMNS
+from tests.fixtures import FIXTURE_DATA
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -46,8 +47,28 @@ def data_root(tmp_path: Path) -> Path:
     return copy_data(tmp_path / "data")
 
 
+@pytest.fixture
+def fixture_root(tmp_path: Path) -> Path:
+    """A private copy of the small fixture data set (tests/fixtures: two articles, five events)."""
+    return Path(shutil.copytree(FIXTURE_DATA, tmp_path / "fixture"))
+
+
 #: Cheap argon2 parameters for tests: a hash keeps its parameters, so verifying stays cheap.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def _editor_env(monkeypatch: pytest.MonkeyPatch, root: Path) -> Iterator[Path]:
+    from ui import auth
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(root))
+    monkeypatch.setenv("DASHBOARD_EDITOR_PASSWORD", PASSWORD)
+    monkeypatch.setenv("DASHBOARD_USERS_FILE", str(root.parent / "secrets" / "users.toml"))
+    monkeypatch.setattr(users, "HASHER", CHEAP_HASHER)
+    auth.ACCOUNT_FAILURES.reset()
+    auth.ADDRESS_FAILURES.reset()
+    yield root
+    auth.ACCOUNT_FAILURES.reset()
+    auth.ADDRESS_FAILURES.reset()
 
 
 @pytest.fixture
@@ -58,17 +79,13 @@ def editor_env(monkeypatch: pytest.MonkeyPatch, data_root: Path) -> Iterator[Pat
     `add_user` fills it. Also clears the process-wide wrong-guess logs (per account and per
     address), which would otherwise carry a back-off from one test into the next.
     """
-    from ui import auth
+    yield from _editor_env(monkeypatch, data_root)
 
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_root))
-    monkeypatch.setenv("DASHBOARD_EDITOR_PASSWORD", PASSWORD)
-    monkeypatch.setenv("DASHBOARD_USERS_FILE", str(data_root.parent / "secrets" / "users.toml"))
-    monkeypatch.setattr(users, "HASHER", CHEAP_HASHER)
-    auth.ACCOUNT_FAILURES.reset()
-    auth.ADDRESS_FAILURES.reset()
-    yield data_root
-    auth.ACCOUNT_FAILURES.reset()
-    auth.ADDRESS_FAILURES.reset()
+
+@pytest.fixture
+def fixture_env(monkeypatch: pytest.MonkeyPatch, fixture_root: Path) -> Iterator[Path]:
+    """As `editor_env`, on a copy of the small fixture data set instead of the shipped data."""
+    yield from _editor_env(monkeypatch, fixture_root)
 
 
 def add_user(name: str, password: str, role: str = "editor", display_name: str = "") -> None:

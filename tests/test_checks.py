@@ -1,11 +1,13 @@
 """The editorial checks (lib.checks) over the small fixture data set in tests/fixtures/data."""
 
 import datetime as dt
+import re
+import shutil
 
 import pytest
 
-from lib import csvio
-from lib.checks import ERRORS, WARNINGS, check_events, names_a_day, numbers_in
+from lib import check, csvio
+from lib.checks import ERRORS, WARNINGS, check_events, check_rows, names_a_day, numbers_in
 from lib.dataset import load_dataset
 from lib.events import validate_rows
 from lib.schema import EVENT_COLUMNS
@@ -24,14 +26,21 @@ def fixture_rows():
     return [(row_no, dict(row)) for row_no, row in table.rows]
 
 
-def run(data, changes=None, extra=None):
-    """Check the fixture events with ``changes`` ({id: {column: value}}) and ``extra`` rows."""
+def edited_rows(changes=None, extra=None):
+    """The fixture's ``(CSV row number, row)`` pairs with ``changes`` ({id: {column: value}})
+    and ``extra`` rows appended, numbered as they would be in the file."""
     rows = fixture_rows()
     for _, row in rows:
         row.update((changes or {}).get(row["id"], {}))
     first_extra = len(rows) + 2
     for i, row in enumerate(extra or []):
         rows.append((first_extra + i, {**dict.fromkeys(COLUMNS, ""), **row}))
+    return rows
+
+
+def run(data, changes=None, extra=None):
+    """Check the fixture events with ``changes`` ({id: {column: value}}) and ``extra`` rows."""
+    rows = edited_rows(changes, extra)
     table = validate_rows(rows, data.context)
     assert not table.rejected, [str(p) for p in table.problems]
     return check_events(table.events, data.context)
@@ -232,3 +241,63 @@ def test_the_checks_name_the_file_they_are_given(data):
     table = validate_rows(rows, data.context)
     (problem,) = check_events(table.events, data.context, label="your edits")
     assert problem.file == "your edits" and problem.code == "day-not-in-basis"
+
+
+# --- check_rows: what the Edit events page shows as the editor types --------------------------
+
+
+def test_check_rows_of_the_fixture_is_empty(data):
+    assert check_rows(fixture_rows(), data.context) == []
+
+
+@pytest.mark.parametrize(
+    "changes, extra, codes",
+    [
+        # an editorial error on a row that passes the schema
+        ({"F004": {"quote": "but the talks failed"}}, None, ["quote-names-no-place"]),
+        # a schema error: the row is rejected, so its editorial checks do not run
+        ({"F004": {"quote": "but the talks failed", "date": "2021-13-45"}}, None, [""]),
+        # a problem found across rows, reported on the other row
+        ({"F003": {"contests": ""}}, None, ["contest-one-way"]),
+        # a warning, with how to acknowledge it
+        (None, [EXTRA_ATTACK], ["duplicate-quote"]),
+        # an acknowledged warning is silent in both
+        (None, [{**EXTRA_ATTACK, "acknowledged": "duplicate-quote"}], []),
+    ],
+)
+def test_check_rows_says_what_lib_check_says_of_the_saved_file(
+    data, tmp_path, capsys, changes, extra, codes
+):
+    rows = edited_rows(changes, extra)
+    root = shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    (root / "events.csv").write_text(
+        csvio.write(COLUMNS, [row for _, row in rows]), encoding="utf-8"
+    )
+    code = check.main(["--root", str(root)])
+    printed = capsys.readouterr()
+    on_rows = re.compile(r"^(warning: )?events\.csv, row \d+")
+    said = [line for line in (printed.err + printed.out).splitlines() if on_rows.match(line)]
+    shown = check_rows(rows, data.context)
+    assert [p.code for p in shown] == codes
+    assert sorted(str(p) for p in shown) == sorted(said)
+    assert code == (1 if any(p.severity == "error" for p in shown) else 0)
+
+
+def test_check_rows_gives_a_rows_schema_problems_before_its_editorial_ones_in_row_order(data):
+    rows = edited_rows(
+        {
+            # row 3: a schema warning (a rival that does not exist) and an editorial error
+            "F002": {"casualties": "13 killed taliban", "contests": "F099"},
+            # F001 (row 2) contests F003, which no longer contests back: said on row 4
+            "F003": {"contests": ""},
+        },
+        # row 7: a schema error, so its duplicate quote is not checked
+        [{**EXTRA_ATTACK, "summary": ""}],
+    )
+    shown = check_rows(rows, data.context)
+    assert [(p.row, p.column, p.code) for p in shown] == [
+        (3, "contests", ""),
+        (3, "casualties", "figure-not-in-quote"),
+        (4, "contests", "contest-one-way"),
+        (7, "summary", ""),
+    ]

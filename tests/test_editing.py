@@ -23,7 +23,12 @@ from lib.geocode import Candidate
 from lib.mentions import Matcher, find_mentions
 from lib.schema import EVENT_COLUMNS, PLACE_COLUMNS, Column
 from lib.storage import fingerprint
-from tests.helpers_editing import EVENT_NAMES, data_root, read_events  # noqa: F401 (fixture)
+from tests.helpers_editing import (  # noqa: F401 (data_root, fixture_root: fixtures)
+    EVENT_NAMES,
+    data_root,
+    fixture_root,
+    read_events,
+)
 
 COLUMNS = ["id", "name", "note"]
 
@@ -420,6 +425,44 @@ def test_add_article_writes_text_and_row_and_refuses_an_existing_id(data_root):
         editing.add_article(folder, row, "other text", backup_root=data_root / ".backups")
     assert (folder / "new-one.txt").read_text() == TEXT
     assert (folder / "articles.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "marked, cell",
+    [
+        ([], ""),
+        ([(3, 3)], "3"),
+        ([(9, 9), (3, 4), (5, 6)], "3-6;9"),  # as the loader reads it: merged and sorted
+    ],
+)
+def test_article_row_writes_the_marked_lines_as_the_boilerplate_cell(marked, cell):
+    assert editing.article_row("new-one", boilerplate=marked)["boilerplate"] == cell
+
+
+CAPTIONED = (
+    "Resistance holds Bazarak\n"
+    "Fighters said they still held Bazarak on Sunday.\n"
+    "Fighters in Bazarak (Image: Agency)\n"
+    "Kabul was quiet, residents said.\n"
+)
+
+
+def test_an_added_articles_boilerplate_lines_are_not_searched_for_places(fixture_root):
+    from lib.boilerplate import propose_boilerplate
+
+    folder = fixture_root / "articles"
+    proposed = propose_boilerplate(CAPTIONED)
+    assert proposed == [(3, 3, "image caption")]
+    row = editing.article_row("holds-bazarak", boilerplate=[(s, e) for s, e, _ in proposed])
+    assert editing.article_problems(row, CAPTIONED, []) == []
+    editing.add_article(folder, row, CAPTIONED, backup_root=fixture_root / ".backups")
+    data = load_dataset(fixture_root)
+    article = data.articles["holds-bazarak"]
+    assert article.text == CAPTIONED  # the text stays as pasted
+    assert article.boilerplate == ((3, 3),)
+    mentions = find_mentions(article, Matcher.from_gazetteer(data.gazetteer))
+    lines = [CAPTIONED[: m.start].count("\n") + 1 for m in mentions]
+    assert lines == [1, 2, 4]  # Bazarak, Bazarak, Kabul; not the caption's Bazarak
 
 
 def test_add_article_removes_the_text_again_when_the_row_cannot_be_saved(data_root, monkeypatch):

@@ -2,8 +2,10 @@
 
 Covers the gate (no password configured, wrong password, back-off across sessions, no write
 without login), a valid edit that the dashboard then shows, an invalid edit refused with the
-loader's message, the conflict-and-merge path, a failed save that keeps the work, the places
-page, and the articles page (saving an article, drafting events into the working copy).
+loader's message, the editorial checks of `python -m lib.check` live on the grid (on the small
+fixture data set), the conflict-and-merge path, a failed save that keeps the work, the places
+page, and the articles page (saving an article, its proposed boilerplate lines, drafting events
+into the working copy).
 Edits in st.data_editor are made as tests/helpers_editing.edit_grid explains.
 """
 
@@ -16,12 +18,13 @@ import errno
 
 import pytest
 
-from lib import editing
+from lib import check, editing
 from lib.dataset import load_dataset
 from lib.geocode import GeocodingUnavailable, OnlineGeocoder
-from lib.schema import EVENT_COLUMNS, PLACE_COLUMNS
+from lib.mentions import Matcher, find_mentions
+from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS
 from lib.storage import fingerprint
-from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env: fixtures)
+from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env, fixture_*: fixtures)
     EVENT_NAMES,
     PASSWORD,
     add_user,
@@ -30,6 +33,8 @@ from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env: fixtur
     data_root,
     edit_grid,
     editor_env,
+    fixture_env,
+    fixture_root,
     login,
     read_events,
     texts,
@@ -279,6 +284,128 @@ def test_an_invalid_edit_is_refused_with_the_loaders_message_and_kept(editor_env
     assert not button(at, "Save events.csv").disabled
 
 
+# --- the editorial checks, live (on the fixture data set: tests/fixtures/data) --------------------
+
+
+def problem_tables(at) -> list[list[dict]]:
+    """The rows of each problem table on the page (errors first, then warnings)."""
+    return [d.value.to_dict("records") for d in at.dataframe if "how to fix" in d.value.columns]
+
+
+def lib_check(root, capsys) -> tuple[int, str]:
+    """``python -m lib.check --root <root>``: its exit code and everything it printed."""
+    code = check.main(["--root", str(root)])
+    printed = capsys.readouterr()
+    return code, printed.err + printed.out
+
+
+def test_an_edit_that_breaks_an_editorial_check_shows_its_message_and_cannot_be_saved(
+    fixture_env, capsys
+):
+    before = fingerprint(fixture_env / "events.csv")
+    at = events_page()
+    assert [e.value for e in at.error] == []  # nothing red before the editor has typed
+    assert "warning(s)" not in texts(at)
+    # F004 (grid row 4): the quote keeps to words that do not name its place, Kabul.
+    edit_grid(at, edited={3: {"quote": "but the talks failed"}})
+    assert "1 problem(s) in 1 row(s) must be fixed before saving" in texts(at)
+    assert problem_tables(at) == [
+        [
+            {
+                "row": "4",
+                "event": "F004",
+                "column": "place_basis",
+                "problem": "the quote names none of the row's places kabul",
+                "how to fix": "say in 'place_basis' how the place was decided, "
+                "or quote the words that name it",
+            }
+        ]
+    ]
+    assert button(at, "Save events.csv").disabled
+    assert fingerprint(fixture_env / "events.csv") == before
+
+    basis = "the Kabul talks named at the start of the sentence"
+    edit_grid(at, edited={3: {"quote": "but the talks failed", "place_basis": basis}})
+    assert "must be fixed" not in texts(at)
+    button(at, "Save events.csv").click()
+    at.run()
+    assert "Saved events.csv (1 changed)." in texts(at)
+    assert read_events(fixture_env)[3]["place_basis"] == basis
+    code, said = lib_check(fixture_env, capsys)
+    assert code == 0 and "0 error(s), 0 warning(s)" in said
+
+
+#: A second row for F001's repelled attack, quoting part of F001's quote: a likely duplicate.
+SECOND_ATTACK = {
+    "id": "F006",
+    "date": "2021-08-31",
+    "date_precision": "approximate",
+    "date_basis": "with F001",
+    "places": "shotul",
+    "event_type": "attack",
+    "claimant": "Bazarak fighters",
+    "status": "claimed",
+    "summary": "The attack from Shotul, again.",
+    editing.FIRST_ARTICLE: "valley-attack",
+    "quote": "they had repelled an attack from Shotul",
+}
+
+
+def test_a_warning_says_how_to_acknowledge_it_and_does_not_block_the_save(fixture_env, capsys):
+    at = events_page()
+    edit_grid(at, added=[SECOND_ATTACK])
+    assert "must be fixed" not in texts(at)
+    assert "1 warning(s); they do not block saving. A warning is a judgement" in texts(at)
+    message = "overlaps the quote of F001 from the same article 'valley-attack'"
+    assert problem_tables(at) == [
+        [
+            {
+                "row": "new 1",
+                "event": "F006",
+                "column": "quote",
+                "problem": message,
+                "how to fix": "merge it into F001 if both report one happening; "
+                "if it is right, add 'duplicate-quote' to 'acknowledged'",
+            }
+        ]
+    ]
+    button(at, "Save events.csv").click()
+    at.run()
+    assert "Saved events.csv (1 added)." in texts(at)
+    assert "F006" in {r["id"] for r in read_events(fixture_env)}
+    code, said = lib_check(fixture_env, capsys)  # lib.check: the same warning, on file row 7
+    assert code == 0
+    assert f"warning: events.csv, row 7, column 'quote': {message}" in said
+
+
+@pytest.mark.parametrize(
+    "acknowledged, blocked",
+    [
+        ("duplicate-quote", False),
+        ("duplicate-quotes", True),  # a typo: no such warning, so an error (not a silent pass)
+    ],
+)
+def test_an_acknowledged_warning_passes(fixture_env, capsys, acknowledged, blocked):
+    at = events_page()
+    edit_grid(at, added=[{**SECOND_ATTACK, "acknowledged": acknowledged}])
+    assert button(at, "Save events.csv").disabled is blocked
+    if blocked:
+        (error,), (warning,) = problem_tables(at)
+        assert (error["column"], error["problem"]) == (
+            "acknowledged",
+            "'duplicate-quotes' is not a warning code",
+        )
+        assert warning["problem"].startswith("overlaps the quote of F001")  # still reported
+        return
+    assert "warning(s)" not in texts(at)
+    assert problem_tables(at) == []
+    button(at, "Save events.csv").click()
+    at.run()
+    assert {r["id"]: r for r in read_events(fixture_env)}["F006"]["acknowledged"] == acknowledged
+    code, said = lib_check(fixture_env, capsys)
+    assert code == 0 and "0 error(s), 0 warning(s)" in said
+
+
 def test_a_stale_save_is_refused_then_merged_with_the_disk_and_saved(editor_env):
     at = events_page()
     edit_grid(at, edited={0: {"summary": "Mine."}})
@@ -461,6 +588,47 @@ def test_an_article_is_saved_with_its_metadata_and_an_existing_id_is_refused(edi
     at.text_input(key=article_field(at, "id")).input("holds-bazarak").run()
     assert "id: an article with id 'holds-bazarak' already exists" in texts(at)
     assert button(at, "Save articles/holds-bazarak.txt and its row in articles.csv").disabled
+
+
+CAPTIONED = (
+    "Resistance holds Bazarak\n"
+    "Fighters said they still held Bazarak on Sunday.\n"
+    "Fighters in Bazarak (Image: Agency)\n"
+    "Kabul was quiet, residents said."
+)
+
+
+@pytest.mark.parametrize("untick", [False, True])
+def test_add_article_proposes_a_caption_as_boilerplate_and_saves_what_stays_ticked(
+    fixture_env, untick
+):
+    at = app("article").run()
+    login(at)
+    at.text_area(key=article_field(at, "text")).input(CAPTIONED)
+    at.text_input(key=article_field(at, "id")).input("holds-bazarak")
+    at.checkbox(key=article_field(at, "outlet_unknown")).check()
+    at.checkbox(key=article_field(at, "date_unknown")).check().run()
+    (proposal,) = [c for c in at.checkbox if ":boiler:" in c.key]
+    assert proposal.value is True  # proposed, ticked: saved as boilerplate unless unticked
+    assert proposal.label.startswith("**Line 3** (image caption): Fighters in Bazarak")
+    if untick:
+        proposal.uncheck().run()
+    # The places list skips a ticked caption: Bazarak twice outside it, three times with it.
+    mentioned = [d.value for d in at.dataframe if "mentions" in d.value.columns][0]
+    assert dict(zip(mentioned["id"], mentioned["mentions"], strict=True))["bazarak"] == (
+        3 if untick else 2
+    )
+    button(at, "Save articles/holds-bazarak.txt and its row in articles.csv").click()
+    at.run()
+    assert "Saved articles/holds-bazarak.txt" in texts(at)
+    saved = editing.read_snapshot(fixture_env / "articles" / "articles.csv", ARTICLE_COLUMNS)
+    row = {r["id"]: r for r in saved.rows}["holds-bazarak"]
+    assert row["boilerplate"] == ("" if untick else "3")
+    data = load_dataset(fixture_env)
+    article = data.articles["holds-bazarak"]
+    assert article.text.rstrip("\n") == CAPTIONED  # the text is kept as pasted
+    found = find_mentions(article, Matcher.from_gazetteer(data.gazetteer))
+    assert sum(m.place_id == "bazarak" for m in found) == (3 if untick else 2)
 
 
 def test_after_saving_an_article_the_form_is_empty_and_drafts_start_from_it(editor_env):
