@@ -100,6 +100,12 @@ with map_col:
     )
 
 
+def select_place(place_id: str) -> None:
+    """A place clicked on the map (before the fragment reruns, so the map keeps it selected)."""
+    if place_id in dataset.gazetteer.places:
+        st.session_state[view.PLACE] = place_id
+
+
 @st.fragment
 def live_view() -> None:
     """Everything that depends on the dates: reruns alone when the timeline settles."""
@@ -123,10 +129,9 @@ def live_view() -> None:
             },
             state.place,
             key=view.TIMELINE,
+            on_select=select_place,
         )
     view.settle(settled.mode, settled.start, settled.end)
-    if settled.select and settled.select in dataset.gazetteer.places:
-        st.session_state[view.PLACE] = settled.select
     state = view.current(bounds)
     visible = filter_events(frame, state)
     groups = group_by_place(visible)

@@ -10,6 +10,7 @@ it only when the scrub settles (state ``view``) or a place is picked on the map 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,21 +50,42 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
-def timeline(config: dict, filters: dict, place: str | None, *, key: str) -> Settled:
+def _field(value: object, name: str) -> object:
+    return value.get(name) if hasattr(value, "get") else getattr(value, name, None)
+
+
+def timeline(
+    config: dict,
+    filters: dict,
+    place: str | None,
+    *,
+    key: str,
+    on_select: Callable[[str], None] | None = None,
+) -> Settled:
     """Draw the control; return what it reported since the last run.
 
     ``config``: the timeline's data (``first``, ``ndays``, ``mode``, ``start``, ``end``, chart);
     ``filters``: ``types``, ``claimants``, ``articles`` as lists of names, sent on to the map.
+    ``on_select(place_id)`` runs before the rerun that a click on the map causes, so the
+    caller can make the clicked place the one passed as ``place`` in that very run: a place
+    applied only after this call would be sent to the map as the previous one, and the map
+    would show the old selection again.
     """
+
+    def selected() -> None:
+        select = _field(st.session_state.get(key), "select")
+        if on_select is not None and isinstance(select, str):
+            on_select(select)
+
     result = _component(
         key=key,
         data={"timeline": config, "filters": filters, "place": place},
         default={"view": None},
         on_view_change=lambda: None,
-        on_select_change=lambda: None,
+        on_select_change=selected,
     )
-    view = result.get("view") if hasattr(result, "get") else getattr(result, "view", None)
-    select = result.get("select") if hasattr(result, "get") else getattr(result, "select", None)
+    view = _field(result, "view")
+    select = _field(result, "select")
     view = view or {}
     mode = view.get("mode") if view.get("mode") in ("cumulative", "window") else None
     return Settled(

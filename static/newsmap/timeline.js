@@ -94,8 +94,10 @@
             // long the reader pauses: the release ("change") settles it.
             input.addEventListener("pointerdown", function () { self._pointer = true; });
         });
+        // A release settles at once (the reader has chosen the day); key presses wait for a
+        // pause (SETTLE_MS), so that holding an arrow key does not rerun the page per day.
         root.addEventListener("pointerup", function () {
-            if (self._pointer) { self._pointer = false; self._settleSoon(SETTLE_MS); }
+            if (self._pointer) { self._pointer = false; self.settle(); }
         }, true);
         this.play.addEventListener("click", function () {
             if (self.playing) { self.pause(true); } else { self.start(); }
@@ -218,10 +220,10 @@
         if (this.on.onSettle) { this.on.onSettle(this.view); }
     };
 
-    /** Play from here, or from the first day with events when at the end. */
+    /** Play from here; from the first day with events when at the end or before that day. */
     Timeline.prototype.start = function () {
         var c = this.config, v = this.view, max = c.ndays - 1;
-        if (v.end >= max) {
+        if (v.end >= max || v.end < (c.firstEventDay || 0)) {
             var width = v.mode === "window" ? v.end - v.start : 0;
             v.end = Math.min(max, Math.max(c.firstEventDay || 0, width));
             v.start = v.mode === "window" ? v.end - width : 0;
