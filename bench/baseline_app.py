@@ -1,4 +1,4 @@
-"""The naive baseline for `bench.run`: what a first Streamlit + folium map usually looks like.
+"""The naive baseline for `bench.baseline`: what a first Streamlit + folium map usually looks like.
 
 One ``folium.Marker`` (with tooltip and popup) per (event, place) row, the whole map rebuilt
 and handed to ``st_folium`` on every run: no ``feature_group_to_add``, default

@@ -9,8 +9,9 @@ data load, Chromium, encoding), on bench.generate's synthetic data:
 - PNG at every preset at 100,000 events, the first call (loads and validates the data, then
   caches it) and the next ones (from the cache); target: at most 3 s at every size.
 
-``--append FILE`` adds the section to FILE (bench.run does this with bench/results.md after
-a full run); otherwise it is printed. ``--events`` changes the data sizes for a quick look.
+The section replaces the one between the ``exports`` markers of bench/results.md (``--out``
+for another file, ``--no-write`` to print only). ``--events`` and ``--big`` change the data
+sizes for a quick look.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import generate
+from bench import generate, live
 from lib.presentation import PRESETS
 
 REPO = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.md"
+START, END = "<!-- exports: written by python -m bench.exports -->", "<!-- /exports -->"
 ANIMATION_DAYS = 21
 ANIMATION_SIZE = "1080x1080"
 VECTOR_SIZE = "1600x900"
@@ -142,7 +145,7 @@ def section(rows: list[tuple[str, str, str, str]]) -> str:
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     lines = [
-        "",
+        START,
         f"## Exports (bench/exports.py, {when}, load average at the end {load})",
         "",
         "Wall time of one `python -m lib.export ...` process each (Python start, data load, "
@@ -150,20 +153,22 @@ def section(rows: list[tuple[str, str, str, str]]) -> str:
         f"last {ANIMATION_DAYS} days of the synthetic data. PNG rows: `--scale 2` (the PNG "
         "has twice the preset's pixels), the view up to the last day. Targets are judged on wall "
         "time; the CPU time beside it hardly depends on what else runs on the machine, and "
-        "the load average at the start is given.",
+        "the load average at the end of the run is given.",
         "",
         "| export | wall time (CPU time of all its processes) | file | target met? |",
         "|---|---:|---:|---|",
     ]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
-    return "\n".join(lines) + "\n"
+    lines += ["", END]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.exports", description=__doc__)
     parser.add_argument("--events", type=int, default=10_000, help="data for GIF, MP4, PDF")
     parser.add_argument("--big", type=int, default=100_000, help="data for the PNG rows")
-    parser.add_argument("--append", type=Path, help="append the section to this file")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
+    parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     started = time.monotonic()
 
@@ -171,12 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.monotonic() - started:6.0f} s] {message}", flush=True)
 
     text = section(measure(args.events, args.big, log))
-    if args.append:
-        with args.append.open("a", encoding="utf-8") as handle:
-            handle.write(text)
-        log(f"appended to {args.append}")
-    else:
-        print(text)
+    print(text)
+    if not args.no_write:
+        live.write(text, START, END, args.out)
+        log(f"wrote {args.out}")
     return 0
 
 

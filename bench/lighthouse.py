@@ -1,7 +1,7 @@
 """Lighthouse scores for the live dashboard and for the standalone HTML export, by hand.
 
-    python -m bench.lighthouse            # both targets, mobile preset; prints a Markdown table
-    python -m bench.lighthouse --append   # ... and appends it to bench/results.md
+    python -m bench.lighthouse           # both targets, mobile preset; prints a Markdown table
+    python -m bench.lighthouse --write   # ... and writes it into bench/results.md (make lighthouse)
 
 Lighthouse comes from the npm registry (pinned below) into ``.cache/lighthouse/`` (git-ignored),
 and drives the system Chromium (``CHROME_PATH``, default ``lib.browser.chromium_executable``).
@@ -36,6 +36,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bench import live
 from lib.browser import chromium_executable
 from tests.support.server import free_port, streamlit_server
 
@@ -44,6 +45,7 @@ LIGHTHOUSE_VERSION = "13.5.0"
 TOOL_DIR = REPO / ".cache" / "lighthouse"
 OUT = REPO / "bench" / "out" / "lighthouse"
 RESULTS = REPO / "bench" / "results.md"
+START, END = "<!-- lighthouse: written by python -m bench.lighthouse -->", "<!-- /lighthouse -->"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 METRICS = {
     "first-contentful-paint": "FCP",
@@ -180,7 +182,9 @@ def table(rows: list[tuple[str, dict[str, str]]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--append", action="store_true", help="append the table to results.md")
+    parser.add_argument(
+        "--write", action="store_true", help="write the table into bench/results.md"
+    )
     parser.add_argument(
         "--preset", choices=["mobile", "desktop"], default="mobile", help="Lighthouse preset"
     )
@@ -205,25 +209,25 @@ def main(argv: list[str] | None = None) -> int:
 
     text = table(rows)
     print(text)
-    if args.append:
+    if args.write:
         chrome = os.environ.get("CHROME_PATH") or chromium_executable() or "?"
         version = subprocess.run(
             [chrome, "--version"], capture_output=True, text=True, check=False
         ).stdout.strip()
         section = (
-            f"\n\n## Lighthouse {LIGHTHOUSE_VERSION}, {args.preset} preset "
+            f"{START}\n## Lighthouse {LIGHTHOUSE_VERSION}, {args.preset} preset "
             f"({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC)\n\n"
-            f"`python -m bench.lighthouse --append` on {platform.machine()}, "
+            f"`python -m bench.lighthouse --write` on {platform.machine()}, "
             f"{os.cpu_count()} cores shared with other work, {version}; the repository's data, "
             "tiles off; the export served over loopback HTTP with gzip. The dashboard's "
             "accessibility comes from a snapshot once Streamlit has drawn the page "
             "(bench/lighthouse-snapshot.mjs), the rest from a navigation run. Scores vary by a few "
             "points from run to run with the machine's load; reports in bench/out/lighthouse/.\n\n"
             + text
-            + "\n"
+            + f"\n\n{END}"
         )
-        with RESULTS.open("a", encoding="utf-8") as handle:
-            handle.write(section)
+        live.write(section, START, END, RESULTS)
+        print(f"wrote {RESULTS}")
     return 0
 
 

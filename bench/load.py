@@ -1,20 +1,31 @@
-"""``python -m bench.load``: how many concurrent viewers one Streamlit server holds.
+"""``python -m bench.load`` (part of ``make bench``): how many concurrent viewers one server holds.
 
 One dashboard server on a generated data set (``bench.generate``, 1,000 events by default).
 For each level of a ladder (1, 2, 4, 8 ... viewers) that many viewers connect, then all scrub
-the timeline for ``--seconds``: each presses the slider one day on, waits for the page to be
-redrawn, pauses ``--think`` seconds (a reader holding an arrow key steps about once a second;
-Play steps every 1.5 s) and steps again. Meanwhile ``/_stcore/health`` is asked every
-``HEALTH_EVERY_S``. A level is held when the 95th percentile of both the step and the health
-latency is under 1 s and no step failed; the answer is the largest level held.
+the timeline for ``--seconds``: each *settles* on the day before the one it shows (as a reader
+does on releasing the slider, or on pausing Play), waits until the server has rerun the page's
+``st.fragment``, pauses ``--think`` seconds and settles again. Dragging itself costs the server
+nothing (the browser repaints the map alone), so settles are all the server sees of a scrub;
+one a second is more than a reader makes (holding an arrow key settles only when it is let go).
+Meanwhile ``/_stcore/health`` is asked every ``HEALTH_EVERY_S``. A level is held when the 95th
+percentile of both the settle and the health latency is under 1 s and no settle failed; the
+answer is the largest level held.
 
-A viewer is Streamlit's own websocket protocol spoken directly (the protobuf messages the
-browser sends and receives), not a browser: a Chromium per viewer would load the 2 cores more
-than the server does and measure the client. So a *step* here is from the slider's new value
-sent to the server's ``script_finished`` received, everything the server computes and sends
-for a step; the browser's own share (parsing and painting the map, ~0.1-0.25 s at 1,000 events
-in bench/results.md) comes on top. Results go into bench/results.md between the ``load``
-markers (kept when ``bench.run`` regenerates the file) and are printed.
+A viewer is Streamlit's own websocket protocol spoken directly, not a browser: a Chromium per
+viewer would load the 2 cores more than the server does and measure the client. A settle is
+the message Chromium sends when the timeline component (``ui/timeline.py``, key
+``view.timeline``) sets its state: a ``rerun_script`` ``BackMsg`` whose widget states hold the
+component's ``json_value`` ``{"view": {"mode", "start", "end"}}`` and whose ``fragment_id`` is
+that of the fragment drawing the component, so only the fragment reruns. Like the browser, a
+viewer sends the hashes of the messages it has cached (the server then sends a reference
+instead of the message again) and the query string the server last wrote. Unlike it, it sends
+only the component's state, not every widget's: the server keeps the others as they were. A
+settle's time runs from that message sent to the fragment's ``script_finished`` received, and
+the viewer checks that the permalink the server wrote shows the new day; the browser's own
+work on the answer (panel, table) comes on top.
+
+Results replace the section between the ``load`` markers of bench/results.md and the figure
+between the same markers in README.md's Scale section.
 """
 
 from __future__ import annotations
@@ -22,10 +33,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import platform
 import statistics
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -35,48 +48,48 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench import generate
-from bench.run import LOAD_END, LOAD_START, MemorySampler, percentile, server_pids
+from bench import generate, live
+from bench.live import percentile
 from tests.support.server import streamlit_server
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.md"
+README = REPO / "README.md"
+START, END = "<!-- load: written by python -m bench.load -->", "<!-- /load -->"
 LADDER = (1, 2, 4, 8, 12, 16, 24, 32, 48, 64)
 LIMIT_S = 1.0
 HEALTH_EVERY_S = 0.25
-#: A step that takes longer than this counts as failed (and ends that viewer's level).
+#: A settle or a first run that takes longer than this counts as failed.
 STEP_TIMEOUT_S = 30.0
-SLIDER_KEY = "view.end"
-DAY_US = 86_400 * 1_000_000
+#: The timeline component's key (ui/view.py TIMELINE); its element id ends with it.
+TIMELINE_KEY = "view.timeline"
+DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
-@dataclass
-class Level:
-    viewers: int
-    steps: list[float] = field(default_factory=list)
-    connects: list[float] = field(default_factory=list)
-    health: list[float] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    peak_mb: float = 0.0
-    cpu_s: float = 0.0  # server CPU time (user + system) over the scrubbing window
+def settle_message(
+    timeline_id: str,
+    fragment_id: str,
+    view: dict[str, str],
+    *,
+    page_hash: str = "",
+    query: str = "",
+    cached: tuple[str, ...] = (),
+) -> BackMsg:
+    """The ``BackMsg`` the browser sends when the timeline settles on ``view``.
 
-    @property
-    def cpu_ms_per_step(self) -> float | None:
-        return 1000 * self.cpu_s / len(self.steps) if self.steps else None
-
-    def p(self, values: list[float], q: float) -> float | None:
-        return percentile(values, q) if values else None
-
-    @property
-    def held(self) -> bool:
-        step95, health95 = self.p(self.steps, 95), self.p(self.health, 95)
-        return (
-            not self.failures
-            and step95 is not None
-            and health95 is not None
-            and step95 < LIMIT_S
-            and health95 < LIMIT_S
-        )
+    ``view`` is ``{"mode": "cumulative" | "window", "start": ISO day, "end": ISO day}``, as
+    static/newsmap/component.js passes it to ``setStateValue("view", ...)``.
+    """
+    msg = BackMsg()
+    rerun = msg.rerun_script
+    rerun.query_string = query
+    rerun.page_script_hash = page_hash
+    rerun.fragment_id = fragment_id
+    rerun.cached_message_hashes.extend(cached)
+    state = rerun.widget_states.widgets.add()
+    state.id = timeline_id
+    state.json_value = json.dumps({"view": view}, separators=(",", ":"))
+    return msg
 
 
 class Viewer:
@@ -87,66 +100,166 @@ class Viewer:
         self.origin = f"http://127.0.0.1:{port}"
         self.ws = None
         self.page_hash = ""
-        self.slider_id = ""
-        self.lo = self.hi = self.value = 0.0
+        self.query = ""
+        self.cached: set[str] = set()
+        self.timeline_id = ""
+        self.fragment_id = ""
+        self.first: dt.date | None = None
+        self.ndays = 0
+        self.day = 0  # offset from ``first`` of the day shown
+        self.received = 0  # bytes received during the last run
 
-    async def _run(self, widget_value: float | None) -> None:
-        """Send a rerun (with the slider at ``widget_value``) and wait until it finished."""
-        msg = BackMsg()
-        msg.rerun_script.query_string = ""
-        msg.rerun_script.page_script_hash = self.page_hash
-        if widget_value is not None:
-            state = msg.rerun_script.widget_states.widgets.add()
-            state.id = self.slider_id
-            state.double_array_value.data.append(widget_value)
+    def _timeline(self, element, fragment_id: str) -> None:
+        component = element.bidi_component
+        if not component.id.endswith(TIMELINE_KEY):
+            return
+        config = json.loads(component.json or component.mixed.json)["timeline"]
+        self.timeline_id, self.fragment_id = component.id, fragment_id
+        self.first = dt.date.fromisoformat(config["first"])
+        self.ndays, self.day = int(config["ndays"]), int(config["end"])
+
+    async def _run(self, msg: BackMsg) -> int:
+        """Send ``msg`` and read the answer until the run finished; return how it finished."""
         await self.ws.send(msg.SerializeToString())
+        self.received = 0
         while True:
+            raw = await self.ws.recv()
+            self.received += len(raw)
             forward = ForwardMsg()
-            forward.ParseFromString(await self.ws.recv())
+            forward.ParseFromString(raw)
+            if forward.metadata.cacheable:
+                self.cached.add(forward.hash)
             kind = forward.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = forward.new_session.page_script_hash
+            elif kind == "page_info_changed":
+                self.query = forward.page_info_changed.query_string
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 element = forward.delta.new_element
-                if element.WhichOneof("type") == "exception":
+                which = element.WhichOneof("type")
+                if which == "exception":
                     raise RuntimeError(f"the page raised: {element.exception.message}")
-                if element.WhichOneof("type") == "slider" and element.slider.id.endswith(
-                    SLIDER_KEY
-                ):
-                    self.slider_id = element.slider.id
-                    self.lo, self.hi = element.slider.min, element.slider.max
-                    self.value = element.slider.value[0] if element.slider.value else self.hi
+                if which == "bidi_component":
+                    self._timeline(element, forward.delta.fragment_id)
             elif kind == "script_finished":
                 status = forward.script_finished
-                if status == ForwardMsg.FINISHED_SUCCESSFULLY:
-                    return
+                if status in DONE:
+                    return status
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # superseded by our own newer rerun; its finish follows
                 raise RuntimeError(f"script finished with status {status}")
 
     async def connect(self) -> float:
+        """Open a session and run the whole page once, as a new browser tab does."""
         start = time.perf_counter()
         self.ws = await websockets.connect(
             self.url, subprotocols=["streamlit"], origin=self.origin, max_size=None
         )
-        await asyncio.wait_for(self._run(None), STEP_TIMEOUT_S)
-        if not self.slider_id:
-            raise RuntimeError("the page drew no date slider")
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        msg.rerun_script.page_script_hash = ""
+        await asyncio.wait_for(self._run(msg), STEP_TIMEOUT_S)
+        if not (self.timeline_id and self.fragment_id and self.first):
+            raise RuntimeError("the page drew no timeline component inside a fragment")
         return time.perf_counter() - start
 
-    async def step(self) -> float:
-        """Move the slider one day (back from the last day, wrapping), time the rerun."""
-        value = self.value - DAY_US
-        if value < self.lo:
-            value = self.hi
+    async def settle(self) -> tuple[float, int]:
+        """Settle one day back (wrapping to the last day); seconds and bytes received."""
+        self.day = self.day - 1 if self.day > 0 else self.ndays - 1
+        first = self.first.isoformat()
+        end = (self.first + dt.timedelta(days=self.day)).isoformat()
+        msg = settle_message(
+            self.timeline_id,
+            self.fragment_id,
+            {"mode": "cumulative", "start": first, "end": end},
+            page_hash=self.page_hash,
+            query=self.query,
+            cached=tuple(sorted(self.cached)),
+        )
         start = time.perf_counter()
-        await asyncio.wait_for(self._run(value), STEP_TIMEOUT_S)
-        self.value = value
-        return time.perf_counter() - start
+        status = await asyncio.wait_for(self._run(msg), STEP_TIMEOUT_S)
+        seconds = time.perf_counter() - start
+        if status != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+            raise RuntimeError("the settle reran the whole page, not the fragment")
+        if f"to={end}" not in self.query:
+            raise RuntimeError(f"the settle on {end} left the permalink at {self.query!r}")
+        return seconds, self.received
 
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
+
+
+# --- the server process -----------------------------------------------------------------------
+
+
+def server_pids(port: int) -> list[int]:
+    """The streamlit process listening on ``port`` and its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    root = None
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+        if b"streamlit" in cmdline and b"--server.port" in cmdline:
+            if cmdline[cmdline.index(b"--server.port") + 1] == str(port).encode():
+                root = pid
+    if root is None:
+        return []
+    found = [root]
+    for pid in found:
+        found.extend(p for p, parent in parents.items() if parent == pid and p not in found)
+    return found
+
+
+def _status_kb(pid: int, name: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(name + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class MemorySampler:
+    """Peak memory of the server: the kernel's VmHWM of the streamlit process, and the largest
+    sum of VmRSS over it and its children, sampled every 0.2 s (psutil is not in the venv)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.pids: list[int] = []
+        self.peak_tree_kb = 0
+        self.hwm_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if not self.pids:
+                self.pids = server_pids(self.port)
+            total = sum(_status_kb(p, "VmRSS") for p in self.pids)
+            self.peak_tree_kb = max(self.peak_tree_kb, total)
+            self._stop.wait(0.2)
+
+    def __exit__(self, *exc: object) -> None:
+        self.hwm_kb = _status_kb(self.pids[0], "VmHWM") if self.pids else 0
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.peak_tree_kb, self.hwm_kb) / 1024
 
 
 def server_cpu_s(port: int) -> float:
@@ -162,6 +275,40 @@ def server_cpu_s(port: int) -> float:
     return total / ticks
 
 
+# --- one level --------------------------------------------------------------------------------
+
+
+@dataclass
+class Level:
+    viewers: int
+    steps: list[float] = field(default_factory=list)  # settle latencies, s
+    step_bytes: list[int] = field(default_factory=list)
+    connects: list[float] = field(default_factory=list)
+    health: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    peak_mb: float = 0.0
+    cpu_s: float = 0.0  # server CPU time (user + system) over the scrubbing window
+
+    @property
+    def cpu_ms_per_step(self) -> float | None:
+        return 1000 * self.cpu_s / len(self.steps) if self.steps else None
+
+    def p(self, values: list[float], q: float) -> float | None:
+        """The ``q``-th percentile (0-100) of ``values``, or None when there are none."""
+        return percentile(values, q / 100) if values else None
+
+    @property
+    def held(self) -> bool:
+        step95, health95 = self.p(self.steps, 95), self.p(self.health, 95)
+        return (
+            not self.failures
+            and step95 is not None
+            and health95 is not None
+            and step95 < LIMIT_S
+            and health95 < LIMIT_S
+        )
+
+
 def _health_once(url: str) -> float:
     start = time.perf_counter()
     with urllib.request.urlopen(url, timeout=STEP_TIMEOUT_S) as response:
@@ -173,7 +320,7 @@ async def run_level(port: int, viewers: int, seconds: float, think: float) -> Le
     """Connect ``viewers`` sessions, then let them all scrub for ``seconds``.
 
     Connecting is timed apart (a burst of new sessions is not what a steady audience does);
-    the step and health latencies are those of the scrubbing window only.
+    the settle and health latencies are those of the scrubbing window only.
     """
     level = Level(viewers)
     stop = asyncio.Event()
@@ -196,16 +343,18 @@ async def run_level(port: int, viewers: int, seconds: float, think: float) -> Le
 
     async def scrub(v: Viewer, index: int) -> None:
         try:
-            await asyncio.sleep(think * index / viewers)  # spread the first steps
+            await asyncio.sleep(think * index / viewers)  # spread the first settles
             while not stop.is_set():
-                level.steps.append(await v.step())
+                seconds, received = await v.settle()
+                level.steps.append(seconds)
+                level.step_bytes.append(received)
                 await asyncio.sleep(think)
         except Exception as error:  # noqa: BLE001 - a failed viewer is a result
             level.failures.append(f"viewer {index}: {type(error).__name__}: {error}")
 
     try:
         await asyncio.gather(*(connect(v, i) for i, v in enumerate(sessions)))
-        connected = [v for v in sessions if v.slider_id]
+        connected = [v for v in sessions if v.fragment_id]
         cpu_before = server_cpu_s(port)
         prober = asyncio.create_task(probe())
         tasks = [asyncio.create_task(scrub(v, i)) for i, v in enumerate(connected)]
@@ -219,6 +368,9 @@ async def run_level(port: int, viewers: int, seconds: float, think: float) -> Le
     return level
 
 
+# --- report -----------------------------------------------------------------------------------
+
+
 def fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
@@ -227,72 +379,97 @@ def fmt_ms(value: float | None) -> str:
     return "?" if value is None else f"{value:.0f}"
 
 
-def report(levels: list[Level], info: dict[str, str]) -> list[str]:
+def best_held(levels: list[Level]) -> int:
     held = [lv.viewers for lv in levels if lv.held]
-    best = max(held) if held else 0
+    return max(held) if held else 0
+
+
+def report(levels: list[Level], info: dict[str, str]) -> str:
+    best = best_held(levels)
+    missed = [lv.viewers for lv in levels if not lv.held]
     costs = [lv.cpu_ms_per_step for lv in levels if lv.cpu_ms_per_step]
     cpu = statistics.median(costs) if costs else None
     per_s = f"{1000 / cpu:.1f}" if cpu else "?"
     per_10s = f"{10_000 / cpu:.0f}" if cpu else "?"
     lines = [
-        LOAD_START,
-        "## Concurrent viewers on one server",
+        START,
+        "## Concurrent viewers on one server (live timeline)",
         "",
         f"Measured by `python -m bench.load` on {info['date']}: {info['events']} events, "
-        f"{info['cpu']}, load average at start {info['load']}. Each viewer scrubs one day per "
-        f"step with {info['think']} s between steps, for {info['seconds']} s per level.",
+        f"{info['cpu']}, load average at start {info['load']}. Each viewer settles the "
+        f"timeline one day back every {info['think']} s (plus the settle's own time), for "
+        f"{info['seconds']} s per level.",
         "",
         f"**One server held {best} concurrent viewers** with the 95th percentile of both the "
-        f"step and the health latency under {LIMIT_S:g} s and no failure"
-        + (f"; {min(lv.viewers for lv in levels if not lv.held)} did not." if best else ".")
-        + " A step is measured at the server's websocket (slider value sent to rerun finished);"
-        " the browser's parse and paint (~0.1-0.25 s at 1,000 events) come on top.",
+        f"settle and the health latency under {LIMIT_S:g} s and no failure"
+        + (f"; {min(missed)} did not." if missed else f" ({best} was the largest level tried).")
+        + " A settle is measured at the server's websocket (the component's state sent to the "
+        "fragment's rerun finished); the browser's drawing of the panel and table comes on top.",
         "",
-        f"Each step cost the server a median {fmt_ms(cpu)} ms of CPU time (user + system, all "
-        f"its threads, sending included). The machine was shared (load average {info['load']} "
-        f"on {os.cpu_count()} cores), so the latencies above include waiting for a core. For a "
-        "core of its own, an estimate: a process runs its scripts on about one core (Python's "
-        f"GIL), so it completes about {per_s} steps a second: about {per_s} viewers each "
-        f"stepping once a second, or {per_10s} readers each moving the slider once every 10 "
-        "seconds, before steps queue.",
+        f"Each settle cost the server a median {fmt_ms(cpu)} ms of CPU time (user + system, all "
+        f"its threads, sending included). The machine's load average was {info['load']} on "
+        f"{os.cpu_count()} cores, so the latencies above include waiting for a core. For a core "
+        "of its own, an estimate: a process runs its scripts on about one core (Python's GIL), "
+        f"so it completes about {per_s} settles a second: about {per_s} viewers each settling "
+        f"once a second, or {per_10s} readers each settling once every 10 seconds, before "
+        "settles queue.",
         "",
-        "| viewers | steps | step median s | step p95 s | health p95 s | health max s "
-        "| connect median s | server CPU ms per step | peak RSS MB so far | held? |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| viewers | settles | settle median s | settle p95 s | KB received per settle "
+        "| health p95 s | health max s | connect median s | server CPU ms per settle "
+        "| peak RSS MB so far | held? |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for lv in levels:
         connect = statistics.median(lv.connects) if lv.connects else None
+        kb = statistics.median(lv.step_bytes) / 1024 if lv.step_bytes else None
         lines.append(
             f"| {lv.viewers} | {len(lv.steps)} | {fmt(lv.p(lv.steps, 50))} | "
-            f"{fmt(lv.p(lv.steps, 95))} | {fmt(lv.p(lv.health, 95))} | "
+            f"{fmt(lv.p(lv.steps, 95))} | {fmt_ms(kb)} | {fmt(lv.p(lv.health, 95))} | "
             f"{fmt(max(lv.health) if lv.health else None)} | {fmt(connect)} | "
-            f"{lv.cpu_ms_per_step or 0:.0f} | {lv.peak_mb:.0f} | {'yes' if lv.held else 'no'} |"
+            f"{fmt_ms(lv.cpu_ms_per_step)} | {lv.peak_mb:.0f} | {'yes' if lv.held else 'no'} |"
         )
     failures = [f for lv in levels for f in lv.failures]
     if failures:
         lines += ["", "Failures: " + "; ".join(sorted(set(failures))[:5])]
     lines += [
         "",
-        "Definitions: *step*, slider value sent to `script_finished` received, per viewer; "
-        "*health*, GET `/_stcore/health` every 0.25 s from one more client; *connect*, a new "
-        "session's first full run; percentiles over all viewers of the level. A level ends "
-        "after its duration; the next starts on the same (warm) server.",
-        LOAD_END,
+        "Definitions: *settle*, the timeline component's new state sent with the fragment's "
+        "id to that fragment's `script_finished` received, per viewer (the permalink the "
+        "server writes is checked to show the new day); *KB received*, the server's answer to "
+        "one settle; *health*, GET `/_stcore/health` every 0.25 s from one more client; "
+        "*connect*, a new session's first full run of the page (which sends the map with every "
+        "day's data); percentiles over all viewers of the level. A level ends after its "
+        "duration; the next starts on the same (warm) server.",
+        END,
     ]
-    return lines
+    return "\n".join(lines)
 
 
-def write(lines: list[str], path: Path = RESULTS) -> None:
-    """Replace the load section of ``path`` (or append one): the rest is bench.run's."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = "\n".join(lines)
-    if LOAD_START in old and LOAD_END in old:
-        before, rest = old.split(LOAD_START, 1)
-        after = rest.split(LOAD_END, 1)[1]
-        text = before + block + after
-    else:
-        text = old.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+def readme_figure(levels: list[Level], info: dict[str, str]) -> str:
+    """The sentence README.md's Scale section carries, between the ``load`` markers.
+
+    Indented by two spaces: the markers sit inside a list item there.
+    """
+    best = best_held(levels)
+    at_best = next((lv for lv in levels if lv.viewers == best), None)
+    costs = [lv.cpu_ms_per_step for lv in levels if lv.cpu_ms_per_step]
+    cpu = statistics.median(costs) if costs else None
+    detail = (
+        f" (settle p95 {fmt(at_best.p(at_best.steps, 95))} s, health p95 "
+        f"{fmt(at_best.p(at_best.health, 95))} s)"
+        if at_best
+        else ""
+    )
+    return "\n  ".join(
+        [
+            START,
+            f"Measured on {info['date']} at {info['events']} events, {info['cpu']}, load average "
+            f"{info['load']}: one server held **{best} concurrent viewers**{detail}, each "
+            f"settling once every {info['think']} s; a settle cost the server a median "
+            f"{fmt_ms(cpu)} ms of CPU.",
+            END,
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -301,11 +478,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--events", type=int, default=1_000, help="generated events (1000)")
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each level")
-    parser.add_argument("--think", type=float, default=1.0, help="pause between steps, s")
+    parser.add_argument("--think", type=float, default=1.0, help="pause between settles, s")
     parser.add_argument(
         "--ladder", default=",".join(map(str, LADDER)), help="viewer counts, comma-separated"
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
+    parser.add_argument("--readme", type=Path, default=README, help="README with the figure")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     ladder = [int(x) for x in args.ladder.split(",") if x.strip()]
@@ -330,19 +508,22 @@ def main(argv: list[str] | None = None) -> int:
             level.peak_mb = memory.peak_mb
             levels.append(level)
             print(
-                f"{viewers:3d} viewers: {len(level.steps)} steps, step p95 "
-                f"{fmt(level.p(level.steps, 95))} s, health p95 {fmt(level.p(level.health, 95))} "
-                f"s, {'held' if level.held else 'NOT held'}"
+                f"{viewers:3d} viewers: {len(level.steps)} settles, settle p95 "
+                f"{fmt(level.p(level.steps, 95))} s, health p95 "
+                f"{fmt(level.p(level.health, 95))} s, {'held' if level.held else 'NOT held'}"
                 + (f" ({level.failures[0]})" if level.failures else ""),
                 flush=True,
             )
             misses = 0 if level.held else misses + 1
             if misses == 2:  # two levels in a row missed: the answer is known
                 break
-    lines = report(levels, info)
-    print("\n".join(lines))
+    section = report(levels, info)
+    print(section)
     if not args.no_write:
-        write(lines, args.out)
+        live.write(section, START, END, args.out)
+        if args.readme.exists() and START in args.readme.read_text(encoding="utf-8"):
+            live.write(readme_figure(levels, info), START, END, args.readme)
+        print(f"wrote {args.out} and the figure in {args.readme}")
     return 0
 
 

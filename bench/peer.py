@@ -212,11 +212,12 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench.peer", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per size")
     args = parser.parse_args(argv)
     sizes = tuple(int(s.replace("k", "000")) for s in args.sizes.split(","))
-    write(report(run(sizes, args.timeout)))
-    print(f"wrote {RESULTS}")
+    write(report(run(sizes, args.timeout)), args.out)
+    print(f"wrote {args.out}")
     return 0
 
 
