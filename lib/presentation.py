@@ -537,8 +537,10 @@ def presentation_html(
     ] + [last]
     unit = math.sqrt(size.width * size.height) / 1000
     filters = filter_caption(state, articles)
+    # Named landmarks: in Screenshot mode's preview they sit beside Streamlit's own (unnamed)
+    # banner, and axe asks landmarks of one role to differ by name.
     header = (
-        "<header class='nm-head'>"
+        "<header class='nm-head' aria-label='Title, dates and legend'>"
         f"<h1 class='nm-title'>{escape(title)}</h1>"
         f"<p class='nm-caption'><strong id='nm-date'>{escape(last['date'])}</strong> · "
         f"<span id='nm-counts'>{escape(last['counts'])}</span></p>"
@@ -547,7 +549,7 @@ def presentation_html(
         + "</header>"
     )
     footer = (
-        "<footer class='nm-credits'>"
+        "<footer class='nm-credits' aria-label='Sources and credits'>"
         f"<p>{escape(sources_credit(article_ids(visible), articles))}. "
         "Claims are shown as claimed; figures are unverified.</p>"
         f"<p>{escape(map_credit(tiles))}.</p></footer>"
@@ -574,11 +576,14 @@ def presentation_html(
     page = _finish(
         m.get_root().render(),
         head=f"<title>{escape(title)}</title>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<meta name='description' content='{escape(description)}'>" + _css(unit, fixed=size),
         body_start=header,
         body_end=footer,
         body_class="nm nm-still",
     )
+    # The picture downloads as HTML too ("This picture (HTML)"), opened on its own.
+    page = _accessible_document(page, description, role="main")
     return page.replace(_CONFIG_SLOT, _json(config), 1)
 
 
@@ -760,13 +765,21 @@ def standalone_html(
         body_end=footer,
         body_class="nm-embed",
     )
+    return _accessible_document(html, label, role="region")
+
+
+def _accessible_document(html: str, label: str, *, role: str) -> str:
+    """A page that can be opened on its own: a language, zoom allowed, the map a landmark.
+
+    folium's page has no ``lang`` and a viewport that forbids zooming (``maximum-scale=1,
+    user-scalable=no``): readers must be able to zoom, so that meta goes and the caller's own
+    (in ``head``) stays. The map's ``div`` gets ``role`` and ``label`` (the alt text).
+    """
     html = html.replace("<html>", "<html lang='en'>", 1)
-    # folium's viewport forbids zooming (maximum-scale=1, user-scalable=no): readers must be
-    # able to zoom the page; ours (in head above) allows it.
     html = re.sub(r'<meta name="viewport"[^>]*>', "", html, count=1)
     return html.replace(
         f'<div class="folium-map" id="{_map_id(html)}"',
-        f'<div class="folium-map" id="{_map_id(html)}" role="region" aria-label="{escape(label)}"',
+        f'<div class="folium-map" id="{_map_id(html)}" role="{role}" aria-label="{escape(label)}"',
         1,
     )
 

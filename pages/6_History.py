@@ -12,7 +12,7 @@ import streamlit as st
 
 from lib import editing, history
 from lib.storage import fingerprint
-from ui import auth
+from ui import auth, render
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
@@ -20,6 +20,7 @@ ALL = ""
 WHICH = {"after": "the version this save made", "before": "the version before this save"}
 
 st.set_page_config(page_title="History", layout="wide")
+st.html(render.STYLE)  # shared CSS: captions at AA contrast
 st.title("History")
 st.caption(
     "Every save made in the app: who saved, when, which file, the rows added, changed and "

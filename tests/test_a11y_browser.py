@@ -27,8 +27,6 @@ from tests.test_export import fixture_data, write_dataset
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "a11y-test-password"
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
-#: Parts the lead is rebuilding (issue 9): the dashboard page, its map iframe, the standalone
-#: export. Their checks are here so that they pass as soon as those files do.
 
 
 @pytest.fixture(scope="module")
@@ -73,25 +71,9 @@ def open_page(offline_context, app: str, path: str, size: str) -> Page:
     return page
 
 
-#: Violations that another helper's files cause, by page and rule, with whose they are: the
-#: test xfails while only these remain and fails on anything else.
-PENDING = {
-    ("Screenshot_mode", "landmark-unique"): (
-        "the preview's <header> (lib.presentation.presentation_html) is a second unnamed banner "
-        "next to Streamlit's: exports, issue 11"
-    ),
-}
-
-
-def assert_accessible(page: Page, path: str = "") -> None:
+def assert_accessible(page: Page) -> None:
     bad = failing(run_axe(page))
-    page_name = path.split("?")[0]
-    pending = [v for v in bad if (page_name, v.rule) in PENDING]
-    others = [v for v in bad if v not in pending]
-    assert others == [], f"{len(others)} axe violations on {page.url}:\n{report(others)}"
-    if pending:
-        reasons = sorted({PENDING[(page_name, v.rule)] for v in pending})
-        pytest.xfail("; ".join(reasons) + "\n" + report(pending))
+    assert bad == [], f"{len(bad)} axe violations on {page.url}:\n{report(bad)}"
 
 
 def log_in(page: Page) -> None:
@@ -111,10 +93,11 @@ def log_in(page: Page) -> None:
         "Edit_events",
         "Edit_places",
         "Add_article",
+        "History",
     ],
 )
 def test_page_has_no_axe_violations(offline_context, app, path: str, size: str) -> None:
-    assert_accessible(open_page(offline_context, app, path, size), path)
+    assert_accessible(open_page(offline_context, app, path, size))
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -148,7 +131,6 @@ def test_standalone_export_has_no_axe_violations(offline_context, data_dir, tmp_
     assert_accessible(page)
 
 
-@pytest.mark.xfail(strict=False, reason="the picture page (presentation_html): exports, issue 11")
 def test_screenshot_mode_picture_file_has_no_axe_violations(offline_context, data_dir, tmp_path):
     # The picture downloads as HTML ("This picture (HTML)"): opened on its own, its document
     # needs a language and zoom, which axe does not ask of it inside the preview iframe.
