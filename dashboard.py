@@ -129,8 +129,10 @@ def live_view() -> None:
             },
             state.place,
             key=view.TIMELINE,
+            on_settle=lambda s: view.settle(s.mode, s.start, s.end),
             on_select=select_place,
         )
+    # Already applied by on_settle when the settle caused this run; this covers a first run.
     view.settle(settled.mode, settled.start, settled.end)
     state = view.current(bounds)
     visible = filter_events(frame, state)

@@ -354,3 +354,17 @@ def test_play_from_before_the_first_event_starts_at_the_first_event(offline_cont
     assert page.evaluate("newsmapPlay.from") == 10  # 30 Aug, the one denial
     frame.wait_for_function("newsmapState.view.end >= 10", timeout=10_000)
     assert state(frame)["counts"] == {"gamma": 1}
+
+
+def test_a_second_scrub_stays_on_its_own_day(offline_context, app):
+    # Regression: the settling run drew the timeline with the dates of the settle before, so
+    # after a second scrub the map and the slider jumped back to the first scrub's day.
+    page, frame = open_dashboard(offline_context, app, "?to=2021-09-03")
+    page.locator(".nmt-end").focus()
+    for day in ("2021-09-02", "2021-09-01", "2021-08-31"):
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(f"location.search.includes('to={day}')", timeout=20_000)
+    page.wait_for_timeout(1000)  # the last settle's run has drawn the timeline again
+    assert frame.evaluate("newsmapState.view.end") == 11  # 31 Aug
+    expect(page.locator(".nmt-date")).to_have_text("As of 31 August 2021")
+    assert page.locator(".nmt-end").input_value() == "11"

@@ -54,23 +54,42 @@ def _field(value: object, name: str) -> object:
     return value.get(name) if hasattr(value, "get") else getattr(value, name, None)
 
 
+def _settled(result: object) -> Settled:
+    view = _field(result, "view") or {}
+    select = _field(result, "select")
+    mode = _field(view, "mode")
+    return Settled(
+        mode=mode if mode in ("cumulative", "window") else None,
+        start=_date(_field(view, "start")),
+        end=_date(_field(view, "end")),
+        select=select if isinstance(select, str) else None,
+    )
+
+
 def timeline(
     config: dict,
     filters: dict,
     place: str | None,
     *,
     key: str,
+    on_settle: Callable[[Settled], None] | None = None,
     on_select: Callable[[str], None] | None = None,
 ) -> Settled:
     """Draw the control; return what it reported since the last run.
 
     ``config``: the timeline's data (``first``, ``ndays``, ``mode``, ``start``, ``end``, chart);
     ``filters``: ``types``, ``claimants``, ``articles`` as lists of names, sent on to the map.
-    ``on_select(place_id)`` runs before the rerun that a click on the map causes, so the
-    caller can make the clicked place the one passed as ``place`` in that very run: a place
-    applied only after this call would be sent to the map as the previous one, and the map
-    would show the old selection again.
+
+    ``on_settle(settled)`` and ``on_select(place_id)`` run *before* the rerun that a settle or
+    a click on the map causes, so the caller can apply them to what it passes in that very
+    run. Applied only after this call, the control would be drawn with the previous dates
+    (or place) and send them to the map: after a second scrub the map jumped back to the
+    first one's day, and a clicked place lost its selection to the previous one.
     """
+
+    def settled() -> None:
+        if on_settle is not None:
+            on_settle(_settled(st.session_state.get(key)))
 
     def selected() -> None:
         select = _field(st.session_state.get(key), "select")
@@ -81,16 +100,7 @@ def timeline(
         key=key,
         data={"timeline": config, "filters": filters, "place": place},
         default={"view": None},
-        on_view_change=lambda: None,
+        on_view_change=settled,
         on_select_change=selected,
     )
-    view = _field(result, "view")
-    select = _field(result, "select")
-    view = view or {}
-    mode = view.get("mode") if view.get("mode") in ("cumulative", "window") else None
-    return Settled(
-        mode=mode,
-        start=_date(view.get("start")),
-        end=_date(view.get("end")),
-        select=select if isinstance(select, str) else None,
-    )
+    return _settled(result)

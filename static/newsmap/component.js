@@ -26,8 +26,16 @@ export default function (component) {
         parentElement.appendChild(host);
         s.full = (v) => Object.assign({}, v, s.data.filters, { place: s.data.place, first: s.data.timeline.first });
         s.send = (v) => {
-            const message = { newsmap: "view", view: s.full(v) };
-            mapWindows().forEach((w) => w.postMessage(message, window.location.origin));
+            const view = s.full(v);
+            mapWindows().forEach((w) => {
+                // Same origin: call the map's engine in this very task, so the markers change
+                // in the frame that handles the input (a message would wait for the next task,
+                // after this frame is drawn). postMessage while the map is still loading.
+                let engine = null;
+                try { engine = w.newsmapEngine; } catch (e) { engine = null; }
+                if (engine && typeof engine.setView === "function") { engine.setView(view); }
+                else { w.postMessage({ newsmap: "view", view }, window.location.origin); }
+            });
         };
         s.timeline = new window.Newsmap.Timeline(host, data.timeline, {
             onInput: (v) => s.send(v),
