@@ -47,42 +47,50 @@
         return 6371.0088 * 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
     }
     var ARROWS = ["→", "↗", "↑", "↖", "←", "↙", "↓", "↘"];
+    /** During a drag or Play, the most often that labels are ranked and placed anew (ms). */
+    var FULL_LAYOUT_MS = 100;
 
     function overlaps(a, b) {
         return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
     }
 
-    /** Boxes placed so far, bucketed on a grid so that a check costs the same at 2,000 labels. */
+    /**
+     * Boxes placed so far, bucketed on a grid so that a check costs the same at 2,000 labels.
+     * Cells are numbered (no strings built): thousands of candidate boxes are checked per step.
+     */
     function BoxIndex(cell) {
         this.cell = cell;
-        this.grid = {};
+        this.grid = new Map();
         this.all = [];
     }
-    BoxIndex.prototype.keys = function (b) {
-        var out = [], c = this.cell;
-        for (var gx = Math.floor(b.x / c); gx <= Math.floor((b.x + b.w) / c); gx++) {
-            for (var gy = Math.floor(b.y / c); gy <= Math.floor((b.y + b.h) / c); gy++) {
-                out.push(gx + ":" + gy);
-            }
-        }
-        return out;
-    };
-    BoxIndex.prototype.hits = function (b) {
-        var keys = this.keys(b);
-        for (var i = 0; i < keys.length; i++) {
-            var bucket = this.grid[keys[i]];
-            if (!bucket) { continue; }
-            for (var j = 0; j < bucket.length; j++) {
-                if (overlaps(b, bucket[j])) { return true; }
+    BoxIndex.prototype.each = function (b, fn) {
+        var c = this.cell, x1 = Math.floor((b.x + b.w) / c), y1 = Math.floor((b.y + b.h) / c);
+        for (var gx = Math.floor(b.x / c); gx <= x1; gx++) {
+            for (var gy = Math.floor(b.y / c); gy <= y1; gy++) {
+                if (fn((gx + 1024) * 4096 + gy + 1024)) { return true; }
             }
         }
         return false;
     };
+    /** Whether ``b`` overlaps a box here, other than one whose ``pin`` is ``except``. */
+    BoxIndex.prototype.hits = function (b, except) {
+        var grid = this.grid;
+        return this.each(b, function (key) {
+            var bucket = grid.get(key);
+            if (!bucket) { return false; }
+            for (var j = 0; j < bucket.length; j++) {
+                if ((except === undefined || bucket[j].pin !== except) && overlaps(b, bucket[j])) { return true; }
+            }
+            return false;
+        });
+    };
     BoxIndex.prototype.add = function (b) {
-        var keys = this.keys(b);
-        for (var i = 0; i < keys.length; i++) {
-            (this.grid[keys[i]] || (this.grid[keys[i]] = [])).push(b);
-        }
+        var grid = this.grid;
+        this.each(b, function (key) {
+            var bucket = grid.get(key);
+            if (bucket) { bucket.push(b); } else { grid.set(key, [b]); }
+            return false;
+        });
         this.all.push(b);
     };
 
@@ -161,6 +169,7 @@
         this.measure.setAttribute("aria-hidden", "true");
         this.widths = {};
         if (this.opt.legend !== false) { this._legend(); }
+        map.on("zoom move resize viewreset", function () { self._homes = null; });
         map.on("zoomend moveend resize", function () { self._layout(); });
         if (root.ResizeObserver) {
             // The container's size can change without a window resize (styles arriving late,
@@ -309,13 +318,18 @@
                 continue;
             }
             var type = this._mainType(i), contested = this.contested[i] > 0;
-            var key = type + (contested ? "c" : "") + (p[4] ? ":" + n : "");
+            var style = type + (contested ? "c" : ""), key = style + (p[4] ? ":" + n : "");
             if (this.shown[i] === key) { continue; }
             var colour = D.colours[type];
             if (p[4]) {
                 var r = Math.round(Math.min(16, 6 + 2 * Math.sqrt(n)) * 10) / 10;
                 this.pinRadius[i] = r;
-                layer.setRadius(r);
+                if (layer.getRadius() !== r) { layer.setRadius(r); }
+                // Most steps change a pin's count only: its colour and border stay.
+                if (this.shown[i] && this.shown[i].split(":")[0] === style) {
+                    this.shown[i] = key;
+                    continue;
+                }
                 layer.setStyle({fillColor: colour, color: contested ? "#b00" : "#fff",
                     weight: contested ? 3 : 2, dashArray: contested ? "4 3" : null});
             } else {
@@ -326,7 +340,7 @@
             this.shown[i] = key;
         }
         this.selectedId = view.place || null;
-        this._layout(true);
+        this._labelStep();
         this.step += 1;
         var ms = performance.now() - t0;
         var state = {step: this.step, view: view, events: counts.events, places: counts.places,
@@ -341,6 +355,31 @@
     };
 
     /** The text alternative, said once the view has settled for a moment (not per frame). */
+    /**
+     * Labels for a new view. A full layout (ranking, placing every label, edge chips) costs
+     * several milliseconds with hundreds of places; during a drag or Play it runs at most
+     * every FULL_LAYOUT_MS, and the steps between only update the labels in place
+     * (``_relabel``). A trailing full layout follows the last step, so the map always ends
+     * fully laid out; a single change (a click, a key press after a pause) is laid out at once.
+     */
+    Engine.prototype._labelStep = function () {
+        var now = performance.now(), self = this;
+        if (this._lastFull !== undefined && now - this._lastFull < FULL_LAYOUT_MS && this._relabel()) {
+            if (!this._fullTimer) {
+                this._fullTimer = setTimeout(function () {
+                    self._fullTimer = null;
+                    self._lastFull = performance.now();
+                    self._layout(true);
+                }, Math.max(0, FULL_LAYOUT_MS - (now - this._lastFull)));
+            }
+            return;
+        }
+        clearTimeout(this._fullTimer);
+        this._fullTimer = null;
+        this._lastFull = now;
+        this._layout(true);
+    };
+
     Engine.prototype._describe = function () {
         var self = this;
         clearTimeout(this._describeTimer);
@@ -491,14 +530,7 @@
     };
 
     Engine.prototype._hitsPin = function (pinIndex, box, self) {
-        var keys = pinIndex.keys(box);
-        for (var k = 0; k < keys.length; k++) {
-            var bucket = pinIndex.grid[keys[k]] || [];
-            for (var j = 0; j < bucket.length; j++) {
-                if (bucket[j].pin !== self && overlaps(box, bucket[j])) { return true; }
-            }
-        }
-        return false;
+        return pinIndex.hits(box, self);
     };
 
     Engine.prototype._height = function () {
@@ -542,6 +574,16 @@
         return haversineKm(c.lat, c.lng, lat, lng) * 1000 <= r;
     };
 
+    /**
+     * A pin's home (its gazetteer point) in container pixels. Cached until the map moves,
+     * zooms or resizes: a date change moves no point, and converting hundreds of them per
+     * drag step was a sixth of the step.
+     */
+    Engine.prototype._homePoint = function (i) {
+        if (!this._homes) { this._homes = {}; }
+        return this._homes[i] || (this._homes[i] = this.map.latLngToContainerPoint(this.layers[i].nmHome));
+    };
+
     /** Where a label hangs: right of a pin; on the top edge of an area, kept inside the frame. */
     Engine.prototype._anchor = function (i, size) {
         var map = this.map, p = this.D.places[i], layer = this.layers[i];
@@ -552,7 +594,7 @@
         var y = top.y;
         if (y < 24) { y = Math.min(c.y + rpx - 24, 24); }   // top edge off-screen: inside the top
         var x = Math.max(24, Math.min(size.x - 24, c.x));
-        return {x: x, y: y, r: 0, pin: false, cy: c.y, rpx: rpx};
+        return {x: x, y: y, r: 0, pin: false, cy: c.y, rpx: rpx, width: size.x};
     };
 
     Engine.prototype._candidates = function (i, a, w, h) {
@@ -567,50 +609,89 @@
                 {x: a.x + g * 0.7, y: a.y + g * 0.7, w: w, h: h, side: "br"}
             ];
         }
-        var out = [{x: a.x - w / 2, y: a.y - h / 2, w: w, h: h, side: "t"}];
+        // Centred on the anchor, but kept inside the frame: an area near the map's edge (a
+        // country's circle) had no candidate inside it, so its label never showed and the
+        // arrow keys could not reach it.
+        var x = Math.max(4, Math.min(a.width - 4 - w, a.x - w / 2));
+        var out = [{x: x, y: a.y - h / 2, w: w, h: h, side: "t"}];
         if (a.rpx > h * 2) {
-            out.push({x: a.x - w / 2, y: a.cy + a.rpx - h / 2, w: w, h: h, side: "b"});
-            out.push({x: a.x - w / 2, y: a.y + h, w: w, h: h, side: "t2"});
+            out.push({x: x, y: a.cy + a.rpx - h / 2, w: w, h: h, side: "b"});
+            out.push({x: x, y: a.y + h, w: w, h: h, side: "t2"});
         }
         return out;
     };
 
     Engine.prototype._drawLabels = function (placed) {
-        var self = this, map = this.map, D = this.D;
+        var self = this;
         Object.keys(this.labelled).forEach(function (id) {
             var i = self.placeIndex[id];
-            if (!placed[i]) {
-                var m = self.labelled[id];
-                if (document.activeElement && m.el.contains(document.activeElement)) { return; }
-                m.el.style.display = "none";
-                m.on = false;
-            }
+            if (!placed[i]) { self._hideLabel(id); }
         });
-        Object.keys(placed).forEach(function (k) {
-            var i = +k, id = D.places[i][0], spot = placed[i], m = self.labelled[id];
-            if (!m) { m = self.labelled[id] = self._makeLabel(i); }
-            var el = m.el;
-            if (m.text !== spot.text) {
-                el.textContent = spot.text;
-                m.text = spot.text;
-            }
-            var cls = "nm-label" + (D.places[i][4] ? "" : " area") + (self.contested[i] ? " contested" : "") +
-                (spot.short ? " short" : "") + (id === self.selectedId ? " selected" : "");
-            if (el.className !== cls) { el.className = cls; }
-            // Only what changed is written: hundreds of labels per drag step.
-            var name = spot.text + ": " + D.places[i][1] + ", " + plural(self.count[i], "event") +
-                (self.contested[i] ? ", " + self.contested[i] + " contested" : "") +
-                (D.places[i][4] ? "" : ", an area");
-            if (m.name !== name) { el.setAttribute("aria-label", name); m.name = name; }
-            var pressed = id === self.selectedId ? "true" : "false";
-            if (m.pressed !== pressed) { el.setAttribute("aria-pressed", pressed); m.pressed = pressed; }
-            if (!m.on) { el.style.display = ""; }
-            var at = "translate(" + Math.round(spot.box.x) + "px," + Math.round(spot.box.y) + "px)";
-            if (m.at !== at) { el.style.transform = at; m.at = at; }
-            m.on = true;
-        });
+        Object.keys(placed).forEach(function (k) { self._paintLabel(+k, placed[k]); });
         this.placedLabels = placed;
+        this._laidSelected = this.selectedId;
         this._ring();
+    };
+
+    Engine.prototype._hideLabel = function (id) {
+        var m = this.labelled[id];
+        if (!m || !m.on || (document.activeElement && m.el.contains(document.activeElement))) { return; }
+        m.el.style.display = "none";
+        m.on = false;
+    };
+
+    /** Draw place i's label at spot {box, text, short}. Only what changed is written. */
+    Engine.prototype._paintLabel = function (i, spot) {
+        var D = this.D, id = D.places[i][0], m = this.labelled[id];
+        if (!m) { m = this.labelled[id] = this._makeLabel(i); }
+        var el = m.el;
+        if (m.text !== spot.text) {
+            el.textContent = spot.text;
+            m.text = spot.text;
+        }
+        var cls = "nm-label" + (D.places[i][4] ? "" : " area") + (this.contested[i] ? " contested" : "") +
+            (spot.short ? " short" : "") + (id === this.selectedId ? " selected" : "");
+        if (el.className !== cls) { el.className = cls; }
+        var name = spot.text + ": " + D.places[i][1] + ", " + plural(this.count[i], "event") +
+            (this.contested[i] ? ", " + this.contested[i] + " contested" : "") +
+            (D.places[i][4] ? "" : ", an area");
+        if (m.name !== name) { el.setAttribute("aria-label", name); m.name = name; }
+        var pressed = id === this.selectedId ? "true" : "false";
+        if (m.pressed !== pressed) { el.setAttribute("aria-pressed", pressed); m.pressed = pressed; }
+        if (!m.on) { el.style.display = ""; }
+        var at = "translate(" + Math.round(spot.box.x) + "px," + Math.round(spot.box.y) + "px)";
+        if (m.at !== at) { el.style.transform = at; m.at = at; }
+        m.on = true;
+    };
+
+    /**
+     * The fast path of a drag step: the labels already placed take their new counts where the
+     * new text fits in the box they were given (a shorter text always does), and a place
+     * whose events left the view loses its label. No label moves, so none can come to
+     * overlap another. Returns false (and changes nothing) when that is not enough: a label
+     * that would grow, or a new selection; then the caller lays everything out again.
+     */
+    Engine.prototype._relabel = function () {
+        var placed = this.placedLabels, updates = [];
+        if (!placed || this.selectedId !== this._laidSelected) { return false; }
+        for (var k in placed) {
+            var i = +k;
+            if (!this.count[i]) { updates.push([i, null]); continue; }
+            var text = this._label(i, placed[k].short);
+            if (text !== placed[k].text && this._width(text) > placed[k].box.w) { return false; }
+            updates.push([i, text]);
+        }
+        for (var u = 0; u < updates.length; u++) {
+            var j = updates[u][0], spot = placed[j];
+            if (updates[u][1] === null) {
+                this._hideLabel(this.D.places[j][0]);
+                delete placed[j];
+            } else {
+                spot.text = updates[u][1];
+                this._paintLabel(j, spot);
+            }
+        }
+        return true;
     };
 
     Engine.prototype._makeLabel = function (i) {
@@ -665,9 +746,12 @@
         ev.preventDefault();
         ev.stopPropagation();
         var order = this._keyOrder(), at = order.indexOf(this.placeIndex[id]);
-        if (!order.length) { return; }
-        var next = order[(at + keys[ev.key] + order.length) % order.length];
-        this.focusPlace(this.D.places[next][0]);
+        // A place whose label finds no room even when focused is passed over, not a dead end:
+        // the keys used to stop there, and every place after it was out of reach.
+        for (var step = 1; step < order.length; step++) {
+            var next = order[(at + keys[ev.key] * step + order.length * step) % order.length];
+            if (this.focusPlace(this.D.places[next][0])) { return; }
+        }
     };
 
     /** Places in reading order (west to east, then north to south): what arrow keys walk. */
@@ -773,7 +857,7 @@
         visible.forEach(function (i) { if (D.places[i][4]) { pins.push(i); } });
         var pts = {}, cell = 24, grid = {};
         pins.forEach(function (i) {
-            var c = map.latLngToContainerPoint(self.layers[i].nmHome);
+            var c = self._homePoint(i);
             pts[i] = c;
             var key = Math.floor(c.x / cell) + ":" + Math.floor(c.y / cell);
             (grid[key] || (grid[key] = [])).push(i);
@@ -805,7 +889,8 @@
             var ring = (rmax + 1.5) / Math.sin(Math.PI / Math.max(2, cluster.length));
             cluster.forEach(function (j, k) {
                 var angle = -Math.PI / 2 + 2 * Math.PI * k / cluster.length;
-                self.layers[j].setLatLng(map.containerPointToLatLng([cx + ring * Math.cos(angle), cy + ring * Math.sin(angle)]));
+                var at = map.containerPointToLatLng([cx + ring * Math.cos(angle), cy + ring * Math.sin(angle)]);
+                if (!self.layers[j].getLatLng().equals(at)) { self.layers[j].setLatLng(at); }
             });
         });
     };
@@ -837,8 +922,9 @@
                 " (" + Math.round(km / 10) * 10 + " km)";
             if (chip.textContent !== text) { chip.textContent = text; }
             // The accessible name starts with the visible text (WCAG 2.5.3), then says more.
-            chip.setAttribute("aria-label", text + ": " + p[1] + " is outside the map view, " +
-                plural(self.count[i], "event") + ". Press to go there.");
+            var name = text + ": " + p[1] + " is outside the map view, " +
+                plural(self.count[i], "event") + ". Press to go there.";
+            if (chip.nmName !== name) { chip.setAttribute("aria-label", name); chip.nmName = name; }
             var w = self._width(text) + 2, h = self._h || self._height();
             // Where the line from the centre to the place leaves the frame.
             var m = 6, sx = dx === 0 ? Infinity : (size.x / 2 - w / 2 - m) / Math.abs(dx),

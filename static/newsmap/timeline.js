@@ -107,7 +107,11 @@
             if (self.playing) { self._schedule(); }
         });
         if (root.ResizeObserver) {
-            new root.ResizeObserver(function () { self._drawChart(); self._paint(); }).observe(this.track);
+            new root.ResizeObserver(function () {
+                self._width = self.track.clientWidth;
+                self._drawChart();
+                self._paint();
+            }).observe(this.track);
         }
     };
 
@@ -170,18 +174,24 @@
         root.newsmapView = this.fullView ? this.fullView(v) : v;
     };
 
+    /** The track's width (px). Read once per resize: reading it per input event forced a
+     * layout of the page in the middle of a drag. */
+    Timeline.prototype._trackWidth = function () {
+        if (!this._width) { this._width = this.track.clientWidth; }
+        return this._width || 600;
+    };
+
     /** x of a day's thumb centre inside the track (the same for chart and slider). */
     Timeline.prototype._x = function (day) {
-        var w = this.track.clientWidth || 600, max = Math.max(1, this.config.ndays - 1);
+        var w = this._trackWidth(), max = Math.max(1, this.config.ndays - 1);
         return THUMB / 2 + (w - THUMB) * day / max;
     };
     Timeline.prototype._dx = function () {
-        var w = this.track.clientWidth || 600;
-        return (w - THUMB) / Math.max(1, this.config.ndays - 1);
+        return (this._trackWidth() - THUMB) / Math.max(1, this.config.ndays - 1);
     };
 
     Timeline.prototype._drawChart = function () {
-        var c = this.config, svg = this.chart, h = 44, w = this.track.clientWidth || 600;
+        var c = this.config, svg = this.chart, h = 44, w = this._trackWidth();
         if (!c) { return; }
         svg.setAttribute("viewBox", "0 0 " + w + " " + h);
         svg.setAttribute("width", String(w));
