@@ -76,9 +76,15 @@ def durations_ms(days: int, day_ms: int, hold_ms: int) -> list[int]:
 
 
 def encode_gif(
-    frames: Sequence[Image.Image], *, day_ms: int = DAY_MS, hold_ms: int = HOLD_MS
+    frames: Sequence[Image.Image],
+    *,
+    day_ms: int = DAY_MS,
+    hold_ms: int = HOLD_MS,
+    description: str = "",
 ) -> bytes:
     """A looping GIF of ``frames``, each ``day_ms`` long, the last held ``hold_ms`` more.
+
+    ``description`` (the alt text) goes into the file as a GIF comment.
 
     All frames share one 256-colour palette taken from the last (fullest) frame, without
     dithering: the map's flat colours stay flat, the file stays small (Pillow stores only
@@ -102,6 +108,7 @@ def encode_gif(
         duration=durations,
         loop=0,
         disposal=1,
+        **({"comment": description.encode("utf-8")} if description else {}),
     )
     return buffer.getvalue()
 
@@ -129,9 +136,15 @@ def _step(day_ms: int, hold_ms: int) -> tuple[int, int]:
 
 
 def encode_mp4(
-    frames: Sequence[Image.Image], *, day_ms: int = DAY_MS, hold_ms: int = HOLD_MS
+    frames: Sequence[Image.Image],
+    *,
+    day_ms: int = DAY_MS,
+    hold_ms: int = HOLD_MS,
+    description: str = "",
 ) -> bytes:
     """An H.264 MP4 (yuv420p, ``MP4_FPS`` fps) of ``frames``, timed as ``encode_gif``.
+
+    ``description`` (the alt text) is the file's ``comment`` tag, the only metadata kept.
 
     Each frame is sent once per ``gcd(day_ms, hold_ms)`` step and ffmpeg repeats it up to
     ``MP4_FPS``, which costs the encoder little (repeated frames are skipped blocks). A frame
@@ -163,6 +176,7 @@ def encode_mp4(
                 "-tune", "animation", "-movflags", "+faststart",
                 # No encoder name, date or version in the file: same frames, same bytes.
                 "-fflags", "+bitexact", "-map_metadata", "-1",
+                *(["-metadata", f"comment={description}"] if description else []),
             ],
         )  # fmt: skip
         writer.send(None)

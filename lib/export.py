@@ -547,8 +547,8 @@ def render(
         "hold_ms": animation.HOLD_MS if hold_ms is None else hold_ms,
     }
     if kind == "gif":
-        return animation.encode_gif(frames, **timing)
-    return animation.encode_mp4(frames, **timing)
+        return animation.encode_gif(frames, **timing, description=description)
+    return animation.encode_mp4(frames, **timing, description=description)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from lib import export, presentation, story
+from lib import animation, export, presentation, story
 from lib.alttext import alt_text
 from lib.presentation import PRESETS, Size
 from lib.text import plural
@@ -26,6 +26,8 @@ PREFIX = "shot."
 PRESET = PREFIX + "preset"
 TILES = PREFIX + "tiles"
 TITLE = PREFIX + "title"
+DAY = PREFIX + "day_s"
+HOLD = PREFIX + "hold_s"
 RENDERED = PREFIX + "rendered"  # {format: ((digest of the page, size), file)}
 #: The preview is drawn at most this wide and scaled down to fit; the files are full size.
 PREVIEW_WIDTH = 900
@@ -69,6 +71,16 @@ with st.sidebar:
         help="Off: province outlines only, which needs no network and always renders the same. "
         "On: OpenStreetMap tiles under the outlines, credited on the picture.",
     )
+    st.subheader("Animation (GIF, MP4)")
+    day_s = st.number_input(
+        "Seconds per day", min_value=0.1, max_value=5.0, step=0.1,
+        value=animation.DAY_MS / 1000, key=DAY, help="How long each day's frame shows.",
+    )  # fmt: skip
+    hold_s = st.number_input(
+        "Hold the last day (seconds)", min_value=0.0, max_value=15.0, step=0.5,
+        value=animation.HOLD_MS / 1000, key=HOLD,
+        help="Extra time on the last frame, so the final state can be read.",
+    )  # fmt: skip
 
 size: Size = PRESETS[preset][0]
 page = presentation.presentation_html(
@@ -111,7 +123,8 @@ RENDERS = {
             "image/svg+xml"),
 }  # fmt: skip
 description = alt_text(frame, state, dataset.gazetteer.places, dataset.articles, title=title)
-wanted = (hashlib.sha256(page.encode()).hexdigest(), size)
+timing = {"day_ms": round(day_s * 1000), "hold_ms": round(hold_s * 1000)}
+wanted = (hashlib.sha256(page.encode()).hexdigest(), size, tuple(timing.values()))
 rendered = st.session_state.setdefault(RENDERED, {})
 for kind, column in zip(RENDERS, st.columns(len(RENDERS)), strict=True):
     label, help_text, mime = RENDERS[kind]
@@ -121,7 +134,9 @@ for kind, column in zip(RENDERS, st.columns(len(RENDERS)), strict=True):
             with st.spinner(f"Rendering the {label} in Chromium…"):
                 try:
                     data = export.ExportData(frame, dataset.articles, dataset.gazetteer, 0)
-                    result = export.render(kind, data, state, size=size, tiles=tiles, title=title)
+                    result = export.render(
+                        kind, data, state, size=size, tiles=tiles, title=title, **timing
+                    )
                     rendered[kind] = (wanted, result)
                 except Exception as error:  # noqa: BLE001 - shown to the user with the remedy
                     rendered.pop(kind, None)

@@ -554,3 +554,26 @@ def test_screenshot_page_shows_the_linked_view_and_its_downloads(data_env: Path)
 
     at.radio(key="shot.preset").set_value("1080x1350").run()
     assert "width:1080px;height:1350px" in at.get("iframe")[0].proto.srcdoc
+
+
+def test_screenshot_page_renders_a_gif_with_the_chosen_timing(data_env: Path) -> None:
+    # The buttons used to be tested by their labels only, and the page had no timing controls.
+    from PIL import Image, ImageSequence
+
+    at = AppTest.from_file("../pages/2_Screenshot_mode.py", default_timeout=180)
+    at.query_params["from"] = "2021-09-01"
+    at.query_params["to"] = "2021-09-03"
+    at.run()
+    at.radio(key="shot.preset").set_value("1200x675")
+    at.number_input(key="shot.day_s").set_value(0.3)
+    at.number_input(key="shot.hold_s").set_value(1.0)
+    at.run()
+    next(b for b in at.button if b.label == "Render GIF").click().run()
+
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "⬇ Download GIF" in [b.label for b in at.get("download_button")]
+    gif = at.session_state["shot.rendered"]["gif"][1]
+    image = Image.open(io.BytesIO(gif))
+    assert image.size == (1200, 675)
+    durations = [f.info["duration"] for f in ImageSequence.Iterator(image)]
+    assert durations == [300, 300, 1300]  # three days; the last held one second more

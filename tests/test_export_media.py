@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -343,3 +344,49 @@ def test_animation_refuses_no_frames_and_too_many_days() -> None:
         animation.encode_gif([])
     with pytest.raises(ValueError, match="choose a window"):
         animation.check_days(list(range(animation.MAX_DAYS + 1)))
+
+
+# --- alt text in every picture ----------------------------------------------------------------
+
+
+def alt(data: export.ExportData, **params: str) -> str:
+    return str(export.render("alt", data, view(data, **params), size=Size(1600, 900))).strip()
+
+
+def test_gif_carries_the_alt_text_as_its_comment(gif: bytes, data: export.ExportData) -> None:
+    comment = Image.open(io.BytesIO(gif)).info.get("comment", b"").decode("utf-8")
+    assert comment == alt(data, to="2021-09-03")
+    assert "events at" in comment
+
+
+def test_mp4_carries_the_alt_text_as_its_comment(
+    data: export.ExportData, browser: Browser, tmp_path: Path
+) -> None:
+    file = tmp_path / "map.mp4"
+    file.write_bytes(
+        export.render(
+            "mp4",
+            data,
+            view(data, to="2021-09-03"),
+            size=Size(1080, 1080),
+            day_ms=200,
+            hold_ms=200,
+            browser=browser,
+        )  # fmt: skip
+    )
+    probe = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(file), "-f", "ffmetadata", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # ffmetadata escapes '=', ';', '#', '\\' and newlines with a backslash.
+    assert f"comment={alt(data, to='2021-09-03')}" in re.sub(
+        r"\\(.)", r"\1", probe.stdout, flags=re.S
+    )
+
+
+def test_svg_describes_itself_with_the_alt_text(svg: ET.Element, data: export.ExportData) -> None:
+    desc = svg.find(f"{SVG}desc")
+    assert desc is not None and desc.text == alt(data, to="2021-09-03", place="bravo")
+    assert svg.get("role") == "img" and svg.get("aria-describedby") == desc.get("id")

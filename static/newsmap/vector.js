@@ -159,8 +159,13 @@ function newsmapToSvg(root) {
 
     walk(root);
     var w = num(page.width), h = num(page.height);
+    // The alt text (the page's description) as the drawing's <desc>, named by role="img".
+    var meta = document.querySelector("meta[name=description]");
+    var desc = meta && meta.content ? "<desc id=\"nm-desc\">" + esc(meta.content) + "</desc>\n" : "";
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" +
            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + h +
-           "\" viewBox=\"0 0 " + w + " " + h + "\">\n<title>" + esc(document.title) + "</title>\n" +
+           "\" viewBox=\"0 0 " + w + " " + h + "\" role=\"img\" aria-labelledby=\"nm-title\"" +
+           (desc ? " aria-describedby=\"nm-desc\"" : "") + ">\n<title id=\"nm-title\">" +
+           esc(document.title) + "</title>\n" + desc +
            "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n" + parts.join("\n") + "\n</svg>\n";
 }
