@@ -261,6 +261,10 @@ ENGINE_JS = ("newsmap/core.js", "newsmap/engine.js", "newsmap/bridge.js")
 ENGINE_CSS = ("newsmap/engine.css",)
 
 
+#: Of folium.Map's own assets, what the live map needs (see live_map).
+LIVE_MAP_ASSETS = ("leaflet", "leaflet_css")
+
+
 class EngineLayer(JSCSSMixin, MacroElement):
     """Every place and event of the story, drawn by ``static/newsmap/engine.js``.
 
@@ -300,6 +304,10 @@ def live_map(
     """
     m = base_map(tiles=tiles, static_url=static_url, center=center, zoom=zoom, legend=False)
     EngineLayer(data, static_url).add_to(m)
+    # folium.Map also loads jQuery, Bootstrap, Font Awesome and awesome-markers, which nothing
+    # on this map uses; streamlit-folium loads them one after another before the map can draw.
+    m.default_js = [(name, url) for name, url in m.default_js if name in LIVE_MAP_ASSETS]
+    m.default_css = [(name, url) for name, url in m.default_css if name in LIVE_MAP_ASSETS]
     return m
 
 

@@ -126,3 +126,21 @@ def test_validated_data_is_cached_by_content(tmp_path, monkeypatch):
     changed = store._validated(root)
     assert "E8" in {e.id for e in changed.events.events}
     assert len(list((tmp_path / "cache").rglob("dataset-*.pickle"))) == 1
+
+
+def test_live_map_loads_only_leaflet_and_the_engine():
+    # folium.Map also brings jQuery, Bootstrap, Font Awesome and awesome-markers, which the
+    # map never uses and streamlit-folium loaded one after another before the first paint.
+    from lib import mapview
+    from lib.offline import _walk
+
+    data = engine.engine_data(
+        FRAME, first=FIRST, last=LAST, type_labels=TYPE_LABELS, colours=TYPE_COLOURS
+    )
+    m = mapview.live_map(data)
+    urls = [url for node in _walk(m) for _, url in getattr(node, "default_js", [])]
+    urls += [url for node in _walk(m) for _, url in getattr(node, "default_css", [])]
+    assert any("leaflet-1.9.3/leaflet.js" in u for u in urls), urls
+    assert any("newsmap/engine.js" in u for u in urls), urls
+    for unused in ("jquery", "bootstrap", "fontawesome", "awesome-markers", "awesome_markers"):
+        assert not any(unused in u.lower() for u in urls), (unused, urls)
