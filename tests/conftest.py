@@ -42,9 +42,8 @@ class OfflineContext:
         return self.context.new_page()
 
 
-@pytest.fixture
-def offline_context(browser: Browser) -> Iterator[OfflineContext]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def _offline(browser: Browser, **options: object) -> OfflineContext:
+    context = browser.new_context(**options)
     offline = OfflineContext(context)
 
     def route(route: Route) -> None:
@@ -62,8 +61,24 @@ def offline_context(browser: Browser) -> Iterator[OfflineContext]:
         lambda msg: msg.type == "error" and offline.console_errors.append(msg.text),
     )
     context.on("weberror", lambda error: offline.console_errors.append(f"uncaught: {error.error}"))
+    return offline
+
+
+@pytest.fixture
+def offline_context(browser: Browser) -> Iterator[OfflineContext]:
+    offline = _offline(browser, viewport={"width": 1280, "height": 900})
     yield offline
-    context.close()
+    offline.context.close()
+
+
+@pytest.fixture
+def phone_context(browser: Browser) -> Iterator[OfflineContext]:
+    """Like ``offline_context``, as a phone: 390x844, touch, mobile (Leaflet sees a phone)."""
+    offline = _offline(
+        browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    yield offline
+    offline.context.close()
 
 
 def _open_pages(value: object) -> list[Page]:
