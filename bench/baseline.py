@@ -19,18 +19,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import time
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from bench import generate, live
+from bench import live, peer
 from bench.live import percentile
 from bench.peer import TWO_FRAMES
-from lib.browser import launch
-from tests.support.server import streamlit_server
 
 APP = Path(__file__).resolve().parent / "baseline_app.py"
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -188,30 +185,13 @@ def measure(browser, url: str, releases: int, timeout_s: float) -> dict:
 
 
 def run(sizes: tuple[int, ...], timeout_s: float = 600) -> list[tuple[int, dict]]:
-    rows = []
-    with sync_playwright() as playwright, launch(playwright) as browser:
-        for n in sizes:
-            data_dir = generate.ensure(n)
-            env = {"DASHBOARD_TILES": "off", "DASHBOARD_DATA_DIR": str(data_dir)}
-            load = os.getloadavg()[0]
-            started = time.perf_counter()
-            try:
-                with streamlit_server(APP, env=env, timeout=timeout_s) as url:
-                    first = cold_load(browser, url, timeout_s)
-                    second = cold_load(browser, url, timeout_s)
-                    result = measure(browser, url, RELEASES.get(n, 3), timeout_s)
-            except Exception as error:  # a size that does not finish is reported, not fatal
-                result = {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
-                first = second = None
-            result.update(
-                first_load_s=first,
-                second_load_s=second,
-                load_avg=load,
-                wall_s=time.perf_counter() - started,
-            )
-            rows.append((n, result))
-            print(n, json.dumps(result), flush=True)
-    return rows
+    return peer.run_app(
+        APP,
+        sizes,
+        lambda browser, url, n: measure(browser, url, RELEASES.get(n, 3), timeout_s),
+        timeout_s,
+        first_paint=cold_load,
+    )
 
 
 def report(rows: list[tuple[int, dict]]) -> str:
@@ -265,10 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = tuple(int(s.replace("k", "000")) for s in args.sizes.split(","))
     section = report(run(sizes, args.timeout))
-    print(section)
-    if not args.no_write:
-        live.write(section, START, END, args.out)
-        print(f"wrote {args.out}")
+    live.publish(section, START, END, args.out, dry_run=args.no_write)
     return 0
 
 

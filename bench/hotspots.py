@@ -265,10 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     section = report(generate.ensure(args.events), args.steps)
-    print(section)
-    if not args.no_write:
-        live.write(section, START, END, args.out)
-        print(f"wrote {args.out}")
+    live.publish(section, START, END, args.out, dry_run=args.no_write)
     return 0
 
 

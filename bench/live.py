@@ -221,6 +221,14 @@ def report(rows: list[tuple[int, dict]]) -> str:
     return "\n".join(lines)
 
 
+def publish(section: str, start: str, end: str, out: Path, *, dry_run: bool = False) -> None:
+    """Print ``section`` and, unless ``dry_run``, write it between its markers in ``out``."""
+    print(section)
+    if not dry_run:
+        write(section, start, end, out)
+        print(f"wrote {out}")
+
+
 def write(section: str, start: str = START, end: str = END, path: Path = RESULTS) -> None:
     """Replace the section between ``start`` and ``end`` in ``path`` (append it if absent)."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""

@@ -92,10 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     lines += ["", END]
     section = "\n".join(lines)
-    print(section)
-    if not args.no_write:
-        live.write(section, START, END, args.out)
-        print(f"wrote {args.out}")
+    live.publish(section, START, END, args.out, dry_run=args.no_write)
     return 0
 
 

@@ -18,9 +18,10 @@ import json
 import os
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Frame, Page, sync_playwright
+from playwright.sync_api import Browser, Frame, Page, sync_playwright
 
 from bench import generate, live
 from bench.live import percentile
@@ -145,6 +146,22 @@ def measure(browser, url: str, timeout_s: float) -> dict:
 
 
 def run(sizes: tuple[int, ...], timeout_s: float = 600) -> list[tuple[int, dict]]:
+    return run_app(APP, sizes, lambda browser, url, n: measure(browser, url, timeout_s), timeout_s)
+
+
+def run_app(
+    app: Path,
+    sizes: tuple[int, ...],
+    measure_one: Callable[[Browser, str, int], dict],
+    timeout_s: float = 600,
+    first_paint: Callable[[Browser, str, float], float] | None = None,
+) -> list[tuple[int, dict]]:
+    """Start ``app`` on each size's data; two cold loads, then ``measure_one(browser, url, n)``.
+
+    A size that fails is reported in its row (``error``), not fatal. Shared with
+    ``bench.baseline``; ``first_paint`` is that app's cold-load probe (default: this one's).
+    """
+    first_paint = first_paint or cold_load
     rows = []
     with sync_playwright() as playwright, launch(playwright) as browser:
         for n in sizes:
@@ -153,10 +170,10 @@ def run(sizes: tuple[int, ...], timeout_s: float = 600) -> list[tuple[int, dict]
             load = os.getloadavg()[0]
             started = time.perf_counter()
             try:
-                with streamlit_server(APP, env=env, timeout=timeout_s) as url:
-                    first = cold_load(browser, url, timeout_s)
-                    second = cold_load(browser, url, timeout_s)
-                    result = measure(browser, url, timeout_s)
+                with streamlit_server(app, env=env, timeout=timeout_s) as url:
+                    first = first_paint(browser, url, timeout_s)
+                    second = first_paint(browser, url, timeout_s)
+                    result = measure_one(browser, url, n)
             except Exception as error:  # a size that does not finish is reported, not fatal
                 result = {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
                 first = second = None
