@@ -120,8 +120,13 @@
     Timeline.prototype.update = function (config, first) {
         var old = this.config;
         this.config = config;
-        var moved = first || !old || old.mode !== config.mode || old.first !== config.first ||
-            old.start !== config.start || old.end !== config.end || old.ndays !== config.ndays;
+        // The page echoing the view this control settled on is not a move: by the time the
+        // rerun's data arrives the reader may have moved on (a key pressed right after a
+        // settle), and resetting to the echo would undo that input.
+        var echo = !first && old && old.first === config.first && old.ndays === config.ndays &&
+            JSON.stringify([config.mode, config.start, config.end]) === this._settledKey;
+        var moved = !echo && (first || !old || old.mode !== config.mode || old.first !== config.first ||
+            old.start !== config.start || old.end !== config.end || old.ndays !== config.ndays);
         if (moved && !this.playing) {
             this.view = {mode: config.mode, start: config.start, end: config.end, first: config.first};
         }
