@@ -98,31 +98,6 @@ CSS = """
 PLACES_JS = (STATIC_DIR / "newsmap" / "places.js").read_text(encoding="utf-8")
 
 
-class PlacesLayer(MacroElement):
-    """One GeoJSON layer of place features, drawn by ``PLACES_JS``.
-
-    One layer for all places keeps the page light: thousands of places cost one script, not
-    one folium object each (about 2 ms of Python per folium object, see FIELD_NOTES.md).
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this.js }}
-        var {{ this.get_name() }} = newsmapPlaces({{ this.data|tojson }}, {{ this.permanent|tojson }});
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, data: dict, permanent_labels: bool) -> None:
-        super().__init__()
-        self._name = "PlacesLayer"
-        self.data = data
-        self.permanent = permanent_labels
-        self.js = PLACES_JS
-
-
 def label(group: PlaceGroup) -> str:
     """The text on the map next to a place; also how a click is traced back to the place."""
     return f"{group.name} · {group.count}"
@@ -206,39 +181,6 @@ def place_features(
             }
         )
     return {"type": "FeatureCollection", "features": features}
-
-
-def places_layer(
-    groups: list[PlaceGroup], events: Mapping[str, Mapping[str, str]] | None = None
-) -> folium.FeatureGroup:
-    """The swappable layer for ``st_folium(feature_group_to_add=...)``."""
-    layer = folium.FeatureGroup(name="Events", control=False)
-    data = place_features(groups, events)
-    PlacesLayer(data, permanent_labels=len(groups) <= PERMANENT_LABEL_LIMIT).add_to(layer)
-    return layer
-
-
-class Legend(MacroElement):
-    """A static legend control (bottom right, the emptiest corner of this region)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomright"});
-        {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create("div", "map-legend");
-            div.innerHTML = {{ this.html|tojson }};
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.html = html
 
 
 def legend_html(types: Iterable[str] = EVENT_TYPES) -> str:
@@ -335,8 +277,6 @@ def base_map(
         prefer_canvas=False,
     )
     m.get_root().header.add_child(Element(CSS))
-    FocusWithoutScroll().add_to(m)
-    ScaleBar().add_to(m)
     if tiles:
         folium.TileLayer(
             OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM
@@ -354,9 +294,7 @@ def base_map(
         attribution=BOUNDARY_ATTRIBUTION,
         tooltip=None,
     ).add_to(m)
-    ProvinceLabels(_province_labels()).add_to(m)
-    if legend:
-        Legend(legend_html()).add_to(m)
+    BaseMapScript(_province_labels(), legend_html() if legend else None, static_url).add_to(m)
     return m
 
 
@@ -368,72 +306,34 @@ def _province_labels() -> list[tuple[str, float, float]]:
     return out
 
 
-class FocusWithoutScroll(MacroElement):
-    """Stop the page from jumping when a reader clicks the map.
+class BaseMapScript(JSCSSMixin, MacroElement):
+    """The furniture every map has, drawn by ``static/newsmap/basemap.js``: focus without
+    scrolling the page, the scale bar, province names, and the static legend if given.
 
-    Leaflet focuses the map container on mousedown (for keyboard panning) and then restores
-    the scroll position of its own window only. Inside streamlit-folium's iframe, the focus
-    scrolls the *parent* page to bring the whole map into view, so the mouseup lands elsewhere
-    and the click on a marker is lost. Focusing with ``preventScroll`` keeps keyboard panning.
+    ``labels``: ``[name, lat, lon]`` per province (names escaped here); ``legend``: trusted
+    HTML from `legend_html`, or ``None``.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map) {
-            if (!map.keyboard) { return; }
-            map.keyboard.removeHooks();
-            map.keyboard._onMouseDown = function () {
-                if (this._focused) { return; }
-                this._map._container.focus({preventScroll: true});
-            };
-            map.keyboard.addHooks();
-        })({{ this._parent.get_name() }});
+        Newsmap.baseMap({{ this._parent.get_name() }}, {{ this.options_json }});
         {% endmacro %}
         """
     )
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        labels: list[tuple[str, float, float]],
+        legend: str | None,
+        static_url: str = STREAMLIT_STATIC_ROUTE,
+    ) -> None:
         super().__init__()
-        self._name = "FocusWithoutScroll"
-
-
-class ScaleBar(MacroElement):
-    """Leaflet's scale bar in the top-left corner (bottom left, the long attribution hides it)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.control.scale({position: "topleft"}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "ScaleBar"
-
-
-class ProvinceLabels(MacroElement):
-    """Province names at their centroids, faint, non-interactive: orientation without tiles."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this.labels|tojson }}.forEach(function (l) {
-            L.marker([l[1], l[2]], {
-                interactive: false, keyboard: false,
-                icon: L.divIcon({className: "province-label", html: l[0], iconSize: null})
-            }).addTo({{ this._parent.get_name() }});
-        });
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, labels: list[tuple[str, float, float]]) -> None:
-        super().__init__()
-        self._name = "ProvinceLabels"
-        self.labels = [[escape(n), lat, lon] for n, lat, lon in labels]
+        self._name = "BaseMapScript"
+        self.options_json = script_json(
+            {"labels": [[escape(n), lat, lon] for n, lat, lon in labels], "legend": legend}
+        )
+        self.default_js = [("basemap.js", f"{static_url.rstrip('/')}/newsmap/basemap.js")]
 
 
 def popup_limit(n_places: int) -> int | None:

@@ -15,7 +15,7 @@ from lib import presentation
 FILES = ["labels.js", "presentation.js", "vector.js"]
 
 
-@pytest.mark.parametrize("name", FILES)
+@pytest.mark.parametrize("name", [*FILES, "basemap.js"])  # basemap.js: every map, via default_js
 def test_javascript_file_parses(name: str) -> None:
     node = shutil.which("node")
     if node is None:

@@ -10,7 +10,6 @@ from lib.mapview import (
     base_map,
     event_lookup,
     place_features,
-    places_layer,
     popup_html,
 )
 from lib.timeline import PlaceGroup, ViewState, events_frame, filter_events, group_by_place
@@ -94,7 +93,6 @@ def test_base_map_is_the_same_whatever_the_view_so_the_iframe_is_not_rebuilt():
 
 def test_map_html_loads_nothing_from_a_cdn():
     m = base_map(tiles=False)
-    places_layer(groups_on(dt.date(2021, 9, 4)), event_lookup(FRAME)).add_to(m)
     html = m.get_root().render()
     assert not re.findall(r"""(?:src|href)=["']https?://""", html)
     assert "/app/static/vendor/leaflet-1.9.3/leaflet.js" in html
