@@ -69,81 +69,6 @@ def engine_data(
     """Everything the engine needs for ``frame`` (one row per event and place; see
     ``lib.timeline.events_frame``), for days ``first`` to ``last`` inclusive."""
     types = list(EVENT_TYPES)
-    if frame.empty:
-        places_rows = frame
-    else:
-        places_rows = frame.drop_duplicates("place_id")
-    order = sorted(
-        places_rows.itertuples(index=False),
-        key=lambda p: (p.precision in PIN_PRECISIONS, -float(p.uncertainty_km), p.place_id),
-    )
-    place_index = {p.place_id: i for i, p in enumerate(order)}
-    places = [
-        [
-            p.place_id,
-            str(p.place_name),
-            round(float(p.lat), 5),
-            round(float(p.lon), 5),
-            1 if p.precision in PIN_PRECISIONS else 0,
-            round(float(p.uncertainty_km) * 1000),
-        ]
-        for p in order
-    ]
-    claimants = sorted({c for c in frame["claimant"].unique() if c}) if not frame.empty else []
-    claimant_index = {c: i for i, c in enumerate(claimants)}
-    article_ids = (
-        sorted({a for cell in frame["articles"].unique() for a in cell.split("; ") if a})
-        if not frame.empty
-        else []
-    )
-    article_index = {a: i for i, a in enumerate(article_ids)}
-
-    # Events in a stable order (by day, then id), so the same data gives the same bytes.
-    unique = (
-        frame.drop_duplicates("event_id").sort_values(["day", "event_id"])
-        if not frame.empty
-        else frame
-    )
-    event_ids = unique["event_id"].tolist() if not frame.empty else []
-    event_index = {e: i for i, e in enumerate(event_ids)}
-    contested = (
-        ((unique["contested_with"] != "") | (unique["status"] == "disputed")).astype(int).tolist()
-        if not frame.empty
-        else []
-    )
-    offsets, indices = [0], []
-    for cell in unique["articles"].tolist() if not frame.empty else []:
-        indices.extend(article_index[a] for a in cell.split("; ") if a in article_index)
-        offsets.append(len(indices))
-
-    if frame.empty:
-        rows = {"d": [], "p": [], "t": [], "c": [], "e": []}
-    else:
-        ordered = frame.assign(_e=frame["event_id"].map(event_index)).sort_values(
-            ["day", "_e", "place_id"], kind="stable"
-        )
-        type_code = {t: i for i, t in enumerate(types)}
-        rows = {
-            "d": (ordered["day"].to_numpy(dtype=np.int64) - first.toordinal()).tolist(),
-            "p": ordered["place_id"].map(place_index).astype(int).tolist(),
-            "t": ordered["event_type"].map(type_code).fillna(len(types) - 1).astype(int).tolist(),
-            "c": ordered["claimant"].map(claimant_index).fillna(-1).astype(int).tolist(),
-            "e": ordered["_e"].astype(int).tolist(),
-        }
-
-    info = None
-    if len(event_ids) <= info_max and not frame.empty:
-        heads = headlines or {}
-        info = [
-            [
-                _day_label(r.date, r.date_precision),
-                str(r.claimant),
-                str(r.status),
-                str(r.summary),
-                "; ".join(heads.get(a, a) for a in str(r.articles).split("; ") if a),
-            ]
-            for r in unique.itertuples(index=False)
-        ]
     return {
         "v": 1,
         "first": first.isoformat(),
@@ -152,15 +77,136 @@ def engine_data(
         "types": types,
         "typeLabels": [type_labels.get(t, t) for t in types],
         "colours": [colours.get(t, "#333333") for t in types],
+        **_coded(frame, first, types, headlines or {}, info_max),
+        "popupEvents": POPUP_EVENTS,
+        "popupNote": popup_note,
+    }
+
+
+def _coded(
+    frame: pd.DataFrame,
+    first: dt.date,
+    types: list[str],
+    headlines: Mapping[str, str],
+    info_max: int,
+) -> dict:
+    """The data's parts of ``engine_data``: claimants, articles, places, rows, events, info."""
+    if frame.empty:
+        return {"claimants": [], "articles": [], "places": [],
+                "rows": {k: [] for k in "dptce"}, "events": {"x": [], "ao": [0], "ai": []},
+                "info": None}  # fmt: skip
+    # Columns are coded once with factorize (Arrow does it in C) and put in order with
+    # lexsort on integers: mapping 100,000 strings through dicts took seconds.
+    n = len(frame)
+    day = frame["day"].to_numpy(dtype=np.int64)
+    ev_code, ev_ids = pd.factorize(frame["event_id"])
+    pl_code, pl_ids = pd.factorize(frame["place_id"])
+    ev_first = _first_rows(ev_code, len(ev_ids))
+    pl_first = _first_rows(pl_code, len(pl_ids))
+
+    # Places: large areas first, pins last, so smaller things stay on top.
+    pl = frame.iloc[pl_first]
+    meta = list(zip(pl["place_id"].tolist(), pl["place_name"].tolist(), pl["lat"].tolist(),
+                    pl["lon"].tolist(), pl["precision"].tolist(), pl["uncertainty_km"].tolist(),
+                    strict=True))  # fmt: skip
+    order = sorted(
+        range(len(meta)),
+        key=lambda k: (meta[k][4] in PIN_PRECISIONS, -float(meta[k][5]), meta[k][0]),
+    )
+    place_of_code = np.empty(len(meta), dtype=np.int64)
+    place_of_code[order] = np.arange(len(meta))
+    places = [
+        [m[0], str(m[1]), round(float(m[2]), 5), round(float(m[3]), 5),
+         1 if m[4] in PIN_PRECISIONS else 0, round(float(m[5]) * 1000)]
+        for m in (meta[k] for k in order)
+    ]  # fmt: skip
+
+    # Events in a stable order (by day, then id), so the same data gives the same bytes.
+    ev_rank = _string_rank(ev_ids)
+    ev_order = np.lexsort((ev_rank, day[ev_first]))
+    event_of_code = np.empty(len(ev_ids), dtype=np.int64)
+    event_of_code[ev_order] = np.arange(len(ev_ids))
+    unique_rows = ev_first[ev_order]
+    contested = (frame["contested_with"] != "") | (frame["status"] == "disputed")
+    contested = contested.to_numpy(dtype=bool)[unique_rows].astype(int).tolist()
+
+    # Articles: each distinct cell split once.
+    cell_code, cells = pd.factorize(frame["articles"])
+    cell_lists = [[a for a in str(c).split("; ") if a] for c in cells.tolist()]
+    article_ids = sorted({a for lst in cell_lists for a in lst})
+    article_index = {a: i for i, a in enumerate(article_ids)}
+    cell_indices = [[article_index[a] for a in lst] for lst in cell_lists]
+    offsets, indices = [0], []
+    for code in cell_code[unique_rows].tolist():
+        indices.extend(cell_indices[code])
+        offsets.append(len(indices))
+
+    cl_code, cl_names = pd.factorize(frame["claimant"])
+    claimants = sorted({str(c) for c in cl_names.tolist() if c})
+    claimant_index = {c: i for i, c in enumerate(claimants)}
+    cl_lut = np.array(
+        [claimant_index.get(str(c), -1) if c else -1 for c in cl_names], dtype=np.int64
+    )
+    ty_code, ty_names = pd.factorize(frame["event_type"])
+    type_code = {t: i for i, t in enumerate(types)}
+    ty_lut = np.array(
+        [type_code.get(str(t), len(types) - 1) for t in ty_names.tolist()], dtype=np.int64
+    )
+
+    e = event_of_code[ev_code]
+    rows_order = np.lexsort((_string_rank(pl_ids)[pl_code], e, day))
+    rows = {
+        "d": (day[rows_order] - first.toordinal()).tolist(),
+        "p": place_of_code[pl_code][rows_order].tolist(),
+        "t": _lookup(ty_lut, ty_code, n)[rows_order].tolist(),
+        "c": _lookup(cl_lut, cl_code, n, missing=-1)[rows_order].tolist(),
+        "e": e[rows_order].tolist(),
+    }
+
+    info = None
+    if len(ev_ids) <= info_max:
+        info = [
+            [
+                _day_label(r.date, r.date_precision),
+                str(r.claimant),
+                str(r.status),
+                str(r.summary),
+                "; ".join(headlines.get(a, a) for a in str(r.articles).split("; ") if a),
+            ]
+            for r in frame.iloc[unique_rows].itertuples(index=False)
+        ]
+    return {
         "claimants": claimants,
         "articles": article_ids,
         "places": places,
         "rows": rows,
         "events": {"x": contested, "ao": offsets, "ai": indices},
         "info": info,
-        "popupEvents": POPUP_EVENTS,
-        "popupNote": popup_note,
     }
+
+
+def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
+    """Per code, the index of the first row that has it."""
+    first = np.full(count, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes), dtype=np.int64))
+    return first
+
+
+def _string_rank(values) -> np.ndarray:
+    """Per value, its position in sorted (code point) order."""
+    values = [str(v) for v in values.tolist()]
+    order = sorted(range(len(values)), key=values.__getitem__)
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values))
+    return rank
+
+
+def _lookup(lut: np.ndarray, codes: np.ndarray, n: int, missing: int | None = None) -> np.ndarray:
+    """``lut[codes]``; factorize codes a missing value -1, which gets ``missing`` (or the last)."""
+    out = lut[np.where(codes < 0, 0, codes)] if len(lut) else np.zeros(n, dtype=np.int64)
+    if (codes < 0).any():
+        out = np.where(codes < 0, lut[-1] if missing is None else missing, out)
+    return out
 
 
 def per_day(frame: pd.DataFrame, first: dt.date) -> list[list[int]]:

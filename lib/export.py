@@ -50,6 +50,8 @@ from lib.timeline import FRAME_COLUMNS, MODES, ViewState
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
+    from lib.browser import BrowserThread
+
 #: A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
 #: tab and carriage return come from OWASP's list: some spreadsheets strip them first.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -177,7 +179,8 @@ class Capture:
     ``in_frame`` (false for a place labelled at the frame's edge) and its centre ``x``/``y``
     and radius ``r`` in CSS pixels of the page (multiply by the scale for PNG pixels).
     ``text`` is every text on the page (title, caption, legend, labels, credits);
-    ``labels`` every label seen, with its box (see ``static/newsmap/labels.js``).
+    ``labels`` every label and edge chip drawn, with its text, place and box (see
+    ``newsmapExport.labelBoxes`` in ``static/newsmap/presentation.js``).
     """
 
     png: bytes
@@ -574,6 +577,16 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)  # fmt: skip
         return 2
 
+    if args.format in BROWSER_FORMATS:
+        # Chromium starts while the data loads (each takes most of a second).
+        from lib.browser import BrowserThread
+
+        with BrowserThread() as browser:
+            return _main(args, out, size, browser)
+    return _main(args, out, size, None)
+
+
+def _main(args: argparse.Namespace, out: str, size: Size, browser: BrowserThread | None) -> int:
     from lib.timeline import Bounds, state_from_params
 
     data = load_export_data()
@@ -584,11 +597,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     state, notes = state_from_params(params_from_args(args), bounds)
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
+    options = {
+        "size": size, "scale": args.scale, "tiles": args.tiles, "title": args.title,
+        "day_ms": args.day_ms, "hold_ms": args.hold_ms,
+    }  # fmt: skip
     try:
-        result = render(
-            args.format, data, state, size=size, scale=args.scale, tiles=args.tiles,
-            title=args.title, day_ms=args.day_ms, hold_ms=args.hold_ms,
-        )  # fmt: skip
+        if browser is None:
+            result = render(args.format, data, state, **options)
+        else:
+            result = browser.run(render, args.format, data, state, **options)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -6,8 +6,9 @@ restyles its places for each view the timeline posts to it. Nothing about the vi
 filters, selected place) is in the map's arguments, so streamlit-folium keeps the same iframe
 across reruns and the reader's pan and zoom survive everything.
 
-``PLACES_JS``, ``place_features`` and ``popup_html`` are the previous, server-side way of
-drawing one view's places; the PNG presentation page still uses them.
+The pictures (``lib.presentation``) draw with the same engine, so there is one drawing of
+places, and one legend (``Newsmap.legendItems``) besides the static one here for maps without
+events.
 
 Places are drawn honestly: a place known to a point or a town centre is a pin (a dot with a
 fixed pixel size); a district, valley, province, country or approximate placement is a circle
@@ -19,8 +20,7 @@ Every string from the data reaches the map's HTML through ``lib.text.escape``.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import folium
 from branca.element import Element, MacroElement
@@ -29,10 +29,9 @@ from jinja2 import Template
 
 from lib import boundaries, story
 from lib.engine import script_json
-from lib.offline import STATIC_DIR, STREAMLIT_STATIC_ROUTE, offline_map
-from lib.schema import EVENT_TYPES, PIN_PRECISIONS
+from lib.offline import STREAMLIT_STATIC_ROUTE, offline_map
+from lib.schema import EVENT_TYPES
 from lib.text import escape
-from lib.timeline import PlaceGroup
 
 #: One colour per event type (Tableau 10, which stays distinguishable for most colour vision).
 TYPE_COLOURS: dict[str, str] = {
@@ -54,13 +53,6 @@ assert set(TYPE_COLOURS) == set(EVENT_TYPES), "every event type needs a colour"
 DEFAULT_CENTER = story.current().map_centre
 DEFAULT_ZOOM = story.current().zoom
 MAX_ZOOM = 14
-#: Above this many places, labels show on hover only (thousands of permanent labels are slow
-#: and unreadable).
-PERMANENT_LABEL_LIMIT = 60
-#: Events listed in a popup; the side panel lists all.
-POPUP_EVENTS = 5
-#: Above this many places, no popups (see popup_limit).
-POPUP_PLACES_MAX = 500
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -70,11 +62,6 @@ BOUNDARY_ATTRIBUTION = "Outlines: geoBoundaries 2007 (public domain)"
 CSS = """
 <style>
 .leaflet-container { background: #dfe3e6; font: 12px/1.3 system-ui, sans-serif; }
-.place-label { background: rgba(255,255,255,.92); border: 1px solid #555; border-radius: 3px;
-  padding: 1px 4px; font-weight: 600; color: #111; box-shadow: none; }
-.place-label::before { display: none; }
-.place-label.contested { border: 2px dashed #b00; }
-.place-label.area { background: rgba(255,255,255,.75); font-weight: 500; font-style: italic; }
 .map-legend { background: rgba(255,255,255,.94); padding: 4px 7px; border: 1px solid #999;
   border-radius: 4px; line-height: 1.35; font-size: 11px; }
 .map-legend .cols { columns: 2; column-gap: 10px; }
@@ -90,97 +77,6 @@ CSS = """
   transform: translate(-50%, -50%); text-shadow: 0 0 3px #fff; }
 </style>
 """
-
-
-#: How a place feature (see ``place_features``) is drawn, labelled and bound to its popup.
-#: Shared by the app's map and the standalone HTML export, so both draw places the same way.
-#: Defines ``newsmapPlaces(features, permanentLabels)`` -> an L.GeoJSON layer.
-PLACES_JS = (STATIC_DIR / "newsmap" / "places.js").read_text(encoding="utf-8")
-
-
-def label(group: PlaceGroup) -> str:
-    """The text on the map next to a place; also how a click is traced back to the place."""
-    return f"{group.name} · {group.count}"
-
-
-def fill_opacity(radius_km: float) -> float:
-    # Large areas are drawn faintly so they do not hide what lies inside them.
-    if radius_km <= 20:
-        return 0.22
-    if radius_km <= 60:
-        return 0.12
-    return 0.05
-
-
-def popup_html(
-    group: PlaceGroup, events: Mapping[str, Mapping[str, str]], limit: int = POPUP_EVENTS
-) -> str:
-    """Escaped HTML for a place's popup: its newest events, each with claimant and status."""
-    kinds = ", ".join(f"{n} {TYPE_LABELS.get(t, t)}" for t, n in group.type_counts)
-    items = []
-    for event_id in group.event_ids[:limit]:
-        e = events.get(event_id)
-        if e is None:
-            continue
-        who = (
-            f" — {escape(e['claimant'])}, {escape(e['status'])}"
-            if e.get("claimant")
-            else f" — {escape(e['status'])}"
-        )
-        flag = (
-            " <b style='color:#b00'>contested</b>"
-            if e.get("contested_with") or e.get("status") == "disputed"
-            else ""
-        )
-        items.append(
-            f"<li><span class='popup-meta'>{escape(e['date'])} · {escape(TYPE_LABELS.get(e['event_type'], e['event_type']))}"
-            f"{who}</span>{flag}<br>{escape(e['summary'])}</li>"
-        )
-    more = group.count - min(group.count, limit)
-    tail = f"<div class='popup-meta'>and {more} more</div>" if more > 0 else ""
-    return (
-        f"<b>{escape(group.name)}</b> <span class='popup-meta'>({group.count} event"
-        f"{'s' if group.count != 1 else ''}: {escape(kinds)})</span>"
-        f"<ol class='popup-events'>{''.join(items)}</ol>{tail}"
-        "<div class='popup-meta'>Sources and every passage naming this place: panel beside the map.</div>"
-    )
-
-
-def place_features(
-    groups: Iterable[PlaceGroup], events: Mapping[str, Mapping[str, str]] | None = None
-) -> dict:
-    """GeoJSON FeatureCollection of places (what the browser receives, not raw events)."""
-    groups = list(groups)
-    limit = popup_limit(len(groups))
-    features = []
-    # Leaflet draws in order: big areas first, pins last, so smaller things stay on top.
-    groups = sorted(
-        groups, key=lambda g: (g.precision in PIN_PRECISIONS, -g.uncertainty_km, g.place_id)
-    )
-    for g in groups:
-        pin = g.precision in PIN_PRECISIONS
-        colour = TYPE_COLOURS.get(g.main_type, "#333")
-        features.append(
-            {
-                "type": "Feature",
-                "id": g.place_id,
-                "geometry": {"type": "Point", "coordinates": [round(g.lon, 5), round(g.lat, 5)]},
-                "properties": {
-                    "place_id": g.place_id,
-                    "label": escape(label(g)) + (" ⚑" if g.contested else ""),
-                    "count": g.count,
-                    "type": g.main_type,
-                    "colour": colour,
-                    "pin": pin,
-                    "r_px": round(min(16, 6 + 2 * math.sqrt(g.count)), 1),
-                    "radius_m": round(g.uncertainty_km * 1000),
-                    "fill_opacity": fill_opacity(g.uncertainty_km),
-                    "contested": g.contested,
-                    "popup": "" if limit is None else popup_html(g, events or {}, limit),
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
 
 
 def legend_html(types: Iterable[str] = EVENT_TYPES) -> str:
@@ -334,45 +230,3 @@ class BaseMapScript(JSCSSMixin, MacroElement):
             {"labels": [[escape(n), lat, lon] for n, lat, lon in labels], "legend": legend}
         )
         self.default_js = [("basemap.js", f"{static_url.rstrip('/')}/newsmap/basemap.js")]
-
-
-def popup_limit(n_places: int) -> int | None:
-    """Events listed per popup, or ``None`` for no popups at all.
-
-    The browser receives every popup with each slider step. With hundreds of places the
-    popups list fewer events, and beyond ``POPUP_PLACES_MAX`` there are none: a click still
-    selects the place and the panel beside the map lists everything.
-    """
-    if n_places <= 200:
-        return POPUP_EVENTS
-    if n_places <= POPUP_PLACES_MAX:
-        return 2
-    return None
-
-
-def popup_event_ids(groups: Iterable[PlaceGroup]) -> set[str]:
-    """The events the popups of ``groups`` will list."""
-    groups = list(groups)
-    limit = popup_limit(len(groups))
-    if limit is None:
-        return set()
-    return {event_id for g in groups for event_id in g.event_ids[:limit]}
-
-
-def event_lookup(frame, ids: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
-    """Per event id, the strings a popup shows (first row of each event); only ``ids`` if given."""
-    cols = ["event_id", "date", "event_type", "summary", "claimant", "status", "contested_with"]
-    if ids is not None:
-        frame = frame[frame["event_id"].isin(set(ids))]
-    unique = frame.drop_duplicates("event_id")[cols]
-    return {
-        row[0]: {
-            "date": str(row[1]),
-            "event_type": row[2],
-            "summary": row[3],
-            "claimant": row[4],
-            "status": row[5],
-            "contested_with": row[6],
-        }
-        for row in unique.itertuples(index=False, name=None)
-    }

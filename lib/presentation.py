@@ -2,29 +2,28 @@
 
 Both are one self-contained HTML document (``lib.offline.inline_assets_html``): every script,
 stylesheet and datum is inlined, so the file opens from disk with no server and no network
-(unless map tiles are asked for). Places are drawn by ``mapview.PLACES_JS``, as in the app.
+(unless map tiles are asked for). Both draw places with the time engine the live map uses
+(``static/newsmap/engine.js``, fed ``lib.engine.engine_data``): the same markers, labels, edge
+chips and counts for the same view, from one implementation.
 
 - ``presentation_html``: the current view (dates, filters, selected place) at an exact pixel
   size, without the app's chrome: title, date caption, legend, map fitted to the places, scale
   bar and a credit line. ``lib.export.render_png`` photographs it in headless Chromium. The page
   sets ``window.newsmapExport.ready`` once the labels are placed (and tiles, when asked for,
   have loaded or failed); a screenshot taken earlier may miss labels. With ``animate=True``
-  it carries every day of the view and ``newsmapExport.showDay(iso)`` redraws one in place
-  (lib.animation photographs each for GIF and MP4). Its JavaScript lives in
-  ``static/newsmap/`` (presentation.js, labels.js, vector.js); its data enters as one JSON
-  argument (``_json``).
+  ``newsmapExport.showDay(iso)`` redraws any day of the view in place (lib.animation
+  photographs each for GIF and MP4): the engine restyles its places, nothing is rebuilt.
+  Its JavaScript is ``static/newsmap/presentation.js`` (and vector.js for SVG).
 - ``standalone_html``: an interactive map with its own date slider and play button, for a
-  newsroom CMS iframe. The events are embedded compactly and grouped per date in the browser,
-  the same way ``timeline.group_by_place`` and ``mapview.place_features`` do it in Python.
+  newsroom CMS iframe.
 
-Every string from the data passes through ``lib.text.escape`` here, in Python; the browser only
-concatenates escaped snippets.
+Every string from the data reaches HTML escaped: through ``lib.text.escape`` here, or through
+the engine's one escaper (``Newsmap.esc``) in the browser.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -55,8 +54,8 @@ FIT_MAX_KM = 100.0
 OUTLIER_MIN_KM = 150.0
 #: Never zoom closer than this when fitting (a single pin would otherwise fill the frame).
 FIT_MAX_ZOOM = 11
-#: Events listed in an export's popup (newest first); the CSV download has them all.
-STANDALONE_POPUP_EVENTS = 10
+#: Most place labels in a picture (the rest keep their markers; a reader sees the counts).
+LABEL_LIMIT = 60
 #: Milliseconds per day when the standalone page plays.
 PLAY_STEP_MS = 1000
 #: Credits for the map's data (story.toml, [credits]; the README's "Data sources and licences").
@@ -104,10 +103,6 @@ def _day(day: dt.date) -> str:
     return f"{day:%-d %B %Y}"
 
 
-def _short(iso_day: str) -> str:
-    return f"{dt.date.fromisoformat(iso_day):%-d %b}"
-
-
 def date_caption(state: ViewState) -> str:
     """``"As of 2 September 2021"`` (cumulative) or ``"30 August – 4 September 2021"`` (window)."""
     start = state.first_day
@@ -121,17 +116,6 @@ def date_caption(state: ViewState) -> str:
     if start.month != end.month:
         return f"{start:%-d %B} – {_day(end)}"
     return f"{start:%-d}–{_day(end)}"
-
-
-def count_caption(frame: pd.DataFrame, groups: list[PlaceGroup]) -> str:
-    """``"31 events at 8 places"``, counting each event once however many places it has."""
-    events = frame["event_id"].nunique()
-    places = len(groups)
-    if not events:
-        return "no events"
-    return (
-        f"{events} event{'s' if events != 1 else ''} at {places} place{'s' if places != 1 else ''}"
-    )
 
 
 def _and(items: list[str]) -> str:
@@ -277,34 +261,13 @@ def fit_bounds(
 # --- the page ---------------------------------------------------------------------------------
 
 
-def legend_html(types: Iterable[str]) -> str:
-    """The legend as a row of chips: one per event type shown, then how places are drawn."""
-    chips = "".join(
-        f"<li data-type='{t}'><i class='sw' style='background:{mapview.TYPE_COLOURS[t]}'></i>"
-        f"{escape(mapview.TYPE_LABELS[t])}</li>"
-        for t in EVENT_TYPES
-        if t in set(types)
-    )
-    return (
-        f"<ul class='nm-legend' aria-label='Legend'>{chips}"
-        "<li class='key'><i class='sw pin'></i>town or exact place</li>"
-        "<li class='key'><i class='sw area'></i>area: circle = how uncertain the location is</li>"
-        "<li class='key'><i class='sw dashed'></i>contested ⚑</li>"
-        "<li class='key'>label: place · events</li></ul>"
-    )
-
-
-def _css(unit: float, *, fixed: Size | None) -> str:
-    """The page's CSS. ``unit`` scales every text; ``fixed`` pins the page to a pixel size."""
+def _css(unit: float, size: Size) -> str:
+    """The picture's CSS: ``size`` pins the page to its pixels, ``unit`` scales every text."""
 
     def px(n: float) -> str:
         return f"{round(n * unit, 1)}px"
 
-    body = (
-        f"width:{fixed.width}px;height:{fixed.height}px;overflow:hidden;"
-        if fixed
-        else "width:100%;height:100vh;min-height:420px;"
-    )
+    body = f"width:{size.width}px;height:{size.height}px;overflow:hidden;"
     return f"""<style>
 html, body {{ margin:0; padding:0; }}
 body.nm {{ {body} display:flex; flex-direction:column; background:#fff; color:#111;
@@ -314,37 +277,29 @@ body.nm {{ {body} display:flex; flex-direction:column; background:#fff; color:#1
 .nm-title {{ margin:0; font-size:{px(34)}; line-height:1.12; font-weight:700; letter-spacing:-0.01em; }}
 .nm-caption {{ margin:{px(6)} 0 0; font-size:{px(21)}; line-height:1.25; color:#222; }}
 .nm-filters {{ margin:{px(3)} 0 0; font-size:{px(16)}; color:#444; }}
-.nm-legend {{ list-style:none; margin:{px(8)} 0 0; padding:0; display:flex; flex-wrap:wrap;
+.nm-key {{ list-style:none; margin:{px(8)} 0 0; padding:0; display:flex; flex-wrap:wrap;
   column-gap:{px(14)}; row-gap:{px(3)}; font-size:{px(15)}; line-height:1.3; color:#222; }}
-.nm-legend li {{ white-space:nowrap; }}
-.nm-legend li.key {{ color:#555; }}
-.nm-legend .sw {{ display:inline-block; width:{px(12)}; height:{px(12)}; border-radius:50%;
+.nm-key li {{ white-space:nowrap; }}
+.nm-key li.key {{ color:#555; }}
+.nm-key i {{ display:inline-block; width:{px(12)}; height:{px(12)}; border-radius:50%;
   margin-right:{px(5)}; vertical-align:-0.05em; box-sizing:border-box; }}
-.nm-legend .sw.pin {{ background:#555; border:{px(2)} solid #fff; box-shadow:0 0 0 1px #555; }}
-.nm-legend .sw.area {{ border:{px(2)} solid #555; background:rgba(85,85,85,.18);
+.nm-key i.pin {{ background:#555; border:{px(2)} solid #fff; box-shadow:0 0 0 1px #555; }}
+.nm-key i.area {{ border:{px(2)} solid #555; background:rgba(85,85,85,.18);
   width:{px(15)}; height:{px(15)}; }}
-.nm-legend .sw.dashed {{ border:{px(2)} dashed #b00; background:none; }}
+.nm-key i.dashed {{ border:{px(2)} dashed #b00; background:none; }}
 .nm-credits {{ order:2; padding:{px(7)} {px(24)} {px(10)}; font-size:{px(12.5)}; line-height:1.35;
   color:#555; border-top:1px solid #ddd; }}
 .nm-credits p {{ margin:0; }}
 .nm .leaflet-container {{ font-family:{FONT_STACK}; }}
-.nm .place-label {{ font-family:{FONT_STACK}; font-size:{px(14.5)}; padding:{px(1)} {px(5)}; }}
-.nm .place-label.selected {{ background:#111; color:#fff; border:2px solid #111;
-  font-size:{px(16.5)}; font-style:normal; font-weight:700; }}
-.nm .nm-offmap {{ position:absolute; z-index:800; white-space:nowrap; cursor:pointer; }}
-.nm .nm-offmap i {{ display:inline-block; width:0.7em; height:0.7em; border-radius:50%;
-  margin-right:0.3em; }}
-.nm .nm-offmap small {{ font-weight:400; color:#444; }}
+.nm .nm-label, .nm .nm-edge {{ font-family:{FONT_STACK}; font-size:{px(14.5)};
+  line-height:{round(19 * unit)}px; height:{round(21 * unit)}px; padding:0 {px(5)}; }}
+.nm .nm-label.contested {{ line-height:{round(19 * unit) - 2}px; }}
+.nm .nm-label.selected {{ font-weight:700; font-style:normal; }}
 .nm .province-label {{ font-family:{FONT_STACK}; font-size:{px(13)}; }}
 .nm .leaflet-control-scale-line {{ font-size:{px(12)}; padding:0 {px(5)}; line-height:1.4;
   background:rgba(255,255,255,.85); }}
 .nm .leaflet-popup-content {{ font-family:{FONT_STACK}; font-size:13px; }}
 .nm .popup-events q {{ font-style:italic; color:#333; }}
-.nm-controls {{ display:flex; align-items:center; gap:10px; margin-top:{px(8)}; }}
-.nm-controls button {{ font:inherit; font-size:15px; padding:4px 12px; border:1px solid #888;
-  border-radius:4px; background:#f6f6f6; cursor:pointer; min-width:6em; white-space:nowrap; }}
-.nm-controls input[type=range] {{ flex:1 1 auto; min-width:60px; }}
-.nm-controls .nm-end {{ font-size:13px; color:#555; white-space:nowrap; }}
 /* Still pictures: nothing may be caught mid-fade. */
 .nm-still *, .nm-still *::before, .nm-still *::after {{ transition:none !important; animation:none !important; }}
 .nm-still .leaflet-tile {{ opacity:1 !important; }}
@@ -365,28 +320,8 @@ class _Script(MacroElement):
         self.js = js
 
 
-def _json(value: object) -> str:
-    # Safe inside <script>: no "</script" or "<!--" can appear once "<" is \u003c.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-
-
 #: The pages' own JavaScript, in static/newsmap/ (linted as JavaScript, not kept in strings).
 NEWSMAP_JS_DIR = STATIC_DIR / "newsmap"
-
-
-def _static_js(name: str) -> str:
-    return (NEWSMAP_JS_DIR / name).read_text(encoding="utf-8")
-
-
-#: Shared by both pages (static/newsmap/labels.js): ``newsmapHighlight`` rings the selected
-#: place, ``newsmapOffMap`` names places beyond the frame at its edge, ``newsmapSpreadLabels``
-#: lays labels out so that none overlap (a label with no free spot is left out).
-LABELS_JS = f"var newsmapLabelLimit = {_json(mapview.PERMANENT_LABEL_LIMIT)};\n" + _static_js(
-    "labels.js"
-)
-#: The presentation page's behaviour (static/newsmap/presentation.js and vector.js): defines
-#: ``newsmapPresentation(map, config)``; see ``presentation_html`` for ``config``.
-PRESENTATION_JS = _static_js("vector.js") + _static_js("presentation.js")
 
 
 def _map(tiles: bool, *, still: bool) -> folium.Map:
@@ -426,17 +361,6 @@ def _finish(html: str, *, head: str, body_start: str, body_end: str, body_class:
     return inline_assets_html(html)
 
 
-def _selected_note(state: ViewState, groups: list[PlaceGroup], places: Mapping[str, Place]) -> str:
-    if not state.place:
-        return ""
-    group = next((g for g in groups if g.place_id == state.place), None)
-    if group:
-        return f"highlighted: {group.name}"
-    place = places.get(state.place)
-    name = place.name if place else state.place
-    return f"{name}: no events in these dates"
-
-
 def view_days(frame: pd.DataFrame, state: ViewState) -> list[dt.date]:
     """The days an animation of the view steps through, oldest first, ending on ``state.end``.
 
@@ -452,52 +376,56 @@ def view_days(frame: pd.DataFrame, state: ViewState) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((state.end - first).days + 1)]
 
 
-def _popup_items(visible: pd.DataFrame, groups: list[PlaceGroup], articles) -> dict[str, str]:
-    # Only the events a popup lists: escaping every event of 100,000 took seconds.
-    wanted = {e for g in groups for e in g.event_ids[:STANDALONE_POPUP_EVENTS]}
-    rows = visible[visible["event_id"].isin(wanted)]
-    return {row["event_id"]: _event_item(row, articles) for row in _newest_first(rows)}
-
-
 #: Where ``presentation_html`` puts its data once the page is rendered (a JavaScript comment
 #: and ``null``: valid JavaScript, in case it were ever left).
 _CONFIG_SLOT = "/*newsmap-config*/null"
 
 
-def _day_view(
+def _headlines(articles: Mapping[str, Article]) -> dict[str, str]:
+    """Per article id, how a popup names it: ``Outlet: “Headline” (date)``."""
+    out = {}
+    for article_id, article in articles.items():
+        outlet = f"{article.outlet}: " if article.outlet else ""
+        out[article_id] = f"{outlet}“{article.headline}” ({article.published_label})"
+    return out
+
+
+def picture_data(
     frame: pd.DataFrame,
     state: ViewState,
-    places: Mapping[str, Place],
     articles: Mapping[str, Article],
     *,
-    popups: bool,
-) -> tuple[dict, pd.DataFrame, list[PlaceGroup]]:
-    """One day of the page's config (see ``presentation_html``), its events and places."""
-    visible = filter_events(frame, state)
-    groups = group_by_place(visible)
-    bits = [count_caption(visible, groups)]
-    note = _selected_note(state, groups, places)
-    if note:
-        bits.append(note)
-    data = mapview.place_features(groups)
-    if popups:
-        # The app's popups point to its side panel; a picture has none, so its popups carry
-        # the quotes and sources themselves, as in the standalone page.
-        items = _popup_items(visible, groups, articles)
-        by_id = {g.place_id: g for g in groups}
-        for feature in data["features"]:
-            feature["properties"]["popup"] = place_popup(by_id[feature["id"]], items)
-    else:
-        # Frames of an animation are only looked at: no popups (a third of the page's bytes).
-        for feature in data["features"]:
-            feature["properties"]["popup"] = ""
-    day = {
-        "day": state.end.isoformat(),
-        "date": date_caption(state),
-        "counts": " · ".join(bits),
-        "features": data,
-    }
-    return day, visible, groups
+    popups: bool = True,
+) -> dict:
+    """The engine's data for a picture of ``state``: the events under its filters, from the
+    first day an animation of it shows (``view_days``) or earlier (a cumulative view counts
+    everything before) to its last day. Events after the view, or before a window, are left
+    out: at 100,000 events they are most of the page. ``popups=False`` leaves out the text
+    popups list (a photographed picture never opens one)."""
+    kept = filter_events(frame, state, ignore_dates=True)
+    kept = kept[kept["day"] <= state.end.toordinal()]
+    if state.first_day is not None:
+        kept = kept[kept["day"] >= state.first_day.toordinal()]
+    first = state.first_day or (
+        dt.date.fromordinal(int(kept["day"].min())) if not kept.empty else state.end
+    )
+    return engine.engine_data(
+        kept,
+        first=first,
+        last=state.end,
+        type_labels=mapview.TYPE_LABELS,
+        colours=mapview.TYPE_COLOURS,
+        headlines=_headlines(articles) if popups else None,
+        popup_note="All events are in the CSV download.",
+        info_max=engine.INFO_MAX if popups else 0,
+    )
+
+
+#: The presentation page's scripts and styles, inlined from static/ (the engine as the live
+#: map loads it, then the page's own).
+PICTURE_JS_FILES = ("newsmap/core.js", "newsmap/engine.js", "newsmap/vector.js",
+                    "newsmap/presentation.js")  # fmt: skip
+PICTURE_CSS_FILES = ("newsmap/engine.css",)
 
 
 def presentation_html(
@@ -518,35 +446,33 @@ def presentation_html(
     The page is exactly ``size`` CSS pixels; text scales with the page's area so that every
     preset reads alike. ``places`` (the gazetteer's) names a selected place that has no events
     in the view. ``tiles`` adds OpenStreetMap tiles, which need the network; without them the
-    map is the offline outline basemap. ``animate`` also embeds every day of ``view_days``,
-    drawn in place by ``window.newsmapExport.showDay(iso)`` (the page opens on the view's
-    last day either way; map, legend and credits are those of the whole view, so they stay
-    still from day to day). ``description`` is the page's alt text (its meta description),
-    ``lib.alttext.alt_text`` of the view when not given. ``popups=False`` leaves out the
-    places' popups, which a picture never shows (at 100,000 events they cost seconds).
+    map is the offline outline basemap. The places are drawn by the time engine in its still
+    mode: the page holds the view's events once (``picture_data``) and opens on its last
+    day; with ``animate`` every day of ``view_days`` can be shown in place with
+    ``window.newsmapExport.showDay(iso)`` (map, legend and credits are those of the whole
+    view, so they stay still from day to day). ``description`` is the page's alt text (its
+    meta description), ``lib.alttext.alt_text`` of the view when not given. ``popups=False``
+    leaves out the popups' texts, which a picture never shows.
     Returns self-contained HTML; the same arguments give the same bytes.
     """
     from lib.alttext import alt_text  # it builds on this module's captions
 
     places = places or {}
     days = view_days(frame, state) if animate else [state.end]
-    last, visible, groups = _day_view(frame, state, places, articles, popups=popups)
-    config_days = [
-        _day_view(frame, replace(state, end=d), places, articles, popups=False)[0]
-        for d in days[:-1]
-    ] + [last]
+    visible = filter_events(frame, state)
+    groups = group_by_place(visible)
     unit = math.sqrt(size.width * size.height) / 1000
     filters = filter_caption(state, articles)
+    date = date_caption(state)
     # Named landmarks: in Screenshot mode's preview they sit beside Streamlit's own (unnamed)
     # banner, and axe asks landmarks of one role to differ by name.
     header = (
         "<header class='nm-head' aria-label='Title, dates and legend'>"
         f"<h1 class='nm-title'>{escape(title)}</h1>"
-        f"<p class='nm-caption'><strong id='nm-date'>{escape(last['date'])}</strong> · "
-        f"<span id='nm-counts'>{escape(last['counts'])}</span></p>"
+        f"<p class='nm-caption'><strong id='nm-date'>{escape(date)}</strong> · "
+        "<span id='nm-counts'></span></p>"
         + (f"<p class='nm-filters'>{escape(filters)}</p>" if filters else "")
-        + legend_html(set(visible["event_type"]))
-        + "</header>"
+        + "<ul class='nm-key' id='nm-key' aria-label='Legend'></ul></header>"
     )
     footer = (
         "<footer class='nm-credits' aria-label='Sources and credits'>"
@@ -555,101 +481,51 @@ def presentation_html(
         f"<p>{escape(map_credit(tiles))}.</p></footer>"
     )
     m = _map(tiles, still=True)
+    shown_types = set(visible["event_type"])
+    selected = places.get(state.place) if state.place else None
     config = {
+        "engine": picture_data(frame, state, articles, popups=popups),
+        "view": {
+            "mode": "window" if state.first_day else "cumulative",
+            "start": 0,
+            "place": state.place,
+        },
+        "days": {d.isoformat(): date_caption(replace(state, end=d)) for d in days},
+        "start": state.end.isoformat(),
+        "selectedName": selected.name if selected else state.place,
+        "legendTypes": [i for i, t in enumerate(EVENT_TYPES) if t in shown_types],
         "bounds": fit_bounds(groups, state.place),
         # Room for labels, which sit right of pins and above areas, and for the scale bar.
         "padTopLeft": [round(30 * unit), round(44 * unit)],
         "padBottomRight": [round(150 * unit), round(40 * unit)],
         "maxZoom": FIT_MAX_ZOOM,
-        "maxLabels": mapview.PERMANENT_LABEL_LIMIT,
-        "selected": state.place,
-        "days": config_days,
-        "start": last["day"],
+        "maxLabels": LABEL_LIMIT,
+        "popups": popups,
     }
     # The data goes in after folium has rendered the page: branca re-parses every rendered
     # script as a Jinja template, which took seconds for megabytes of data and would read
     # "{{" in an event's text as template code.
-    script = f"newsmapPresentation({m.get_name()}, {_CONFIG_SLOT});"
-    _Script(mapview.PLACES_JS + LABELS_JS + PRESENTATION_JS + script).add_to(m)
+    script = f"Newsmap.presentation({m.get_name()}, {_CONFIG_SLOT});"
+    _Script("\n".join(_static_text(f) for f in PICTURE_JS_FILES) + "\n" + script).add_to(m)
     if description is None:
         description = alt_text(frame, state, places, articles, title=title, groups=groups)
+    css = "".join(_static_text(f) for f in PICTURE_CSS_FILES)
     page = _finish(
         m.get_root().render(),
         head=f"<title>{escape(title)}</title>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<meta name='description' content='{escape(description)}'>" + _css(unit, fixed=size),
+        f"<meta name='description' content='{escape(description)}'>"
+        f"<style>{css}</style>" + _css(unit, size),
         body_start=header,
         body_end=footer,
         body_class="nm nm-still",
     )
     # The picture downloads as HTML too ("This picture (HTML)"), opened on its own.
     page = _accessible_document(page, description, role="main")
-    return page.replace(_CONFIG_SLOT, _json(config), 1)
+    return page.replace(_CONFIG_SLOT, engine.script_json(config), 1)
 
 
 # --- the standalone timeline ------------------------------------------------------------------
-
-
-def _event_item(row: Mapping[str, object], articles: Mapping[str, Article]) -> str:
-    """One event in a popup, escaped: date, type, who claims it, summary, quote and sources."""
-    event_type = str(row["event_type"])
-    precision = " (approx.)" if row["date_precision"] != "day" else ""
-    claimant = (
-        f" — {escape(row['claimant'])}, {escape(row['status'])}"
-        if row["claimant"]
-        else (f" — {escape(row['status'])}")
-    )
-    contested = (
-        " <b style='color:#b00'>contested</b>"
-        if row["contested_with"] or row["status"] == "disputed"
-        else ""
-    )
-    sources = []
-    for article_id in str(row["articles"]).split("; "):
-        article = articles.get(article_id)
-        if article is None:
-            sources.append(escape(article_id))
-            continue
-        outlet = f"{escape(article.outlet)}: " if article.outlet else ""
-        sources.append(f"{outlet}“{escape(article.headline)}” ({escape(article.published_label)})")
-    figures = (
-        f"<br><span class='popup-meta'>Figures as claimed: {escape(row['casualties'])}</span>"
-        if row["casualties"]
-        else ""
-    )
-    day = f"{row['date']:%-d %b %Y}"
-    return (
-        f"<li><span class='popup-meta'>{escape(day)}{precision} · "
-        f"{escape(mapview.TYPE_LABELS.get(event_type, event_type))}{claimant}</span>{contested}"
-        f"<br>{escape(row['summary'])}{figures}<br><q>{escape(row['quote'])}</q>"
-        f"<br><span class='popup-meta'>Source: {'; '.join(sources)}</span></li>"
-    )
-
-
-def _newest_first(frame: pd.DataFrame) -> list[dict]:
-    unique = frame.drop_duplicates("event_id")
-    return unique.sort_values(["date", "event_id"], ascending=[False, True]).to_dict("records")
-
-
-def place_popup(group: PlaceGroup, items: Mapping[str, str]) -> str:
-    """A place's popup: its name, counts per type, and its newest events with quote and source.
-
-    ``items`` maps event ids to ``_event_item`` snippets (already escaped). The standalone
-    page builds the same HTML in the browser for each date.
-    """
-    kinds = ", ".join(f"{n} {escape(mapview.TYPE_LABELS.get(t, t))}" for t, n in group.type_counts)
-    shown = "".join(items[e] for e in group.event_ids[:STANDALONE_POPUP_EVENTS] if e in items)
-    more = group.count - min(group.count, STANDALONE_POPUP_EVENTS)
-    tail = (
-        f"<div class='popup-meta'>and {more} more (all of them are in the CSV download)</div>"
-        if more > 0
-        else ""
-    )
-    events = f"{group.count} event{'s' if group.count != 1 else ''}"
-    return (
-        f"<b>{escape(group.name)}</b> <span class='popup-meta'>({events}: {kinds})</span>"
-        f"<ol class='popup-events'>{shown}</ol>{tail}"
-    )
 
 
 def standalone_data(frame: pd.DataFrame, state: ViewState, articles: Mapping[str, Article]) -> dict:
@@ -662,10 +538,7 @@ def standalone_data(frame: pd.DataFrame, state: ViewState, articles: Mapping[str
     kept = filter_events(frame, state, ignore_dates=True)
     first = min(kept["date"]) if not kept.empty else state.end
     last = max(kept["date"]) if not kept.empty else state.end
-    sources = {}
-    for article_id, article in articles.items():
-        outlet = f"{article.outlet}: " if article.outlet else ""
-        sources[article_id] = f"{outlet}“{article.headline}” ({article.published_label})"
+    sources = _headlines(articles)
     data = engine.engine_data(
         kept,
         first=first,

@@ -29,7 +29,6 @@ if TYPE_CHECKING:  # the fixture's type; importing conftest at run time would lo
 REPO = Path(__file__).resolve().parent.parent
 READY = "() => window.newsmapExport && window.newsmapExport.ready === true"
 PLACES = "path.leaflet-interactive"
-LABELS = ".leaflet-tooltip.place-label"
 #: Per channel (0-255): pins are filled at 95 % opacity over whatever lies beneath.
 TOLERANCE = 24
 
@@ -163,7 +162,7 @@ def test_selected_place_is_ringed_and_its_label_emphasised(browser: Browser, dat
         page = context.new_page()
         page.set_content(page_html)
         page.wait_for_function(READY)
-        expect(page.locator(".place-label.selected")).to_have_text("Bravo · 2 ⚑")
+        expect(page.locator(".nm-label.selected")).to_have_text("Bravo · 2 ⚑")
         expect(page.locator('path[stroke="#111"]')).to_have_count(1)  # the ring
         assert "highlighted: Bravo" in page.inner_text("header")
     finally:

@@ -1,4 +1,4 @@
-"""The presentation page's JavaScript files (static/newsmap/) parse, and reach the page whole.
+"""The map's JavaScript files (static/newsmap/) parse, and reach the pages whole.
 
 They are plain files so that JavaScript tools can read them; lib.presentation inlines them.
 """
@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from lib import presentation
+from lib.timeline import ViewState
 
-FILES = ["labels.js", "presentation.js", "vector.js"]
+FILES = [f.split("/")[-1] for f in presentation.PICTURE_JS_FILES + presentation.STANDALONE_JS_FILES]
 
 
-@pytest.mark.parametrize("name", [*FILES, "basemap.js"])  # basemap.js: every map, via default_js
+@pytest.mark.parametrize(
+    "name", sorted({*FILES, "basemap.js", "bridge.js", "component.js"})
+)  # basemap.js: every map, via default_js
 def test_javascript_file_parses(name: str) -> None:
     node = shutil.which("node")
     if node is None:
@@ -25,9 +29,19 @@ def test_javascript_file_parses(name: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_pages_carry_the_files_and_data_only_as_json() -> None:
-    for name in FILES:
-        text = (presentation.NEWSMAP_JS_DIR / name).read_text(encoding="utf-8")
-        # No Python templating left in the files: data arrives as one JSON argument.
-        assert "%(" not in text and "{{" not in text, name
-        assert text in presentation.LABELS_JS + presentation.PRESENTATION_JS
+def test_pages_carry_the_files_whole_and_no_templating(tmp_path: Path) -> None:
+    from tests.test_export import fixture_data, write_dataset
+
+    dataset, frame, bounds = fixture_data(write_dataset(tmp_path / "data"))
+    state = ViewState(end=bounds.last)
+    picture = presentation.presentation_html(frame, state, dataset.articles)
+    standalone = presentation.standalone_html(frame, state, dataset.articles)
+    for files, page in (
+        (presentation.PICTURE_JS_FILES, picture),
+        (presentation.STANDALONE_JS_FILES, standalone),
+    ):
+        for name in files:
+            text = (presentation.STATIC_DIR / name).read_text(encoding="utf-8")
+            # No Python templating in the files: data arrives as one JSON argument.
+            assert "%(" not in text and "{{" not in text, name
+            assert text in page, name

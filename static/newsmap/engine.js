@@ -186,15 +186,18 @@
         map.on("popupclose", function () { container.classList.remove("nm-popup-open"); });
         map.on("popupopen", function () { container.classList.add("nm-popup-open"); });
         map.on("click", function () { self._deselectFocus(); });
-        if (L.Browser.mobile && map.dragging && this.opt.cooperative !== false) {
+        if (L.Browser.mobile && map.dragging && this.opt.cooperative !== false && !this.opt.still) {
             // On a phone a one-finger swipe scrolls the page past the map; a tap on the map (or
             // two fingers) lets the reader pan and zoom it.
             map.dragging.disable();
             container.classList.add("nm-coop");
             map.on("click", function () { if (!map.dragging.enabled()) { map.dragging.enable(); container.classList.remove("nm-coop"); } });
         }
-        container.setAttribute("aria-label", (D.title ? D.title + ": " : "") +
-            "map of the events; Tab to a place label, arrow keys move between places, Enter opens its sources");
+        // A page that already describes its map (an export's alt text) keeps that description.
+        var how = "Tab to a place label, arrow keys move between places, Enter opens its sources";
+        var given = container.getAttribute("aria-label");
+        container.setAttribute("aria-label", given ? given + " " + how + "." :
+            (D.title ? D.title + ": " : "") + "map of the events; " + how);
     };
 
     Engine.prototype._areaOpacity = function (radiusM) {
@@ -202,20 +205,34 @@
         return km <= 20 ? 0.22 : (km <= 60 ? 0.12 : 0.05);
     };
 
+    /**
+     * The legend's entries as <li> HTML: ``types`` for the event types given (indices into
+     * data.types, all when omitted), ``keys`` for how places are drawn. The live map's
+     * legend and the picture page's header both use them.
+     */
+    Newsmap.legendItems = function (D, typeIndices) {
+        var shown = typeIndices || D.types.map(function (t, i) { return i; });
+        return {
+            types: shown.map(function (i) {
+                return "<li data-type='" + esc(D.types[i]) + "'><i style='background:" + esc(D.colours[i]) + "'></i>" +
+                    esc(D.typeLabels[i]) + "</li>";
+            }).join(""),
+            keys: "<li class='key'><i class='pin'></i>exact place, town</li>" +
+                "<li class='key'><i class='area'></i>area (circle = uncertainty)</li>" +
+                "<li class='key'><i class='dashed'></i>contested claims ⚑</li>" +
+                "<li class='key'>label: place · events</li>"
+        };
+    };
+
     Engine.prototype._legend = function () {
         var self = this, D = this.D;
         var control = L.control({position: "bottomright"});
         control.onAdd = function () {
             var box = L.DomUtil.create("details", "nm-legend");
-            var rows = D.types.map(function (t, i) {
-                return "<li><i style='background:" + esc(D.colours[i]) + "'></i>" + esc(D.typeLabels[i]) + "</li>";
-            }).join("");
+            var items = Newsmap.legendItems(D);
             box.innerHTML = "<summary>Legend</summary><div class='nm-legend-body'>" +
-                "<b>Main event type at a place</b><ul class='cols'>" + rows + "</ul><ul class='cols'>" +
-                "<li><i class='pin'></i>exact place, town</li>" +
-                "<li><i class='area'></i>area (circle = uncertainty)</li>" +
-                "<li><i class='dashed'></i>contested claims ⚑</li>" +
-                "<li>label: place · events</li></ul></div>";
+                "<b>Main event type at a place</b><ul class='cols'>" + items.types + "</ul><ul class='cols'>" +
+                items.keys + "</ul></div>";
             L.DomEvent.disableClickPropagation(box);
             L.DomEvent.disableScrollPropagation(box);
             box.addEventListener("toggle", function () {
@@ -364,6 +381,7 @@
      */
     Engine.prototype._labelStep = function () {
         var now = performance.now(), self = this;
+        if (this.opt.still) { this._layout(true); return; }   // a picture: every frame whole
         if (this._lastFull !== undefined && now - this._lastFull < FULL_LAYOUT_MS && this._relabel()) {
             if (!this._fullTimer) {
                 this._fullTimer = setTimeout(function () {
@@ -535,7 +553,8 @@
 
     Engine.prototype._height = function () {
         this.measure.textContent = "Ag";
-        var h = this.measure.offsetHeight || 18;
+        // Rounded up, as widths are: a label 25.2 px high placed 25 px below another overlapped it.
+        var h = Math.ceil(this.measure.getBoundingClientRect().height) || 18;
         if (this._styled()) { this._h = h; }
         return h;
     };
@@ -906,6 +925,7 @@
             if (!chip) {
                 chip = self.edgeChips[id] = L.DomUtil.create("button", "nm-edge", box);
                 chip.type = "button";
+                chip.dataset.place = id;
                 L.DomEvent.disableClickPropagation(chip);
                 chip.addEventListener("click", function (ev) {
                     var layer = self.layers[i];
@@ -943,6 +963,26 @@
         Object.keys(this.edgeChips).forEach(function (id) {
             if (!used[id]) { self.edgeChips[id].style.display = "none"; }
         });
+    };
+
+    /**
+     * The places drawn for the view, for exports and tests: per place its id, colour, whether
+     * it is a pin and contested, whether it is within the frame (not only named at its
+     * edge), and its centre and radius in container pixels.
+     */
+    Engine.prototype.markers = function () {
+        var out = [], D = this.D, map = this.map, bounds = map.getBounds();
+        for (var i = 0; i < this.np; i++) {
+            if (!this.count[i]) { continue; }
+            var p = D.places[i], at = this.layers[i].getLatLng(), c = map.latLngToContainerPoint(at);
+            var r = p[4] ? this.pinRadius[i]
+                : c.y - map.latLngToContainerPoint(L.latLng(at.lat + p[5] / 111320, at.lng)).y;
+            out.push({place_id: p[0], colour: D.colours[this._mainType(i)], pin: !!p[4],
+                contested: this.contested[i] > 0, count: this.count[i],
+                in_frame: p[4] ? bounds.contains(at) : this._circleMeetsView(i, bounds),
+                x: c.x, y: c.y, r: r});
+        }
+        return out;
     };
 
     /** Label boxes as drawn (container pixels): for tests and the no-overlap measurement. */
