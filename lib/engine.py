@@ -65,9 +65,13 @@ def engine_data(
     title: str = "",
     popup_note: str = "",
     info_max: int = INFO_MAX,
+    article_filter: bool = True,
 ) -> dict:
     """Everything the engine needs for ``frame`` (one row per event and place; see
-    ``lib.timeline.events_frame``), for days ``first`` to ``last`` inclusive."""
+    ``lib.timeline.events_frame``), for days ``first`` to ``last`` inclusive.
+
+    ``article_filter=False`` leaves out what only an article filter uses (``articles`` and
+    the events' ``ao``/``ai``): a page whose events are filtered already does not need it."""
     types = list(EVENT_TYPES)
     return {
         "v": 1,
@@ -77,7 +81,7 @@ def engine_data(
         "types": types,
         "typeLabels": [type_labels.get(t, t) for t in types],
         "colours": [colours.get(t, "#333333") for t in types],
-        **_coded(frame, first, types, headlines or {}, info_max),
+        **_coded(frame, first, types, headlines or {}, info_max, article_filter),
         "popupEvents": POPUP_EVENTS,
         "popupNote": popup_note,
     }
@@ -89,6 +93,7 @@ def _coded(
     types: list[str],
     headlines: Mapping[str, str],
     info_max: int,
+    article_filter: bool,
 ) -> dict:
     """The data's parts of ``engine_data``: claimants, articles, places, rows, events, info."""
     if frame.empty:
@@ -131,13 +136,13 @@ def _coded(
     contested = contested.to_numpy(dtype=bool)[unique_rows].astype(int).tolist()
 
     # Articles: each distinct cell split once.
-    cell_code, cells = pd.factorize(frame["articles"])
-    cell_lists = [[a for a in str(c).split("; ") if a] for c in cells.tolist()]
+    cell_code, cells = pd.factorize(frame["articles"]) if article_filter else (np.zeros(0), [])
+    cell_lists = [[a for a in str(c).split("; ") if a] for c in list(cells)]
     article_ids = sorted({a for lst in cell_lists for a in lst})
     article_index = {a: i for i, a in enumerate(article_ids)}
     cell_indices = [[article_index[a] for a in lst] for lst in cell_lists]
     offsets, indices = [0], []
-    for code in cell_code[unique_rows].tolist():
+    for code in cell_code[unique_rows].tolist() if article_filter else []:
         indices.extend(cell_indices[code])
         offsets.append(len(indices))
 
@@ -145,7 +150,7 @@ def _coded(
     claimants = sorted({str(c) for c in cl_names.tolist() if c})
     claimant_index = {c: i for i, c in enumerate(claimants)}
     cl_lut = np.array(
-        [claimant_index.get(str(c), -1) if c else -1 for c in cl_names], dtype=np.int64
+        [claimant_index.get(str(c), -1) if c else -1 for c in cl_names.tolist()], dtype=np.int64
     )
     ty_code, ty_names = pd.factorize(frame["event_type"])
     type_code = {t: i for i, t in enumerate(types)}

@@ -32,25 +32,31 @@ import os
 import pickle
 import struct
 import sys
+import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from lib import story
-from lib.gazetteer import Gazetteer
-from lib.presentation import DEFAULT_PRESET, DEFAULT_TITLE, PRESETS, Size
 from lib.text import escape
-from lib.timeline import FRAME_COLUMNS, MODES, ViewState
 
 if TYPE_CHECKING:
+    import pandas as pd
     from playwright.sync_api import Browser, Page
 
     from lib.browser import BrowserThread
+    from lib.gazetteer import Gazetteer
+    from lib.presentation import Size
+    from lib.timeline import ViewState
+
+# pandas, folium and the rest are imported where they are used: the command starts Chromium
+# first, so that it starts while they load (about a second each).
+
+#: The title on every picture (story.toml), as lib.presentation.DEFAULT_TITLE.
+DEFAULT_TITLE = story.current().title
 
 #: A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
 #: tab and carriage return come from OWASP's list: some spreadsheets strip them first.
@@ -90,6 +96,8 @@ def events_csv(frame: pd.DataFrame) -> str:
     numbers are written as numbers. Write it as UTF-8 with a BOM (``encoding="utf-8-sig"``)
     for Excel, which otherwise misreads accented names.
     """
+    from lib.timeline import FRAME_COLUMNS
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(FRAME_COLUMNS)
@@ -107,6 +115,8 @@ def events_geojson(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> d
     ``precision`` and ``uncertainty_km`` say how exact the point is: an area place is
     somewhere within ``uncertainty_km`` of it, not at it.
     """
+    from lib.timeline import FRAME_COLUMNS
+
     places = gazetteer.places if gazetteer else {}
     features = []
     for row in frame[FRAME_COLUMNS].to_dict("records"):
@@ -213,7 +223,12 @@ def open_page(
     )
     try:
         page = context.new_page()
-        page.set_content(html, wait_until="load", timeout=READY_TIMEOUT_S * 1000)
+        with tempfile.TemporaryDirectory(prefix="newsmap-") as folder:
+            # Read from a file: a page of megabytes is sent to Chromium as one protocol message
+            # by set_content, which took a third of a second more at 100,000 events.
+            file = Path(folder) / "page.html"
+            file.write_text(html, encoding="utf-8")
+            page.goto(file.as_uri(), wait_until="load", timeout=READY_TIMEOUT_S * 1000)
         page.wait_for_function(
             "() => window.newsmapExport && window.newsmapExport.ready === true",
             timeout=READY_TIMEOUT_S * 1000,
@@ -233,9 +248,12 @@ def capture(
     the same pixels on the same machine. Starts its own Chromium unless ``browser`` is given.
     """
     with open_page(html, size, scale=scale, browser=browser) as page:
-        report = page.evaluate(
-            "() => ({markers: window.newsmapExport.markers, caption: window.newsmapExport.caption,"
-            " labels: window.newsmapExport.labelBoxes()})"
+        # As one JSON string: Playwright's own transfer of 2,000 markers took most of a second.
+        report = json.loads(
+            page.evaluate(
+                "() => JSON.stringify({markers: newsmapExport.markers,"
+                " caption: newsmapExport.caption, labels: newsmapExport.labelBoxes()})"
+            )
         )
         text = page.inner_text("body")
         png = page.screenshot(type="png", animations="disabled", caret="hide")
@@ -289,7 +307,8 @@ def render_png(
 
 @dataclass
 class ExportData:
-    """What the exports need from the data set: the events frame, articles and places."""
+    """What the exports need from the data set: the events frame, articles (their metadata
+    and headline; ``load_export_data`` leaves the text out) and places."""
 
     frame: pd.DataFrame
     articles: dict
@@ -309,25 +328,31 @@ def cache_dir() -> Path:
 
 
 def data_fingerprint(root: Path, today: dt.date) -> str:
-    """SHA-256 of every data file's path and bytes, the loaders' code and ``today``.
+    """SHA-256 of the loaders' code, every data file's path, size, modification time and
+    inode, and ``today``.
 
+    Data files are known by what the file system says of them, not by their bytes: reading
+    10,000 articles took most of a second per export. Any save changes the time (an editor's
+    save is a new file, a new inode), so a changed file is never taken for the cached one.
     Validation depends on the date (an event may not be dated after its article could be
     published), so a new day is a new key.
     """
     digest = hashlib.sha256(today.isoformat().encode())
     lib_dir = Path(__file__).resolve().parent
-    files = [lib_dir / f"{name}.py" for name in _LOADER_SOURCES]
-    files += [root / "events.csv", root / "geodata" / "gazetteer.csv"]
+    for name in _LOADER_SOURCES:
+        code = lib_dir / f"{name}.py"
+        digest.update(str(code).encode() + b"\0" + code.read_bytes() + b"\0")
+    files = [root / "events.csv", root / "geodata" / "gazetteer.csv"]
     articles = root / "articles"
     if articles.is_dir():
         files += sorted(p for p in articles.rglob("*") if p.is_file())
     for file in files:
-        digest.update(str(file).encode() + b"\0")
         try:
-            digest.update(file.read_bytes())
+            st = file.stat()
+            facts = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
         except OSError:
-            digest.update(b"(missing)")
-        digest.update(b"\0")
+            facts = "(missing)"
+        digest.update(f"{file}\0{facts}\0".encode())
     return digest.hexdigest()
 
 
@@ -356,7 +381,9 @@ def load_export_data(root: Path | None = None, *, cache: bool = True) -> ExportD
     dataset = load_dataset(root)
     data = ExportData(
         frame=events_frame(dataset.events.events, dataset.gazetteer),
-        articles=dataset.articles,
+        # Without their text: exports name articles by headline, outlet and date, and 10,000
+        # texts were most of the cache's size and of the time it took to read.
+        articles={k: replace(a, title=a.headline, text="") for k, a in dataset.articles.items()},
         gazetteer=dataset.gazetteer,
         errors=sum(1 for p in dataset.problems if p.severity == "error"),
     )
@@ -394,6 +421,9 @@ BINARY_FORMATS = ("png", "gif", "mp4", "pdf")
 
 
 def _parser() -> argparse.ArgumentParser:
+    from lib.presentation import DEFAULT_PRESET, PRESETS
+    from lib.timeline import MODES
+
     parser = argparse.ArgumentParser(
         prog="python -m lib.export",
         description="Export the map or the filtered events. The filter options are the "
@@ -513,7 +543,7 @@ def render(
     """The file of format ``kind`` (see ``FORMATS``) for the view ``state`` of ``data``."""
     from lib import animation, presentation, vector
     from lib.alttext import alt_text
-    from lib.timeline import filter_events
+    from lib.timeline import filter_events, group_by_place
 
     frame, articles, places = data.frame, data.articles, data.gazetteer.places
     if kind == "alt":
@@ -528,10 +558,11 @@ def render(
     animated = kind in ("gif", "mp4")
     days = presentation.view_days(frame, state) if animated else []
     animation.check_days(days)
-    description = alt_text(frame, state, places, articles, title=title)
+    groups = group_by_place(filter_events(frame, state))
+    description = alt_text(frame, state, places, articles, title=title, groups=groups)
     html = presentation.presentation_html(
         frame, state, articles, places, size=size, tiles=tiles, title=title, animate=animated,
-        description=description, popups=False,
+        description=description, popups=False, groups=groups,
     )  # fmt: skip
     if kind == "png":
         return render_png(
@@ -555,6 +586,20 @@ def render(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not (argv[:1] and argv[0] in BROWSER_FORMATS):
+        return _command(argv, None)
+    # Chromium takes about a second to start, as long as the imports and the data take to
+    # load: it starts first, in a thread of its own, and is ready when the page is.
+    from lib.browser import BrowserThread
+
+    with BrowserThread() as browser:
+        return _command(argv, browser)
+
+
+def _command(argv: list[str], browser: BrowserThread | None) -> int:
+    from lib.presentation import Size
+
     args = _parser().parse_args(argv)
     try:
         size = Size.parse(args.size)
@@ -576,14 +621,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: a {args.format} cannot go to standard output; give a file name",
               file=sys.stderr)  # fmt: skip
         return 2
-
-    if args.format in BROWSER_FORMATS:
-        # Chromium starts while the data loads (each takes most of a second).
-        from lib.browser import BrowserThread
-
-        with BrowserThread() as browser:
-            return _main(args, out, size, browser)
-    return _main(args, out, size, None)
+    return _main(args, out, size, browser)
 
 
 def _main(args: argparse.Namespace, out: str, size: Size, browser: BrowserThread | None) -> int:
@@ -622,4 +660,8 @@ def _main(args: argparse.Namespace, out: str, size: Size, browser: BrowserThread
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Run the imported module's main, not this copy's: the data cache pickles ExportData, and
+    # a class of ``__main__`` cannot be unpickled by the app, the tests or the benchmarks.
+    from lib.export import main as module_main
+
+    raise SystemExit(module_main())

@@ -171,9 +171,10 @@ def map_credit(tiles: bool) -> str:
 
 def article_ids(frame: pd.DataFrame) -> list[str]:
     """Every article cited by the events in ``frame`` (not only the first of each event)."""
-    cells = frame["articles"].drop_duplicates().astype(str)
-    # Vectorised: a Python loop over 100,000 cells took over a second.
-    return sorted(a for a in cells.str.split("; ").explode().unique() if isinstance(a, str) and a)
+    # Each distinct cell split once (pandas.unique runs in Arrow): splitting every cell of
+    # 100,000 took a fifth of a second.
+    cells = pd.unique(frame["articles"])
+    return sorted({a for cell in cells.tolist() for a in str(cell).split("; ") if a})
 
 
 # --- geometry ---------------------------------------------------------------------------------
@@ -376,9 +377,10 @@ def view_days(frame: pd.DataFrame, state: ViewState) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((state.end - first).days + 1)]
 
 
-#: Where ``presentation_html`` puts its data once the page is rendered (a JavaScript comment
-#: and ``null``: valid JavaScript, in case it were ever left).
-_CONFIG_SLOT = "/*newsmap-config*/null"
+#: Where ``presentation_html`` puts its data once the page is rendered: a JSON script element,
+#: which the browser parses as JSON (several times faster than a script literal of megabytes).
+_CONFIG_SLOT = "null"
+_CONFIG_ELEMENT = f"<script type='application/json' id='nm-config'>{_CONFIG_SLOT}</script>"
 
 
 def _headlines(articles: Mapping[str, Article]) -> dict[str, str]:
@@ -418,6 +420,9 @@ def picture_data(
         headlines=_headlines(articles) if popups else None,
         popup_note="All events are in the CSV download.",
         info_max=engine.INFO_MAX if popups else 0,
+        # The filters are applied here, so the page never filters by article: its index of
+        # every event's articles (half the data at 100,000 events) stays out.
+        article_filter=False,
     )
 
 
@@ -440,6 +445,7 @@ def presentation_html(
     animate: bool = False,
     description: str | None = None,
     popups: bool = True,
+    groups: list[PlaceGroup] | None = None,
 ) -> str:
     """The view ``state`` of ``frame`` (all events, one row per event and place) as one page.
 
@@ -452,7 +458,8 @@ def presentation_html(
     ``window.newsmapExport.showDay(iso)`` (map, legend and credits are those of the whole
     view, so they stay still from day to day). ``description`` is the page's alt text (its
     meta description), ``lib.alttext.alt_text`` of the view when not given. ``popups=False``
-    leaves out the popups' texts, which a picture never shows.
+    leaves out the popups' texts, which a picture never shows. ``groups``, when the caller has
+    them, are ``group_by_place`` of the view (saves grouping again).
     Returns self-contained HTML; the same arguments give the same bytes.
     """
     from lib.alttext import alt_text  # it builds on this module's captions
@@ -460,7 +467,7 @@ def presentation_html(
     places = places or {}
     days = view_days(frame, state) if animate else [state.end]
     visible = filter_events(frame, state)
-    groups = group_by_place(visible)
+    groups = group_by_place(visible) if groups is None else groups
     unit = math.sqrt(size.width * size.height) / 1000
     filters = filter_caption(state, articles)
     date = date_caption(state)
@@ -505,7 +512,10 @@ def presentation_html(
     # The data goes in after folium has rendered the page: branca re-parses every rendered
     # script as a Jinja template, which took seconds for megabytes of data and would read
     # "{{" in an event's text as template code.
-    script = f"Newsmap.presentation({m.get_name()}, {_CONFIG_SLOT});"
+    script = (
+        f"Newsmap.presentation({m.get_name()}, "
+        "JSON.parse(document.getElementById('nm-config').textContent));"
+    )
     _Script("\n".join(_static_text(f) for f in PICTURE_JS_FILES) + "\n" + script).add_to(m)
     if description is None:
         description = alt_text(frame, state, places, articles, title=title, groups=groups)
@@ -517,12 +527,14 @@ def presentation_html(
         f"<meta name='description' content='{escape(description)}'>"
         f"<style>{css}</style>" + _css(unit, size),
         body_start=header,
-        body_end=footer,
+        body_end=footer + _CONFIG_ELEMENT,
         body_class="nm nm-still",
     )
     # The picture downloads as HTML too ("This picture (HTML)"), opened on its own.
     page = _accessible_document(page, description, role="main")
-    return page.replace(_CONFIG_SLOT, engine.script_json(config), 1)
+    return page.replace(
+        _CONFIG_ELEMENT, _CONFIG_ELEMENT.replace(_CONFIG_SLOT, engine.script_json(config)), 1
+    )
 
 
 # --- the standalone timeline ------------------------------------------------------------------

@@ -11,7 +11,10 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +36,8 @@ from lib.timeline import (
     state_from_params,
 )
 from ui import exports
+
+REPO = Path(__file__).resolve().parent.parent
 
 HOSTILE_HTML = "<img src=x onerror=alert(1)>"
 
@@ -452,11 +457,30 @@ def test_export_data_is_cached_by_content_and_reloaded_when_a_file_changes(
     monkeypatch.undo()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     events = root / "events.csv"
+    # The same number of bytes: the cache must not take the file for the one it holds.
     events.write_text(events.read_text(encoding="utf-8").replace("Fighters clash at Alpha.",
-                      "Fighters clash near Alpha."), encoding="utf-8")  # fmt: skip
+                      "Fighters clash by Alpha."), encoding="utf-8")  # fmt: skip
     changed = export.load_export_data(root)
-    assert "Fighters clash near Alpha." in set(changed.frame["summary"])
+    assert "Fighters clash by Alpha." in set(changed.frame["summary"])
     assert len(list(export.cache_dir().glob("data-*.pickle"))) == 1  # the old one is gone
+
+
+def test_the_command_s_cache_serves_the_app_and_the_tests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # python -m lib.export runs the module as __main__; its cache used to hold a
+    # __main__.ExportData that no other program could read back (a 10 s reload at 100,000).
+    cache = tmp_path / "cache"
+    root = write_dataset(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, "-m", "lib.export", "alt"], cwd=REPO, capture_output=True, text=True,
+        env={**os.environ, "DASHBOARD_DATA_DIR": str(root), "XDG_CACHE_HOME": str(cache)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr("lib.dataset.load_dataset", lambda *a, **k: 1 / 0)
+    data = export.load_export_data(root)  # from the command's cache, or 1 / 0
+    assert len(data.frame) == 6 and data.articles
 
 
 def test_a_broken_cache_file_is_only_a_slower_start(

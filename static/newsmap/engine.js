@@ -313,6 +313,15 @@
         return best;
     };
 
+    /**
+     * The counts of a view ({events, places}) without drawing it; ``count`` and friends then
+     * hold that view's numbers until the next call or ``setView``.
+     */
+    Engine.prototype.countView = function (view) {
+        view = Object.assign({mode: "cumulative", start: 0, end: this.D.ndays - 1}, view);
+        return this._count(view);
+    };
+
     /** Show a view: restyle what changed, count, lay labels out, report. */
     Engine.prototype.setView = function (view) {
         var t0 = performance.now();

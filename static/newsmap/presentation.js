@@ -54,7 +54,7 @@
             });
         }
 
-        function note(counts) {
+        function note() {
             if (!selected) { return ""; }
             var i = engine.placeIndex[selected];
             if (i !== undefined && engine.count[i]) { return "highlighted: " + D.places[i][1]; }
@@ -62,26 +62,33 @@
             return name + ": no events in these dates";
         }
 
-        function showDay(iso) {
+        function view(iso) {
             if (!Object.prototype.hasOwnProperty.call(config.days, iso)) {
                 throw new Error("no day " + iso + " in this page");
             }
-            var end = Newsmap.dayDiff(D.first, iso);
-            var counts = engine.setView({mode: config.view.mode, start: config.view.start, end: end,
-                                         place: selected});
-            var bits = [Newsmap.countCaption(counts)], extra = note(counts);
+            return {mode: config.view.mode, start: config.view.start, end: Newsmap.dayDiff(D.first, iso),
+                    place: selected};
+        }
+
+        function caption(iso, counts) {
+            var bits = [Newsmap.countCaption(counts)], extra = note();
             if (extra) { bits.push(extra); }
             dateEl.textContent = config.days[iso];
             countsEl.textContent = bits.join(" · ");
+            return config.days[iso] + " · " + countsEl.textContent;
+        }
+
+        function showDay(iso) {
+            out.caption = caption(iso, engine.setView(view(iso)));
             out.markers = page(engine.markers());
-            out.caption = config.days[iso] + " · " + countsEl.textContent;
             out.day = iso;
             out.ready = tilesReady;
             return out.caption;
         }
 
-        // The captions first: the header's height (and so the map's) depends on them.
-        showDay(config.start);
+        // The captions first, from the counts alone (drawing 2,000 places and then fitting
+        // the map would draw them twice): the header's height, and so the map's, depends on them.
+        caption(config.start, engine.countView(view(config.start)));
         // The header and footer keep the height of the first day drawn, so that the map, and
         // every place on it, stays put from one frame of an animation to the next.
         document.querySelectorAll(".nm-head, .nm-credits").forEach(function (el) {
