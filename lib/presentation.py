@@ -511,12 +511,14 @@ def presentation_html(
     }
     # The data goes in after folium has rendered the page: branca re-parses every rendered
     # script as a Jinja template, which took seconds for megabytes of data and would read
-    # "{{" in an event's text as template code.
-    script = (
+    # "{{" in an event's text as template code. The scripts go in the head for the same
+    # reason (compiling them as a template took a tenth of a second); only the call that
+    # needs the map is one of the map's scripts.
+    _Script(
         f"Newsmap.presentation({m.get_name()}, "
         "JSON.parse(document.getElementById('nm-config').textContent));"
-    )
-    _Script("\n".join(_static_text(f) for f in PICTURE_JS_FILES) + "\n" + script).add_to(m)
+    ).add_to(m)
+    scripts = "\n".join(_static_text(f) for f in PICTURE_JS_FILES)
     if description is None:
         description = alt_text(frame, state, places, articles, title=title, groups=groups)
     css = "".join(_static_text(f) for f in PICTURE_CSS_FILES)
@@ -525,7 +527,7 @@ def presentation_html(
         head=f"<title>{escape(title)}</title>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<meta name='description' content='{escape(description)}'>"
-        f"<style>{css}</style>" + _css(unit, size),
+        f"<style>{css}</style>" + _css(unit, size) + f"<script>{scripts}</script>",
         body_start=header,
         body_end=footer + _CONFIG_ELEMENT,
         body_class="nm nm-still",
