@@ -304,6 +304,26 @@ def test_no_two_labels_overlap_at_10000_events(
 
 
 @pytest.mark.parametrize("preset", list(PRESETS))
+def test_a_dense_picture_keeps_places_where_they_are_and_names_many(
+    many: export.ExportData, browser: Browser, preset: str
+) -> None:
+    # 10,000 events at 500 places up to the last day. Pins that share a spot are spread on a
+    # small ring; big clusters used to be spread on rings hundreds of pixels wide (places
+    # drawn far from where they are, some pushed off the map), and labels, kept off every
+    # pin, found room for 7 to 16 names.
+    size = PRESETS[preset][0]
+    state = ViewState(end=max(many.frame["date"]))
+    html = presentation.presentation_html(
+        many.frame, state, many.articles, many.gazetteer.places, size=size
+    )
+    shot = export.capture(html, size, scale=1, browser=browser)
+    assert max(m["shift"] for m in shot.markers) <= 80
+    named = [b for b in shot.labels if b["text"][:1] not in "→↗↑↖←↙↓↘"]
+    assert len(named) >= 25, len(named)
+    assert overlaps(shot.labels) == []
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
 def test_no_two_labels_overlap_in_the_small_picture(
     data: export.ExportData, browser: Browser, preset: str
 ) -> None:

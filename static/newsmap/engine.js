@@ -49,6 +49,12 @@
     var ARROWS = ["→", "↗", "↑", "↖", "←", "↙", "↓", "↘"];
     /** During a drag or Play, the most often that labels are ranked and placed anew (ms). */
     var FULL_LAYOUT_MS = 100;
+    /**
+     * Most pins spread on one ring. A bigger cluster stays where the gazetteer puts it: spread
+     * on a ring, 50 pins moved up to 280 px from their places (off the map for some), which
+     * draws a false geography; a reader zooms in to tell them apart.
+     */
+    var SPREAD_MAX = 8;
 
     function overlaps(a, b) {
         return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -526,21 +532,28 @@
         var pinIndex = new BoxIndex(64);
         Object.keys(pinBoxes).forEach(function (k) { pinIndex.add(pinBoxes[k]); });
         var limit = this.opt.labelLimit || 400, placed = {}, h = 0;
+        // On the live map a label never hides another place's pin (each stays clickable). A
+        // picture is only read: where a dense map leaves no free spot, a label may lie over
+        // other pins (never over its own, another label or the edge chips), or a map of
+        // 2,000 places would name two of them.
+        var passes = this.opt.still ? [true, false] : [true];
         inView.forEach(function (i, rank) {
             if (rank >= limit) { return; }
             var anchor = self._anchor(i, size), full = self._label(i, false), short = self._label(i, true);
             h = h || self._h || self._height();
             var tries = [[full, false], [short, true]];
-            for (var k = 0; k < tries.length; k++) {
-                var w = self._width(tries[k][0]), cands = self._candidates(i, anchor, w, h);
-                for (var c = 0; c < cands.length; c++) {
-                    var b = cands[c];
-                    if (b.x < frame.x || b.y < frame.y || b.x + b.w > frame.x + frame.w ||
-                        b.y + b.h > frame.y + frame.h) { continue; }
-                    if (boxes.hits(b) || self._hitsPin(pinIndex, b, i)) { continue; }
-                    boxes.add(b);
-                    placed[i] = {box: b, text: tries[k][0], short: tries[k][1]};
-                    return;
+            for (var pass = 0; pass < passes.length; pass++) {
+                for (var k = 0; k < tries.length; k++) {
+                    var w = self._width(tries[k][0]), cands = self._candidates(i, anchor, w, h);
+                    for (var c = 0; c < cands.length; c++) {
+                        var b = cands[c];
+                        if (b.x < frame.x || b.y < frame.y || b.x + b.w > frame.x + frame.w ||
+                            b.y + b.h > frame.y + frame.h) { continue; }
+                        if (boxes.hits(b) || (passes[pass] ? self._hitsPin(pinIndex, b, i) : self._hitsOwnPin(pinBoxes[i], b))) { continue; }
+                        boxes.add(b);
+                        placed[i] = {box: b, text: tries[k][0], short: tries[k][1]};
+                        return;
+                    }
                 }
             }
         });
@@ -558,6 +571,10 @@
 
     Engine.prototype._hitsPin = function (pinIndex, box, self) {
         return pinIndex.hits(box, self);
+    };
+
+    Engine.prototype._hitsOwnPin = function (pinBox, box) {
+        return !!pinBox && overlaps(pinBox, box);
     };
 
     Engine.prototype._height = function () {
@@ -905,8 +922,10 @@
                     });
                 }
             }
-            if (cluster.length === 1) {
-                if (!self.layers[i].getLatLng().equals(self.layers[i].nmHome)) { self.layers[i].setLatLng(self.layers[i].nmHome); }
+            if (cluster.length === 1 || cluster.length > SPREAD_MAX) {
+                cluster.forEach(function (j) {
+                    if (!self.layers[j].getLatLng().equals(self.layers[j].nmHome)) { self.layers[j].setLatLng(self.layers[j].nmHome); }
+                });
                 return;
             }
             cluster.sort(function (a, b) { return a - b; });
@@ -977,7 +996,8 @@
     /**
      * The places drawn for the view, for exports and tests: per place its id, colour, whether
      * it is a pin and contested, whether it is within the frame (not only named at its
-     * edge), and its centre and radius in container pixels.
+     * edge), its centre and radius in container pixels, and ``shift``: how far (px) it is
+     * drawn from its place, to stand apart from pins on the same spot.
      */
     Engine.prototype.markers = function () {
         var out = [], D = this.D, map = this.map, bounds = map.getBounds();
@@ -986,8 +1006,10 @@
             var p = D.places[i], at = this.layers[i].getLatLng(), c = map.latLngToContainerPoint(at);
             var r = p[4] ? this.pinRadius[i]
                 : c.y - map.latLngToContainerPoint(L.latLng(at.lat + p[5] / 111320, at.lng)).y;
+            var home = map.latLngToContainerPoint(this.layers[i].nmHome);
             out.push({place_id: p[0], colour: D.colours[this._mainType(i)], pin: !!p[4],
                 contested: this.contested[i] > 0, count: this.count[i],
+                shift: Math.round(Math.sqrt((c.x - home.x) * (c.x - home.x) + (c.y - home.y) * (c.y - home.y))),
                 in_frame: p[4] ? bounds.contains(at) : this._circleMeetsView(i, bounds),
                 x: c.x, y: c.y, r: r});
         }
