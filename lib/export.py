@@ -16,7 +16,8 @@ one view) and a command line with the same options as the dashboard's URL parame
     python -m lib.export csv --type clash,attack --out events.csv
     python -m lib.export geojson --to 2021-09-02 --out events.geojson
 
-The command validates the data once per content and caches it (``load_export_data``).
+The command validates the data once per version of its files and caches it
+(``load_export_data``).
 Playwright is imported only when a picture is rendered, so the rest works without it.
 """
 
@@ -357,7 +358,8 @@ def data_fingerprint(root: Path, today: dt.date) -> str:
 
 
 def load_export_data(root: Path | None = None, *, cache: bool = True) -> ExportData:
-    """The data set as the exports use it, validated once per content (cached by fingerprint).
+    """The data set as the exports use it, validated once per version of its files (cached by
+    ``data_fingerprint``).
 
     Loading and validating 100,000 events takes about 10 s; the result is pickled under
     ``cache_dir()`` keyed by ``data_fingerprint``, so a second export of the same files
