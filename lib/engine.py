@@ -102,7 +102,6 @@ def _coded(
                 "info": None}  # fmt: skip
     # Columns are coded once with factorize (Arrow does it in C) and put in order with
     # lexsort on integers: mapping 100,000 strings through dicts took seconds.
-    n = len(frame)
     day = frame["day"].to_numpy(dtype=np.int64)
     ev_code, ev_ids = pd.factorize(frame["event_id"])
     pl_code, pl_ids = pd.factorize(frame["place_id"])
@@ -135,16 +134,9 @@ def _coded(
     contested = (frame["contested_with"] != "") | (frame["status"] == "disputed")
     contested = contested.to_numpy(dtype=bool)[unique_rows].astype(int).tolist()
 
-    # Articles: each distinct cell split once.
-    cell_code, cells = pd.factorize(frame["articles"]) if article_filter else (np.zeros(0), [])
-    cell_lists = [[a for a in str(c).split("; ") if a] for c in list(cells)]
-    article_ids = sorted({a for lst in cell_lists for a in lst})
-    article_index = {a: i for i, a in enumerate(article_ids)}
-    cell_indices = [[article_index[a] for a in lst] for lst in cell_lists]
-    offsets, indices = [0], []
-    for code in cell_code[unique_rows].tolist() if article_filter else []:
-        indices.extend(cell_indices[code])
-        offsets.append(len(indices))
+    article_ids, offsets, indices = (
+        _article_index(frame, unique_rows) if article_filter else ([], [0], [])
+    )
 
     cl_code, cl_names = pd.factorize(frame["claimant"])
     claimants = sorted({str(c) for c in cl_names.tolist() if c})
@@ -163,8 +155,8 @@ def _coded(
     rows = {
         "d": (day[rows_order] - first.toordinal()).tolist(),
         "p": place_of_code[pl_code][rows_order].tolist(),
-        "t": _lookup(ty_lut, ty_code, n)[rows_order].tolist(),
-        "c": _lookup(cl_lut, cl_code, n, missing=-1)[rows_order].tolist(),
+        "t": _lookup(ty_lut, ty_code, missing=len(types) - 1)[rows_order].tolist(),
+        "c": _lookup(cl_lut, cl_code, missing=-1)[rows_order].tolist(),
         "e": e[rows_order].tolist(),
     }
 
@@ -206,12 +198,25 @@ def _string_rank(values) -> np.ndarray:
     return rank
 
 
-def _lookup(lut: np.ndarray, codes: np.ndarray, n: int, missing: int | None = None) -> np.ndarray:
-    """``lut[codes]``; factorize codes a missing value -1, which gets ``missing`` (or the last)."""
-    out = lut[np.where(codes < 0, 0, codes)] if len(lut) else np.zeros(n, dtype=np.int64)
-    if (codes < 0).any():
-        out = np.where(codes < 0, lut[-1] if missing is None else missing, out)
-    return out
+def _lookup(lut: np.ndarray, codes: np.ndarray, *, missing: int) -> np.ndarray:
+    """``lut[codes]``, where factorize's code for a missing value (-1) gives ``missing``."""
+    known = lut[np.maximum(codes, 0)] if len(lut) else np.zeros(len(codes), dtype=np.int64)
+    return np.where(codes < 0, missing, known)
+
+
+def _article_index(frame: pd.DataFrame, unique_rows: np.ndarray) -> tuple[list, list, list]:
+    """Every article id, and per event (rows ``unique_rows``) its articles as CSR offsets and
+    indices into them. Each distinct cell of ``articles`` is split once."""
+    cell_code, cells = pd.factorize(frame["articles"])
+    cell_lists = [[a for a in str(c).split("; ") if a] for c in cells.tolist()]
+    article_ids = sorted({a for lst in cell_lists for a in lst})
+    article_index = {a: i for i, a in enumerate(article_ids)}
+    cell_indices = [[article_index[a] for a in lst] for lst in cell_lists]
+    offsets, indices = [0], []
+    for code in cell_code[unique_rows].tolist():
+        indices.extend(cell_indices[code])
+        offsets.append(len(indices))
+    return article_ids, offsets, indices
 
 
 def per_day(frame: pd.DataFrame, first: dt.date) -> list[list[int]]:

@@ -600,6 +600,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _command(argv: list[str], browser: BrowserThread | None) -> int:
+    """Parse and check the options (exit status 2 on a bad one), then export."""
     from lib.presentation import Size
 
     args = _parser().parse_args(argv)
@@ -623,10 +624,11 @@ def _command(argv: list[str], browser: BrowserThread | None) -> int:
         print(f"error: a {args.format} cannot go to standard output; give a file name",
               file=sys.stderr)  # fmt: skip
         return 2
-    return _main(args, out, size, browser)
+    return _export(args, out, size, browser)
 
 
-def _main(args: argparse.Namespace, out: str, size: Size, browser: BrowserThread | None) -> int:
+def _export(args: argparse.Namespace, out: str, size: Size, browser: BrowserThread | None) -> int:
+    """Load the data, render the view the options describe, write it."""
     from lib.timeline import Bounds, state_from_params
 
     data = load_export_data()

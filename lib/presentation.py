@@ -393,26 +393,23 @@ def _headlines(articles: Mapping[str, Article]) -> dict[str, str]:
 
 
 def picture_data(
-    frame: pd.DataFrame,
+    visible: pd.DataFrame,
     state: ViewState,
     articles: Mapping[str, Article],
     *,
     popups: bool = True,
 ) -> dict:
-    """The engine's data for a picture of ``state``: the events under its filters, from the
-    first day an animation of it shows (``view_days``) or earlier (a cumulative view counts
-    everything before) to its last day. Events after the view, or before a window, are left
-    out: at 100,000 events they are most of the page. ``popups=False`` leaves out the text
-    popups list (a photographed picture never opens one)."""
-    kept = filter_events(frame, state, ignore_dates=True)
-    kept = kept[kept["day"] <= state.end.toordinal()]
-    if state.first_day is not None:
-        kept = kept[kept["day"] >= state.first_day.toordinal()]
+    """The engine's data for a picture of ``state``: ``visible``, the view's events
+    (``filter_events(frame, state)``), which are all an animation of it counts. Events after
+    the view, or before a window, stay out: at 100,000 events they are most of the page.
+    The filters are applied already, so the page never filters by article and its index of
+    every event's articles stays out too. ``popups=False`` leaves out the text popups list
+    (a photographed picture never opens one)."""
     first = state.first_day or (
-        dt.date.fromordinal(int(kept["day"].min())) if not kept.empty else state.end
+        dt.date.fromordinal(int(visible["day"].min())) if not visible.empty else state.end
     )
     return engine.engine_data(
-        kept,
+        visible,
         first=first,
         last=state.end,
         type_labels=mapview.TYPE_LABELS,
@@ -420,8 +417,6 @@ def picture_data(
         headlines=_headlines(articles) if popups else None,
         popup_note="All events are in the CSV download.",
         info_max=engine.INFO_MAX if popups else 0,
-        # The filters are applied here, so the page never filters by article: its index of
-        # every event's articles (half the data at 100,000 events) stays out.
         article_filter=False,
     )
 
@@ -491,7 +486,7 @@ def presentation_html(
     shown_types = set(visible["event_type"])
     selected = places.get(state.place) if state.place else None
     config = {
-        "engine": picture_data(frame, state, articles, popups=popups),
+        "engine": picture_data(visible, state, articles, popups=popups),
         "view": {
             "mode": "window" if state.first_day else "cumulative",
             "start": 0,

@@ -324,13 +324,11 @@
      * hold that view's numbers until the next call or ``setView``.
      */
     Engine.prototype.countView = function (view) {
-        view = Object.assign({mode: "cumulative", start: 0, end: this.D.ndays - 1}, view);
-        return this._count(view);
+        return this._count(this._normalise(view));
     };
 
-    /** Show a view: restyle what changed, count, lay labels out, report. */
-    Engine.prototype.setView = function (view) {
-        var t0 = performance.now();
+    /** A view with its defaults filled in, moved to this data's first day, and clamped. */
+    Engine.prototype._normalise = function (view) {
         view = Object.assign({mode: "cumulative", start: 0, end: this.D.ndays - 1}, view);
         if (view.first && view.first !== this.D.first) {
             // A view counted from another first day (the data changed under the page).
@@ -339,6 +337,13 @@
         }
         view.end = Math.max(0, Math.min(this.D.ndays - 1, view.end | 0));
         view.start = Math.max(0, Math.min(view.end, view.start | 0));
+        return view;
+    };
+
+    /** Show a view: restyle what changed, count, lay labels out, report. */
+    Engine.prototype.setView = function (view) {
+        var t0 = performance.now();
+        view = this._normalise(view);
         this.view = view;
         var counts = this._count(view);
         this.counts = counts;
@@ -536,26 +541,30 @@
         // picture is only read: where a dense map leaves no free spot, a label may lie over
         // other pins (never over its own, another label or the edge chips), or a map of
         // 2,000 places would name two of them.
-        var passes = this.opt.still ? [true, false] : [true];
+        var keepOff = [function (b, i) { return pinIndex.hits(b, i); }];
+        if (this.opt.still) {
+            keepOff.push(function (b, i) { return !!pinBoxes[i] && overlaps(pinBoxes[i], b); });
+        }
+        var inFrame = function (b) {
+            return b.x >= frame.x && b.y >= frame.y && b.x + b.w <= frame.x + frame.w &&
+                b.y + b.h <= frame.y + frame.h;
+        };
         inView.forEach(function (i, rank) {
             if (rank >= limit) { return; }
-            var anchor = self._anchor(i, size), full = self._label(i, false), short = self._label(i, true);
+            var anchor = self._anchor(i, size);
             h = h || self._h || self._height();
-            var tries = [[full, false], [short, true]];
-            for (var pass = 0; pass < passes.length; pass++) {
-                for (var k = 0; k < tries.length; k++) {
-                    var w = self._width(tries[k][0]), cands = self._candidates(i, anchor, w, h);
-                    for (var c = 0; c < cands.length; c++) {
-                        var b = cands[c];
-                        if (b.x < frame.x || b.y < frame.y || b.x + b.w > frame.x + frame.w ||
-                            b.y + b.h > frame.y + frame.h) { continue; }
-                        if (boxes.hits(b) || (passes[pass] ? self._hitsPin(pinIndex, b, i) : self._hitsOwnPin(pinBoxes[i], b))) { continue; }
-                        boxes.add(b);
-                        placed[i] = {box: b, text: tries[k][0], short: tries[k][1]};
-                        return;
-                    }
-                }
-            }
+            var tries = [[self._label(i, false), false], [self._label(i, true), true]];
+            keepOff.some(function (hitsPin) {
+                return tries.some(function (t) {
+                    var b = self._candidates(i, anchor, self._width(t[0]), h).find(function (c) {
+                        return inFrame(c) && !boxes.hits(c) && !hitsPin(c, i);
+                    });
+                    if (!b) { return false; }
+                    boxes.add(b);
+                    placed[i] = {box: b, text: t[0], short: t[1]};
+                    return true;
+                });
+            });
         });
         this._drawLabels(placed);
         var legend = controls.filter(function (b) { return b.legend; })[0];
@@ -569,13 +578,6 @@
         root.newsmapLabelsSettled = true;
     };
 
-    Engine.prototype._hitsPin = function (pinIndex, box, self) {
-        return pinIndex.hits(box, self);
-    };
-
-    Engine.prototype._hitsOwnPin = function (pinBox, box) {
-        return !!pinBox && overlaps(pinBox, box);
-    };
 
     Engine.prototype._height = function () {
         this.measure.textContent = "Ag";

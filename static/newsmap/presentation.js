@@ -29,7 +29,9 @@
             labelLimit: config.maxLabels, cooperative: false
         });
         var out = root.newsmapExport = {
-            ready: false, markers: [], caption: "", day: null, showDay: showDay, engine: engine,
+            ready: false, caption: "", day: null, showDay: showDay, engine: engine,
+            // Measured when asked for (an export asks once), not for every frame drawn.
+            get markers() { return page(engine.markers()); },
             labelBoxes: function () { return page(engine.labelBoxes()); },
             vector: function () { document.body.classList.add("nm-vector"); },
             svg: function () { return newsmapToSvg(document.body); }
@@ -80,7 +82,6 @@
 
         function showDay(iso) {
             out.caption = caption(iso, engine.setView(view(iso)));
-            out.markers = page(engine.markers());
             out.day = iso;
             out.ready = tilesReady;
             return out.caption;
