@@ -95,11 +95,17 @@ scale = min(1.0, PREVIEW_WIDTH / size.width)
 width, height = math.ceil(size.width * scale), math.ceil(size.height * scale)
 st.iframe(
     # The page is drawn at its real size, then scaled: text wraps exactly as in the PNG.
+    # On a column narrower than the preview (a phone), it is scaled to the column's width
+    # instead of being cut off at its edge.
     f"<!doctype html><html lang='en'><head><title>Preview of the picture</title>"
     f"<style>html,body{{margin:0;overflow:hidden}}</style></head><body>"
-    f"<iframe srcdoc=\"{html.escape(page, quote=True)}\" width='{size.width}' "
+    f"<iframe id='preview' srcdoc=\"{html.escape(page, quote=True)}\" width='{size.width}' "
     f"height='{size.height}' style='border:0;transform:scale({scale:.4f});"
-    f"transform-origin:0 0' title='Preview'></iframe></body></html>",
+    f"transform-origin:0 0' title='Preview'></iframe><script>"
+    f"function fit(){{var w=document.documentElement.clientWidth;"
+    f"if(w){{document.getElementById('preview').style.transform="
+    f"'scale('+Math.min({scale:.4f},w/{size.width})+')';}}}}"
+    f"fit();addEventListener('resize',fit);</script></body></html>",
     width=width,
     height=height,
     alt=f"Preview of the picture, {size.width} by {size.height} pixels",
