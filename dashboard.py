@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import engine, mapview, settings, story
-from lib.offline import static_base_url
-from lib.problems import errors as problem_errors
-from lib.text import escape, plural
-from lib.timeline import Bounds, filter_events, group_by_place, state_to_params
+from lib.data import settings, story
+from lib.data.problems import errors as problem_errors
+from lib.data.text import escape, plural
+from lib.map import engine, mapview
+from lib.map.offline import static_base_url
+from lib.map.viewstate import Bounds, filter_events, group_by_place, state_to_params
 from ui import data as store
 from ui import exports, guard, render, view
 from ui.timeline import timeline

@@ -1,6 +1,6 @@
 """``python -m bench.exports``: the journalists' exports, timed as a user runs them.
 
-Each measure is the wall time of one ``python -m lib.export ...`` process (Python start,
+Each measure is the wall time of one ``python -m lib export ...`` process (Python start,
 data load, Chromium, encoding), on bench.generate's synthetic data:
 
 - GIF and MP4 of 21 days at 1080x1080 (a window of the last 21 days, 10,000 events): time
@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import generate, live
-from lib.presentation import PRESETS
+from lib.pictures.presentation import PRESETS
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -50,7 +50,7 @@ def _run(args: list[str], data_dir: Path, cache: Path) -> tuple[float | None, st
     started = time.perf_counter()
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "lib.export", *args],
+            [sys.executable, "-m", "lib", "export", *args],
             cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
@@ -148,7 +148,7 @@ def section(rows: list[tuple[str, str, str, str]]) -> str:
         START,
         f"## Exports (bench/exports.py, {when}, load average at the end {load})",
         "",
-        "Wall time of one `python -m lib.export ...` process each (Python start, data load, "
+        "Wall time of one `python -m lib export ...` process each (Python start, data load, "
         "headless Chromium, encoding), on 2 shared cores. GIF, MP4 and PDF: a window of the "
         f"last {ANIMATION_DAYS} days of the synthetic data. PNG rows: `--scale 2` (the PNG "
         "has twice the preset's pixels), the view up to the last day. Targets are judged on wall "

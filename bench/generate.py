@@ -2,15 +2,15 @@
 
 ``python -m bench.generate --events 10000 --out bench/out/data-10000`` writes
 ``articles/*.txt`` + ``articles/articles.csv``, ``geodata/gazetteer.csv`` and ``events.csv``,
-valid under ``python -m lib.check --root DIR`` (no errors; small sets get warnings for places
+valid under ``python -m lib check --root DIR`` (no errors; small sets get warnings for places
 that no article names).
 
 What makes it realistic enough to measure with:
 
 - 500 to 2,000 invented places (``default_places``) in the box lat 33.5-37, lon 67.5-71.5,
-  clustered around valley-like centres, with every precision of ``lib.schema.PRECISIONS`` in a
+  clustered around valley-like centres, with every precision of ``lib.data.schema.PRECISIONS`` in a
   plausible mix and an ``uncertainty_km`` to match; pronounceable names that are unique as
-  ``lib.text.name_key``, about a quarter with a variant spelling that the articles also use.
+  ``lib.data.text.name_key``, about a quarter with a variant spelling that the articles also use.
 - Events over 60 days (1 Aug - 29 Sep 2021), intensity rising with a few bursts; places drawn
   from a long-tailed (Zipf-like) distribution, some events at two places; every event type,
   statuses and claimants consistent with the schema, casualty figures in the schema's grammar,
@@ -37,9 +37,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lib import csvio
-from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, EVENT_TYPES, PLACE_COLUMNS
-from lib.text import name_key
+from lib.data import csvio
+from lib.data.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, EVENT_TYPES, PLACE_COLUMNS
+from lib.data.text import name_key
 
 #: Bump when the output changes, so cached data sets in bench/out/ are rebuilt.
 VERSION = 2  # 2: every denial answers a claim that contests it back
@@ -285,7 +285,7 @@ TYPE_WEIGHTS = {
     "attack": 15,
     "casualty_claim": 15,
     "territorial_claim": 10,
-    "denial": 0,  # denials are made below, each answering a claim (lib.checks wants a rival)
+    "denial": 0,  # denials are made below, each answering a claim (lib.data.checks wants a rival)
     "statement": 10,
     "negotiation": 4,
     "political": 4,

@@ -4,11 +4,11 @@
     python -m bench.lighthouse --write   # ... and writes it into bench/results.md (make lighthouse)
 
 Lighthouse comes from the npm registry (pinned below) into ``.cache/lighthouse/`` (git-ignored),
-and drives the system Chromium (``CHROME_PATH``, default ``lib.browser.chromium_executable``).
+and drives the system Chromium (``CHROME_PATH``, default ``lib.pictures.browser.chromium_executable``).
 Targets:
 
 - *dashboard*: ``dashboard.py`` on a free port with the repository's data and tiles off.
-- *standalone export*: ``python -m lib.export html`` of the same data, served over HTTP with
+- *standalone export*: ``python -m lib export html`` of the same data, served over HTTP with
   gzip as a CDN would (the README says to serve it compressed); Lighthouse's mobile preset
   (simulated slow 4G and a 4x slower CPU) is what a reader on a phone meets.
 
@@ -37,7 +37,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench import live
-from lib.browser import chromium_executable
+from lib.pictures.browser import chromium_executable
 from tests.support.server import free_port, streamlit_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -199,7 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     export_dir = OUT / "site"
     export_dir.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [sys.executable, "-m", "lib.export", "html", "--out", str(export_dir / "map.html")],
+        [
+            sys.executable,
+            "-m",
+            "lib.pictures.export",
+            "html",
+            "--out",
+            str(export_dir / "map.html"),
+        ],
         cwd=REPO,
         check=True,
     )

@@ -28,7 +28,7 @@ from pathlib import Path
 from playwright.sync_api import Frame, Page, sync_playwright
 
 from bench import generate
-from lib.browser import launch
+from lib.pictures.browser import launch
 from tests.support.server import streamlit_server
 
 REPO = Path(__file__).resolve().parent.parent

@@ -16,9 +16,9 @@ import tracemalloc
 from pathlib import Path
 
 from bench import generate, live
-from lib.articles import load_articles
-from lib.gazetteer import Gazetteer, Place, load_gazetteer
-from lib.mentions import Matcher, build_index
+from lib.data.articles import load_articles
+from lib.data.gazetteer import Gazetteer, Place, load_gazetteer
+from lib.data.mentions import Matcher, build_index
 
 LONG_NAMES = (10_000, 100_000)
 MENTION_ARTICLES = 1_000

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Frame, Page, sync_playwright
 
 from bench import generate, live
 from bench.live import percentile
-from lib.browser import launch
+from lib.pictures.browser import launch
 from tests.support.server import streamlit_server
 
 REPO = Path(__file__).resolve().parent.parent

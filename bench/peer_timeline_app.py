@@ -18,9 +18,9 @@ from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 from streamlit_folium import st_folium
 
-from lib import mapview
-from lib.offline import static_base_url
-from lib.text import escape
+from lib.data.text import escape
+from lib.map import mapview
+from lib.map.offline import static_base_url
 from ui import data as store
 
 st.set_page_config(page_title="folium Timeline peer", layout="wide")

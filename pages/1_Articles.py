@@ -1,7 +1,7 @@
 """Articles: each article's text with the places it names highlighted and linked to the map.
 
 Untrusted text reaches the page only through ``ui.safe`` (Markdown elements) or ``st.html``
-with ``lib.text.escape``; an unexpected error shows one line (``ui.guard``), never a traceback.
+with ``lib.data.text.escape``; an unexpected error shows one line (``ui.guard``), never a traceback.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import links, story
-from lib.articles import is_boilerplate
-from lib.problems import errors as problem_errors
-from lib.text import escape, strip_bidi
-from lib.timeline import Bounds
+from lib.data import story
+from lib.data.articles import is_boilerplate
+from lib.data.problems import errors as problem_errors
+from lib.data.text import escape, strip_bidi
+from lib.map import links
+from lib.map.viewstate import Bounds
 from ui import anchors, guard, render, safe
 from ui import data as store
 from ui import view as view_params

@@ -1,7 +1,7 @@
 """Screenshot mode: the dashboard's current view as a publication-ready picture, and downloads.
 
-Glue only: the picture is lib.presentation.presentation_html, the PNG, GIF, MP4, PDF and SVG
-lib.export.render (headless Chromium), the alt text lib.alttext, the data files lib.export. The view comes from the URL (the dashboard links
+Glue only: the picture is lib.pictures.presentation.presentation_html, the PNG, GIF, MP4, PDF and SVG
+lib.pictures.export.render (headless Chromium), the alt text lib.pictures.alttext, the data files lib.pictures.export. The view comes from the URL (the dashboard links
 here with its own query string), so a link to this page reproduces the picture.
 """
 
@@ -14,11 +14,18 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from lib import animation, export, presentation, story
-from lib.alttext import alt_text
-from lib.presentation import PRESETS, Size
-from lib.text import plural
-from lib.timeline import Bounds, filter_events, group_by_place, state_from_params, state_to_params
+from lib.data import story
+from lib.data.text import plural
+from lib.map.viewstate import (
+    Bounds,
+    filter_events,
+    group_by_place,
+    state_from_params,
+    state_to_params,
+)
+from lib.pictures import animation, export, presentation
+from lib.pictures.alttext import alt_text
+from lib.pictures.presentation import PRESETS, Size
 from ui import data as store
 from ui import exports, guard, render, safe, view
 

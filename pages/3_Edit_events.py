@@ -1,7 +1,7 @@
 """Edit events.csv in a table: validated as you type, a diff and a map before saving, safe saves.
 
-Glue only: the rules are lib.checks.check_rows (the loader's schema and the editorial checks of
-`python -m lib.check`), saving and merging are lib.editing, the working copy and the save flow
+Glue only: the rules are lib.data.checks.check_rows (the loader's schema and the editorial checks of
+`python -m lib check`), saving and merging are lib.editing.snapshot, the working copy and the save flow
 are ui.editor_state, the login is ui.auth.
 """
 
@@ -14,12 +14,12 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit_folium import st_folium
 
-from lib import editing
-from lib.checks import check_rows
-from lib.offline import static_base_url
-from lib.problems import Problem
-from lib.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
-from lib.text import split_list
+from lib.data.checks import check_rows
+from lib.data.problems import Problem
+from lib.data.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
+from lib.data.text import split_list
+from lib.editing import snapshot as editing
+from lib.map.offline import static_base_url
 from ui import auth, render
 from ui import editor_state as state
 from ui.data import dataset, refresh
@@ -102,7 +102,7 @@ state.show_messages(ws)
 if ws.snapshot.blocking:
     st.error(
         "events.csv cannot be edited here until it is fixed by hand: rewriting it now would "
-        "lose rows. `python -m lib.check` lists every problem."
+        "lose rows. `python -m lib check` lists every problem."
     )
     for problem in ws.snapshot.blocking:
         st.write(str(problem))
@@ -177,7 +177,7 @@ if grid["signature"] != signature:
     state.set_working(ws, ws.working)
     st.rerun()
 
-# --- live validation: what `python -m lib.check` would say of the rows as typed ---------------
+# --- live validation: what `python -m lib check` would say of the rows as typed ---------------
 checked = check_rows(numbered, data.context)
 ids = {number: row.get("id", "") for number, row in numbered}
 loaded_rows = len(frame)

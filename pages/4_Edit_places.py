@@ -1,8 +1,8 @@
 """Add a place to the gazetteer or fix one: geocode it, pick a candidate on a map, save safely.
 
-Glue only: geocoding is lib.geocode.resolve (curated gazetteer, then offline GeoNames, then the
-online geocoder only when the editor ticks the box), the rules are lib.gazetteer.parse_place,
-saving is lib.editing through ui.editor_state (atomic, backups, conflict detection).
+Glue only: geocoding is lib.places.geocode.resolve (curated gazetteer, then offline GeoNames, then the
+online geocoder only when the editor ticks the box), the rules are lib.data.gazetteer.parse_place,
+saving is lib.editing.snapshot through ui.editor_state (atomic, backups, conflict detection).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import editing
-from lib.gazetteer import Gazetteer
-from lib.geocode import GeocodingUnavailable, OnlineGeocoder, Resolution, resolve
-from lib.offline import static_base_url
-from lib.schema import PLACE_COLUMNS, PLACE_KINDS, PRECISIONS
-from lib.text import split_list
+from lib.data.gazetteer import Gazetteer
+from lib.data.schema import PLACE_COLUMNS, PLACE_KINDS, PRECISIONS
+from lib.data.text import split_list
+from lib.editing import snapshot as editing
+from lib.map.offline import static_base_url
+from lib.places.geocode import GeocodingUnavailable, OnlineGeocoder, Resolution, resolve
 from ui import auth, render
 from ui import editor_state as state
 from ui.data import dataset, refresh

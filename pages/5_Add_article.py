@@ -2,10 +2,10 @@
 draft events from it.
 
 Glue only: the article is checked with the loader's own rules and saved by
-lib.editing.add_article (text file and metadata row, both atomic; an existing id is refused);
-the lines proposed as boilerplate come from lib.boilerplate.propose_boilerplate and those the
-editor keeps marked go into the row's ``boilerplate`` column (lib.editing.article_row);
-mentions come from lib.mentions, suggestions from lib.geocode's offline tiers. Drafted events
+lib.editing.snapshot.add_article (text file and metadata row, both atomic; an existing id is refused);
+the lines proposed as boilerplate come from lib.data.boilerplate.propose_boilerplate and those the
+editor keeps marked go into the row's ``boilerplate`` column (lib.editing.snapshot.article_row);
+mentions come from lib.data.mentions, suggestions from lib.places.geocode's offline tiers. Drafted events
 go into the events editor's working copy (ui.editor_state), never straight to disk.
 """
 
@@ -17,12 +17,13 @@ import zlib
 import pandas as pd
 import streamlit as st
 
-from lib import editing, history
-from lib.articles import Article
-from lib.boilerplate import propose_boilerplate
-from lib.mentions import Matcher, find_mentions
-from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
-from lib.text import markdown_escape
+from lib.data.articles import Article
+from lib.data.boilerplate import propose_boilerplate
+from lib.data.mentions import Matcher, find_mentions
+from lib.data.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
+from lib.data.text import markdown_escape
+from lib.editing import history
+from lib.editing import snapshot as editing
 from ui import auth, render
 from ui import editor_state as state
 from ui.data import dataset, refresh

@@ -1,7 +1,7 @@
 """Every save made in the app: who, when, which file, the rows it changed; restore any version.
 
-Glue only: the log and the versions are lib.history; a restore is lib.history.restore, which
-saves through lib.editing like any edit (same lock, same conflict check, its own entry); the
+Glue only: the log and the versions are lib.editing.history; a restore is lib.editing.history.restore, which
+saves through lib.editing.snapshot like any edit (same lock, same conflict check, its own entry); the
 login and the admin role are ui.auth. Viewing the history is open, like the data.
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import editing, history
-from lib.storage import fingerprint
+from lib.data.storage import fingerprint
+from lib.editing import history
+from lib.editing import snapshot as editing
 from ui import auth, render
 from ui import editor_state as state
 from ui.data import dataset, refresh

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
-from lib.browser import launch
+from lib.pictures.browser import launch
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -20,7 +20,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium (lib.browser), shared by the whole session."""
+    """Headless Chromium (lib.pictures.browser), shared by the whole session."""
     with sync_playwright() as playwright, launch(playwright) as chromium:
         yield chromium
 

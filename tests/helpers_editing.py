@@ -15,8 +15,9 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from lib import csvio, users
-from lib.schema import EVENT_COLUMNS
+from lib.access import users
+from lib.data import csvio
+from lib.data.schema import EVENT_COLUMNS
 from tests.fixtures import FIXTURE_DATA
 
 REPO = Path(__file__).resolve().parent.parent

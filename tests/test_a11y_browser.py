@@ -18,11 +18,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib import mentions, presentation
-from lib.timeline import state_from_params
+from lib.data import mentions
+from lib.map.viewstate import state_from_params
+from lib.pictures import presentation
 from tests.support.axe import failing, report, run_axe
 from tests.support.server import streamlit_server
 from tests.test_export import fixture_data, write_dataset
+
+pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "a11y-test-password"
@@ -118,7 +121,7 @@ def test_main_page_and_map_iframe_have_no_axe_violations(offline_context, app, q
 def test_standalone_export_has_no_axe_violations(offline_context, data_dir, tmp_path, size):
     out = tmp_path / "map.html"
     subprocess.run(
-        [sys.executable, "-m", "lib.export", "html", "--out", str(out)],
+        [sys.executable, "-m", "lib", "export", "html", "--out", str(out)],
         cwd=REPO,
         env={"DASHBOARD_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
         check=True,

@@ -1,10 +1,10 @@
 """Add article killed at any moment: the article is added whole or not at all.
 
-A worker adds articles in a loop through lib.editing.add_article (text file, then its row in
+A worker adds articles in a loop through lib.editing.snapshot.add_article (text file, then its row in
 articles.csv); the test SIGKILLs it at random moments. After each kill, a text without its row
-may be on disk for a moment: lib.check must report it as an error, and the recovery the app
-runs at start (lib.editing.recover_once) must leave every article whole and the id free again.
-Regression: 5 of 10 kills left an orphan text published as an undated article, lib.check
+may be on disk for a moment: lib.commands.check must report it as an error, and the recovery the app
+runs at start (lib.editing.snapshot.recover_once) must leave every article whole and the id free again.
+Regression: 5 of 10 kills left an orphan text published as an undated article, lib.commands.check
 exited 0, and retrying with the same id was refused.
 """
 
@@ -19,10 +19,14 @@ import sys
 import time
 from pathlib import Path
 
-from lib import editing
-from lib.articles import METADATA_FILE
-from lib.check import main as check_main
-from lib.schema import ARTICLE_COLUMNS
+import pytest
+
+from lib.commands.check import main as check_main
+from lib.data.articles import METADATA_FILE
+from lib.data.schema import ARTICLE_COLUMNS
+from lib.editing import snapshot as editing
+
+pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).resolve().parent.parent
 ROUNDS = 30
@@ -30,7 +34,7 @@ ROUNDS = 30
 WORKER = r"""
 import os, sys
 from pathlib import Path
-from lib import editing
+from lib.editing import snapshot as editing
 
 folder, n = Path(sys.argv[1]), 0
 print("ready", flush=True)
@@ -92,7 +96,9 @@ def test_a_killed_add_article_is_reported_then_rolled_back(tmp_path):
             assert orphans <= reported, f"orphan texts not reported: {orphans - reported}"
             if orphans:
                 orphans_seen += 1
-                if not checked:  # the whole lib.check fails on it (once: it loads everything)
+                if (
+                    not checked
+                ):  # the whole lib.commands.check fails on it (once: it loads everything)
                     assert check_main(["--root", str(root)]) == 1
                     checked = True
 

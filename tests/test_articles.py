@@ -2,9 +2,13 @@
 
 import datetime as dt
 
-from lib.articles import load_articles
-from lib.dataset import REPO_ROOT
+import pytest
+
+from lib.data.articles import load_articles
+from lib.data.dataset import REPO_ROOT
 from tests.fixtures import FIXTURE_DATA
+
+pytestmark = pytest.mark.unit
 
 HEADER = (
     "id,file,outlet,outlet_evidence,published_from,published_to,date_inferred,"

@@ -1,4 +1,4 @@
-"""lib.auth: where the password comes from, how it is compared, how wrong guesses are slowed.
+"""lib.access.auth: where the password comes from, how it is compared, how wrong guesses are slowed.
 
 The pages' use of it (login form, back-off across sessions) is tested in test_editor_pages.py.
 """
@@ -9,7 +9,9 @@ import threading
 
 import pytest
 
-from lib import auth
+from lib.access import auth
+
+pytestmark = pytest.mark.unit
 
 
 @pytest.mark.parametrize(

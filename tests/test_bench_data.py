@@ -3,9 +3,13 @@
 No timing here: speed is measured by `make bench`, never asserted in tests.
 """
 
-from lib.dataset import load_dataset
-from lib.mentions import build_index
-from lib.timeline import events_frame
+import pytest
+
+from lib.data.dataset import load_dataset
+from lib.data.mentions import build_index
+from lib.map.viewstate import events_frame
+
+pytestmark = pytest.mark.unit
 
 
 def test_generated_data_loads_without_errors_and_names_its_places(tmp_path):
@@ -18,7 +22,7 @@ def test_generated_data_loads_without_errors_and_names_its_places(tmp_path):
     assert len(data.events.events) == 300
     assert data.events.rejected == []
     # and passes the editorial checks: every denial answers a claim that contests it back
-    from lib.checks import check_events
+    from lib.data.checks import check_events
 
     assert [
         str(p) for p in check_events(data.events.events, data.context) if p.severity == "error"

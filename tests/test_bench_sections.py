@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench import live
 from bench.load import TIMELINE_KEY, settle_message
+
+pytestmark = pytest.mark.apptest
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "live_map"
 

@@ -2,7 +2,9 @@
 
 import pytest
 
-from lib.boilerplate import format_ranges, line_spans, parse_ranges, propose_boilerplate
+from lib.data.boilerplate import format_ranges, line_spans, parse_ranges, propose_boilerplate
+
+pytestmark = pytest.mark.unit
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,20 @@
-"""`python -m lib.check`: the data set as a whole, as `make test` runs it."""
+"""`python -m lib check`: the data set as a whole, as `make test` runs it."""
 
 import shutil
 import subprocess
 import sys
 
-from lib.dataset import REPO_ROOT
+import pytest
+
+from lib.data.dataset import REPO_ROOT
 from tests.fixtures import FIXTURE_DATA
+
+pytestmark = pytest.mark.unit
 
 
 def run_check(root):
     return subprocess.run(
-        [sys.executable, "-m", "lib.check", "--root", str(root)],
+        [sys.executable, "-m", "lib", "check", "--root", str(root)],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

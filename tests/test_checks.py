@@ -1,4 +1,4 @@
-"""The editorial checks (lib.checks) over the small fixture data set in tests/fixtures/data."""
+"""The editorial checks (lib.data.checks) over the small fixture data set in tests/fixtures/data."""
 
 import datetime as dt
 import re
@@ -6,12 +6,15 @@ import shutil
 
 import pytest
 
-from lib import check, csvio
-from lib.checks import ERRORS, WARNINGS, check_events, check_rows, names_a_day, numbers_in
-from lib.dataset import load_dataset
-from lib.events import validate_rows
-from lib.schema import EVENT_COLUMNS
+from lib.commands import check
+from lib.data import csvio
+from lib.data.checks import ERRORS, WARNINGS, check_events, check_rows, names_a_day, numbers_in
+from lib.data.dataset import load_dataset
+from lib.data.events import validate_rows
+from lib.data.schema import EVENT_COLUMNS
 from tests.fixtures import FIXTURE_DATA
+
+pytestmark = pytest.mark.unit
 
 COLUMNS = [c.name for c in EVENT_COLUMNS]
 
@@ -179,7 +182,7 @@ def test_a_warning_tells_how_to_acknowledge_it(data):
 
 
 def test_every_code_is_documented():
-    from lib.dataset import REPO_ROOT
+    from lib.data.dataset import REPO_ROOT
 
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     for code in [*ERRORS, *WARNINGS]:
@@ -218,7 +221,7 @@ def test_numbers_in(text, numbers):
     ],
 )
 def test_names_a_day(basis, day_known, expected):
-    from lib.articles import Article
+    from lib.data.articles import Article
 
     day = dt.date(2021, 9, 2)
     article = Article(

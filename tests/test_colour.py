@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from lib import colour
-from lib.mapview import TYPE_COLOURS
+from lib.map import colour
+from lib.map.mapview import TYPE_COLOURS
+
+pytestmark = pytest.mark.unit
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The CSV loaders take what spreadsheets write and never crash on what they cannot read.
 
 Example-based tests for each spreadsheet habit, then property-based tests (hypothesis) that feed
-lib.csvio + lib.events.validate_rows and lib.gazetteer random and hostile input: they never
+lib.data.csvio + lib.data.events.validate_rows and lib.data.gazetteer random and hostile input: they never
 raise, every problem is located (file, row, column, message), and the good rows still load.
 Three loader bugs these tests found (a huge cell crashed the reader, week dates passed as
 dates, rows after a blank line were misnumbered) are fixed; their tests stay as regressions.
@@ -17,12 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import csvio
-from lib.dataset import load_dataset
-from lib.events import Context, load_events, validate_rows
-from lib.gazetteer import load_gazetteer
-from lib.problems import Problem
-from lib.schema import EVENT_COLUMNS, PLACE_COLUMNS
+from lib.data import csvio
+from lib.data.dataset import load_dataset
+from lib.data.events import Context, load_events, validate_rows
+from lib.data.gazetteer import load_gazetteer
+from lib.data.problems import Problem
+from lib.data.schema import EVENT_COLUMNS, PLACE_COLUMNS
+
+pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = load_dataset(REPO)  # read-only: the repository's own data, the context of every row

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+pytestmark = pytest.mark.apptest
+
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "live_map"
 
 
@@ -133,7 +135,7 @@ def test_a_broken_row_is_reported_and_the_rest_still_shows(data_dir):
 
 
 def test_the_panel_says_who_changed_an_event_last(data_dir):
-    from lib import history
+    from lib.editing import history
 
     events = data_dir / "events.csv"
     old = events.read_bytes()

@@ -14,10 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from lib import presentation
-from lib.dataset import load_dataset
-from lib.timeline import ViewState, events_frame
+from lib.data.dataset import load_dataset
+from lib.map.viewstate import ViewState, events_frame
+from lib.pictures import presentation
 from tests.support.server import streamlit_server
+
+pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "live_map"

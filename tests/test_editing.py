@@ -1,4 +1,4 @@
-"""lib.editing: snapshots, diffs, the three-way merge, and saves that never lose work."""
+"""lib.editing.snapshot: snapshots, diffs, the three-way merge, and saves that never lose work."""
 
 # ruff: noqa: F811  (pytest fixtures imported from tests/helpers_editing.py look redefined)
 
@@ -14,21 +14,24 @@ from pathlib import Path
 
 import pytest
 
-from lib import csvio, editing
-from lib.articles import load_articles
-from lib.dataset import load_dataset
-from lib.events import load_events
-from lib.gazetteer import Gazetteer
-from lib.geocode import Candidate
-from lib.mentions import Matcher, find_mentions
-from lib.schema import EVENT_COLUMNS, PLACE_COLUMNS, Column
-from lib.storage import fingerprint
+from lib.data import csvio
+from lib.data.articles import load_articles
+from lib.data.dataset import load_dataset
+from lib.data.events import load_events
+from lib.data.gazetteer import Gazetteer
+from lib.data.mentions import Matcher, find_mentions
+from lib.data.schema import EVENT_COLUMNS, PLACE_COLUMNS, Column
+from lib.data.storage import fingerprint
+from lib.editing import snapshot as editing
+from lib.places.geocode import Candidate
 from tests.helpers_editing import (  # noqa: F401 (data_root, fixture_root: fixtures)
     EVENT_NAMES,
     data_root,
     fixture_root,
     read_events,
 )
+
+pytestmark = pytest.mark.unit
 
 COLUMNS = ["id", "name", "note"]
 
@@ -448,7 +451,7 @@ CAPTIONED = (
 
 
 def test_an_added_articles_boilerplate_lines_are_not_searched_for_places(fixture_root):
-    from lib.boilerplate import propose_boilerplate
+    from lib.data.boilerplate import propose_boilerplate
 
     folder = fixture_root / "articles"
     proposed = propose_boilerplate(CAPTIONED)
@@ -518,7 +521,7 @@ def test_drafts_validate_once_the_editor_picks_an_event_type(data_root):
     assert first["places"] == "; ".join(sentences[0].place_ids)
     assert len(first["summary"]) <= 200
     # As drafted, only the event type is missing; with it, the loader accepts every draft.
-    from lib.events import validate_rows
+    from lib.data.events import validate_rows
 
     table = validate_rows(list(enumerate(drafts, start=2)), data.context)
     assert {(p.column, p.message) for p in table.problems} == {
@@ -546,7 +549,7 @@ def test_suggested_places_are_in_the_region_and_not_in_the_gazetteer(data_root):
 
 
 def load_articles_article(text: str):
-    from lib.articles import Article
+    from lib.data.articles import Article
 
     return Article(id="new", file="new.txt", text=text)
 
@@ -634,9 +637,9 @@ def test_an_orphan_text_of_an_interrupted_add_is_an_error_until_recovered(data_r
         "error",
     )
     assert "interrupted save of Add article" in problem.message
-    from lib.check import main as check_main
+    from lib.commands.check import main as check_main
 
-    assert check_main(["--root", str(data_root)]) == 1  # lib.check fails on it
+    assert check_main(["--root", str(data_root)]) == 1  # lib.commands.check fails on it
     # A text dropped in by hand (no marker) is still only the loader's warning.
     (folder / "by-hand.txt").write_text("Headline\n")
     assert len(editing.interrupted_saves(data_root)) == 1

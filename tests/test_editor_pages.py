@@ -2,7 +2,7 @@
 
 Covers the gate (no password configured, wrong password, back-off across sessions, no write
 without login), a valid edit that the dashboard then shows, an invalid edit refused with the
-loader's message, the editorial checks of `python -m lib.check` live on the grid (on the small
+loader's message, the editorial checks of `python -m lib check` live on the grid (on the small
 fixture data set), the conflict-and-merge path, a failed save that keeps the work, the places
 page, and the articles page (saving an article, its proposed boilerplate lines, drafting events
 into the working copy).
@@ -18,12 +18,13 @@ import errno
 
 import pytest
 
-from lib import check, editing
-from lib.dataset import load_dataset
-from lib.geocode import GeocodingUnavailable, OnlineGeocoder
-from lib.mentions import Matcher, find_mentions
-from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS
-from lib.storage import fingerprint
+from lib.commands import check
+from lib.data.dataset import load_dataset
+from lib.data.mentions import Matcher, find_mentions
+from lib.data.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS
+from lib.data.storage import fingerprint
+from lib.editing import snapshot as editing
+from lib.places.geocode import GeocodingUnavailable, OnlineGeocoder
 from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env, fixture_*: fixtures)
     EVENT_NAMES,
     PASSWORD,
@@ -41,6 +42,8 @@ from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env, fixtur
 )
 from ui import auth
 from ui.editor_state import Keys
+
+pytestmark = pytest.mark.apptest
 
 EDITOR_PAGES = ["events", "places", "article"]
 
@@ -183,8 +186,8 @@ def test_the_save_helper_itself_refuses_without_login(editor_env):
     def script():
         import streamlit as st
 
-        from lib.dataset import load_dataset
-        from lib.schema import EVENT_COLUMNS
+        from lib.data.dataset import load_dataset
+        from lib.data.schema import EVENT_COLUMNS
         from ui import editor_state as state
 
         paths = load_dataset().paths
@@ -293,7 +296,7 @@ def problem_tables(at) -> list[list[dict]]:
 
 
 def lib_check(root, capsys) -> tuple[int, str]:
-    """``python -m lib.check --root <root>``: its exit code and everything it printed."""
+    """``python -m lib check --root <root>``: its exit code and everything it printed."""
     code = check.main(["--root", str(root)])
     printed = capsys.readouterr()
     return code, printed.err + printed.out
@@ -373,7 +376,9 @@ def test_a_warning_says_how_to_acknowledge_it_and_does_not_block_the_save(fixtur
     at.run()
     assert "Saved events.csv (1 added)." in texts(at)
     assert "F006" in {r["id"] for r in read_events(fixture_env)}
-    code, said = lib_check(fixture_env, capsys)  # lib.check: the same warning, on file row 7
+    code, said = lib_check(
+        fixture_env, capsys
+    )  # lib.commands.check: the same warning, on file row 7
     assert code == 0
     assert f"warning: events.csv, row 7, column 'quote': {message}" in said
 

@@ -15,10 +15,13 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib import history, users
+from lib.access import users
+from lib.editing import history
 from tests.helpers_editing import CHEAP_HASHER, copy_data
 from tests.support.server import streamlit_server
 from ui.auth import COOKIE
+
+pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
 WAIT = 30_000

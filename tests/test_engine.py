@@ -1,13 +1,17 @@
-"""The time engine's data (lib/engine.py): every day once, compact, and safe in a script."""
+"""The time engine's data (lib/map/engine.py): every day once, compact, and safe in a script."""
 
 import datetime as dt
 from pathlib import Path
 
-from lib import engine
-from lib.dataset import load_dataset
-from lib.mapview import TYPE_COLOURS, TYPE_LABELS
-from lib.schema import EVENT_TYPES
-from lib.timeline import ViewState, events_frame, filter_events, group_by_place
+import pytest
+
+from lib.data.dataset import load_dataset
+from lib.data.schema import EVENT_TYPES
+from lib.map import engine
+from lib.map.mapview import TYPE_COLOURS, TYPE_LABELS
+from lib.map.viewstate import ViewState, events_frame, filter_events, group_by_place
+
+pytestmark = pytest.mark.unit
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "live_map"
 DATA = load_dataset(FIXTURE)
@@ -95,7 +99,8 @@ def test_per_day_counts_distinct_events_by_type():
 
 def test_template_syntax_in_the_data_stays_text_regression_jinja_in_summaries():
     # folium/branca render scripts as Jinja: "{{ 7*7 }}" in a summary became "49" on the page.
-    from lib import mapview, presentation
+    from lib.map import mapview
+    from lib.pictures import presentation
 
     frame = FRAME.copy()
     frame.loc[frame.index[0], "summary"] = "Evil {{ 7*7 }} {% if 1 %}X{% endif %}"
@@ -131,8 +136,8 @@ def test_validated_data_is_cached_by_content(tmp_path, monkeypatch):
 def test_live_map_loads_only_leaflet_and_the_engine():
     # folium.Map also brings jQuery, Bootstrap, Font Awesome and awesome-markers, which the
     # map never uses and streamlit-folium loaded one after another before the first paint.
-    from lib import mapview
-    from lib.offline import _walk
+    from lib.map import mapview
+    from lib.map.offline import _walk
 
     data = engine.engine_data(
         FRAME, first=FIRST, last=LAST, type_labels=TYPE_LABELS, colours=TYPE_COLOURS

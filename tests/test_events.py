@@ -4,11 +4,13 @@ import datetime as dt
 
 import pytest
 
-from lib import csvio
-from lib.dataset import load_dataset
-from lib.events import contest_groups, parse_casualties, validate_rows
-from lib.schema import EVENT_COLUMNS
+from lib.data import csvio
+from lib.data.dataset import load_dataset
+from lib.data.events import contest_groups, parse_casualties, validate_rows
+from lib.data.schema import EVENT_COLUMNS
 from tests.fixtures import FIXTURE_DATA
+
+pytestmark = pytest.mark.unit
 
 COLUMNS = [c.name for c in EVENT_COLUMNS]
 
@@ -119,7 +121,7 @@ def test_malformed_csv_reports_and_keeps_good_rows(tmp_path, data):
     good = ",".join(f'"{good_row()[c]}"' for c in COLUMNS) + "\n"
     path = tmp_path / "events.csv"
     path.write_bytes((header + good + "E2,too,few\n" + good.replace("T1", "T3")).encode())
-    from lib.events import load_events
+    from lib.data.events import load_events
 
     table = load_events(path, data.context)
     assert [e.id for e in table.events] == ["T1", "T3"]
@@ -127,7 +129,7 @@ def test_malformed_csv_reports_and_keeps_good_rows(tmp_path, data):
 
 
 def test_missing_column_is_a_file_problem(tmp_path, data):
-    from lib.events import load_events
+    from lib.data.events import load_events
 
     path = tmp_path / "events.csv"
     path.write_text(csvio.write([c for c in COLUMNS if c != "quote"], [good_row()]))

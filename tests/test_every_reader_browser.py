@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib import presentation
-from lib.dataset import load_dataset
-from lib.timeline import ViewState, events_frame
+from lib.data.dataset import load_dataset
+from lib.map.viewstate import ViewState, events_frame
+from lib.pictures import presentation
 from tests import test_dashboard_browser as dashboard
 from tests.test_dashboard_browser import (
     FIXTURE,
@@ -22,6 +22,8 @@ from tests.test_dashboard_browser import (
     state,
     url_params,
 )
+
+pytestmark = pytest.mark.browser
 
 #: The dashboard on the fixture data (the same fixture, a server for this module).
 app = dashboard.app

@@ -21,12 +21,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import export, presentation
-from lib.dataset import Dataset, load_dataset
-from lib.presentation import Size
-from lib.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS
-from lib.text import markdown_escape
-from lib.timeline import (
+from lib.data.dataset import Dataset, load_dataset
+from lib.data.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS
+from lib.data.text import markdown_escape
+from lib.map.viewstate import (
     FRAME_COLUMNS,
     Bounds,
     ViewState,
@@ -35,7 +33,11 @@ from lib.timeline import (
     group_by_place,
     state_from_params,
 )
+from lib.pictures import export, presentation
+from lib.pictures.presentation import Size
 from ui import exports
+
+pytestmark = pytest.mark.apptest
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -450,7 +452,7 @@ def test_export_data_is_cached_by_content_and_reloaded_when_a_file_changes(
     assert len(list(export.cache_dir().glob("data-*.pickle"))) == 1
 
     calls = []
-    monkeypatch.setattr("lib.dataset.load_dataset", lambda *a, **k: calls.append(a) or 1 / 0)
+    monkeypatch.setattr("lib.data.dataset.load_dataset", lambda *a, **k: calls.append(a) or 1 / 0)
     again = export.load_export_data(root)  # from the cache: the loader is not called
     assert calls == [] and again.frame.equals(first.frame)
 
@@ -468,17 +470,17 @@ def test_export_data_is_cached_by_content_and_reloaded_when_a_file_changes(
 def test_the_command_s_cache_serves_the_app_and_the_tests(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # python -m lib.export runs the module as __main__; its cache used to hold a
+    # python -m lib export runs the module as __main__; its cache used to hold a
     # __main__.ExportData that no other program could read back (a 10 s reload at 100,000).
     cache = tmp_path / "cache"
     root = write_dataset(tmp_path / "data")
     done = subprocess.run(
-        [sys.executable, "-m", "lib.export", "alt"], cwd=REPO, capture_output=True, text=True,
+        [sys.executable, "-m", "lib", "export", "alt"], cwd=REPO, capture_output=True, text=True,
         env={**os.environ, "DASHBOARD_DATA_DIR": str(root), "XDG_CACHE_HOME": str(cache)},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
-    monkeypatch.setattr("lib.dataset.load_dataset", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("lib.data.dataset.load_dataset", lambda *a, **k: 1 / 0)
     data = export.load_export_data(root)  # from the command's cache, or 1 / 0
     assert len(data.frame) == 6 and data.articles
 

@@ -15,11 +15,13 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from lib import export
-from lib.alttext import alt_text
-from lib.dataset import Dataset
-from lib.timeline import Bounds, state_from_params
+from lib.data.dataset import Dataset
+from lib.map.viewstate import Bounds, state_from_params
+from lib.pictures import export
+from lib.pictures.alttext import alt_text
 from tests.test_export import fixture_data, write_dataset
+
+pytestmark = pytest.mark.unit
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,14 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from lib import export, mapview, presentation
-from lib.dataset import Dataset
-from lib.presentation import Size
-from lib.timeline import Bounds, filter_events, group_by_place, state_from_params
+from lib.data.dataset import Dataset
+from lib.map import mapview
+from lib.map.viewstate import Bounds, filter_events, group_by_place, state_from_params
+from lib.pictures import export, presentation
+from lib.pictures.presentation import Size
 from tests.test_export import HOSTILE_HTML, fixture_data, write_dataset
+
+pytestmark = pytest.mark.browser
 
 if TYPE_CHECKING:  # the fixture's type; importing conftest at run time would load it twice
     from tests.conftest import OfflineContext
@@ -143,7 +146,7 @@ def test_png_command_renders_a_portrait_preset(data_root: Path, tmp_path: Path) 
     # A process of its own, as a user runs it (and Playwright's sync API runs one per thread).
     out = tmp_path / "map.png"
     result = subprocess.run(
-        [sys.executable, "-m", "lib.export", "png", "--to", "2021-09-02",
+        [sys.executable, "-m", "lib", "export", "png", "--to", "2021-09-02",
          "--size", "1080x1350", "--scale", "1", "--out", str(out)],
         cwd=REPO, env={**os.environ, "DASHBOARD_DATA_DIR": str(data_root)},
         capture_output=True, text=True, timeout=120,

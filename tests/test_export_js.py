@@ -1,6 +1,6 @@
 """The map's JavaScript files (static/newsmap/) parse, and reach the pages whole.
 
-They are plain files so that JavaScript tools can read them; lib.presentation inlines them.
+They are plain files so that JavaScript tools can read them; lib.pictures.presentation inlines them.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from lib import presentation
-from lib.timeline import ViewState
+from lib.map.viewstate import ViewState
+from lib.pictures import presentation
+
+pytestmark = pytest.mark.unit
 
 FILES = [f.split("/")[-1] for f in presentation.PICTURE_JS_FILES + presentation.STANDALONE_JS_FILES]
 

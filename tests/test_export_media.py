@@ -23,10 +23,12 @@ from PIL import Image, ImageSequence
 from playwright.sync_api import Browser
 from pypdf import PdfReader
 
-from lib import animation, export, presentation, vector
-from lib.presentation import PRESETS, Size
-from lib.timeline import Bounds, ViewState, state_from_params
+from lib.map.viewstate import Bounds, ViewState, state_from_params
+from lib.pictures import animation, export, presentation, vector
+from lib.pictures.presentation import PRESETS, Size
 from tests.test_export import write_dataset
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SVG = "{http://www.w3.org/2000/svg}"
 REPO = Path(__file__).resolve().parent.parent
@@ -233,7 +235,7 @@ def test_svg_draws_places_and_outlines_as_paths(svg: ET.Element, data: export.Ex
     paths = list(svg.iter(f"{SVG}path"))
     strokes = {p.get("stroke") for p in paths}
     # The places' colours (Bravo's attack, Charlie's negotiation) and the selection ring.
-    from lib.mapview import TYPE_COLOURS
+    from lib.map.mapview import TYPE_COLOURS
 
     assert TYPE_COLOURS["attack"] in {p.get("fill") for p in paths}
     assert TYPE_COLOURS["negotiation"] in strokes
@@ -248,7 +250,7 @@ def test_vector_and_animation_commands_write_files(tmp_path: Path) -> None:
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "lib.export", *args], cwd=REPO, env=env,
+            [sys.executable, "-m", "lib", "export", *args], cwd=REPO, env=env,
             capture_output=True, text=True, timeout=180,
         )  # fmt: skip
 

@@ -2,8 +2,10 @@
 
 import pytest
 
-from lib.dataset import REPO_ROOT
-from lib.gazetteer import load_gazetteer
+from lib.data.dataset import REPO_ROOT
+from lib.data.gazetteer import load_gazetteer
+
+pytestmark = pytest.mark.unit
 
 HEADER = "id,name,variants,kind,lat,lon,precision,uncertainty_km,country,admin1,area_ref,source,geonames_id,not_in,note\n"
 

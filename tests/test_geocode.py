@@ -9,10 +9,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from lib import build_geonames, geocode, story
-from lib.dataset import REPO_ROOT
-from lib.gazetteer import Gazetteer, load_gazetteer
-from lib.geocode import (
+from lib.data import story
+from lib.data.dataset import REPO_ROOT
+from lib.data.gazetteer import Gazetteer, load_gazetteer
+from lib.places import build_geonames, geocode
+from lib.places.geocode import (
     Candidate,
     GeocodingUnavailable,
     GeoNamesIndex,
@@ -23,6 +24,8 @@ from lib.geocode import (
     resolve,
     spelling_key,
 )
+
+pytestmark = pytest.mark.unit
 
 EMPTY = Gazetteer({})
 PANJSHIR = Region((35.2667, 69.4667), 250.0)
@@ -301,7 +304,7 @@ def test_unknown_name_suggests_nearest_known(gazetteer, geonames, name):
 
 def test_cli_prints_the_resolution_as_json():
     out = subprocess.run(
-        [sys.executable, "-m", "lib.geocode", "Jabul-Saraj"],
+        [sys.executable, "-m", "lib", "geocode", "Jabul-Saraj"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -317,7 +320,7 @@ def test_cli_prints_the_resolution_as_json():
 
 def test_cli_places_a_valley_district_with_its_distance():
     out = subprocess.run(
-        [sys.executable, "-m", "lib.geocode", "Paryan"],
+        [sys.executable, "-m", "lib", "geocode", "Paryan"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

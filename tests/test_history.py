@@ -1,4 +1,4 @@
-"""lib.history: the append-only log, the versions, restore, last change per event, the CLI;
+"""lib.editing.history: the append-only log, the versions, restore, last change per event, the CLI;
 and the History page in AppTest (list, filter, diff, admin restore, removed accounts)."""
 
 # ruff: noqa: F811  (pytest fixtures imported from tests/helpers_editing.py look redefined)
@@ -9,9 +9,10 @@ import subprocess
 
 import pytest
 
-from lib import editing, history
-from lib.schema import EVENT_COLUMNS
-from lib.storage import fingerprint
+from lib.data.schema import EVENT_COLUMNS
+from lib.data.storage import fingerprint
+from lib.editing import history
+from lib.editing import snapshot as editing
 from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env: fixtures)
     PASSWORD,
     add_user,
@@ -25,6 +26,8 @@ from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env: fixtur
     remove_user,
     texts,
 )
+
+pytestmark = pytest.mark.apptest
 
 
 def save_events(root, who, change, note="", base=None):
@@ -269,7 +272,7 @@ def test_a_removed_account_cannot_save_even_in_an_open_session(editor_env):
 
 def test_a_users_file_with_a_plain_text_password_is_refused_on_the_page(editor_env, monkeypatch):
     monkeypatch.delenv("DASHBOARD_EDITOR_PASSWORD")
-    from lib import users
+    from lib.access import users
 
     path = users.users_file()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,15 +18,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import check
-from lib.articles import load_articles
-from lib.dataset import REPO_ROOT, load_dataset
-from lib.events import Context, load_events
-from lib.gazetteer import NAME_MAX, load_gazetteer
-from lib.mentions import build_index
-from lib.problems import Problem
-from lib.text import escape, markdown_escape
+from lib.commands import check
+from lib.data.articles import load_articles
+from lib.data.dataset import REPO_ROOT, load_dataset
+from lib.data.events import Context, load_events
+from lib.data.gazetteer import NAME_MAX, load_gazetteer
+from lib.data.mentions import build_index
+from lib.data.problems import Problem
+from lib.data.text import escape, markdown_escape
 from ui import guard
+
+pytestmark = pytest.mark.apptest
 
 EVENTS = (REPO_ROOT / "events.csv").read_text(encoding="utf-8").splitlines()
 PLACES = (REPO_ROOT / "geodata" / "gazetteer.csv").read_text(encoding="utf-8").splitlines()
@@ -197,7 +199,7 @@ def test_an_invalid_gazetteer_row_names_row_and_column(tmp_path, column, value, 
 
 def test_the_edit_places_form_refuses_an_over_long_name():
     """Regression: the form accepted a 100,000-character name without a word."""
-    from lib.editing import place_problems
+    from lib.editing.snapshot import place_problems
 
     header = fields_of(PLACES[0])
     row = dict(zip(header, fields_of(PLACES[2]), strict=True))

@@ -7,8 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from lib import links
-from lib.timeline import Bounds
+from lib.map import links
+from lib.map.viewstate import Bounds
+
+pytestmark = pytest.mark.unit
 
 
 def query(href: str) -> dict[str, str]:

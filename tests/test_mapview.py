@@ -2,11 +2,15 @@
 
 import re
 
-from lib.dataset import REPO_ROOT, load_dataset
-from lib.mapview import (
+import pytest
+
+from lib.data.dataset import REPO_ROOT, load_dataset
+from lib.map.mapview import (
     base_map,
 )
-from lib.timeline import ViewState, events_frame, filter_events, group_by_place
+from lib.map.viewstate import ViewState, events_frame, filter_events, group_by_place
+
+pytestmark = pytest.mark.unit
 
 DATA = load_dataset(REPO_ROOT)
 FRAME = events_frame(DATA.events.events, DATA.gazetteer)

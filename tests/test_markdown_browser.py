@@ -16,9 +16,11 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.dataset import REPO_ROOT
+from lib.data.dataset import REPO_ROOT
 from tests.support.server import streamlit_server
 from tests.test_hostile_input import ARTICLE, LINK, PAYLOAD, poison
+
+pytestmark = pytest.mark.browser
 
 if TYPE_CHECKING:
     from tests.conftest import OfflineContext

@@ -7,11 +7,13 @@ import tracemalloc
 
 import pytest
 
-from lib.articles import Article
-from lib.dataset import REPO_ROOT, load_dataset
-from lib.gazetteer import Gazetteer, Place
-from lib.mentions import Matcher, build_index, find_mentions, sentence_spans
+from lib.data.articles import Article
+from lib.data.dataset import REPO_ROOT, load_dataset
+from lib.data.gazetteer import Gazetteer, Place
+from lib.data.mentions import Matcher, build_index, find_mentions, sentence_spans
 from tests.fixtures import FIXTURE_DATA
+
+pytestmark = pytest.mark.unit
 
 
 def place(pid, name, *variants, not_in=()):
@@ -132,7 +134,7 @@ def test_index_of_the_shipped_corpus_covers_every_spelling_the_reporting_uses():
 def test_cli_prints_json_lines(monkeypatch):
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(FIXTURE_DATA))
     out = subprocess.run(
-        [sys.executable, "-m", "lib.mentions"],
+        [sys.executable, "-m", "lib", "mentions"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""lib.offline without a browser: what a rendered map page asks the network for."""
+"""lib.map.offline without a browser: what a rendered map page asks the network for."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 from streamlit_folium import generate_leaflet_string
 
-from lib import offline
+from lib.map import offline
+
+pytestmark = pytest.mark.unit
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 ASSET_TAG = re.compile(

@@ -11,8 +11,10 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from lib import offline
+from lib.map import offline
 from tests.support.server import streamlit_server
+
+pytestmark = pytest.mark.browser
 
 if TYPE_CHECKING:  # the fixture's type; importing conftest at run time would load it twice
     from tests.conftest import OfflineContext

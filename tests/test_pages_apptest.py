@@ -6,8 +6,10 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.dataset import REPO_ROOT
+from lib.data.dataset import REPO_ROOT
 from tests.fixtures import FIXTURE_DATA
+
+pytestmark = pytest.mark.apptest
 
 D = dt.date
 

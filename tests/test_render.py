@@ -8,10 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from lib import colour
-from lib.mapview import TYPE_COLOURS
-from lib.mentions import Mention
+from lib.data.mentions import Mention
+from lib.map import colour
+from lib.map.mapview import TYPE_COLOURS
 from ui import render
+
+pytestmark = pytest.mark.unit
 
 ROW = {
     "event_id": "E1",

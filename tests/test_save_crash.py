@@ -1,11 +1,11 @@
 """A save killed at any moment leaves the old file or the new one: never a mix, never empty.
 
-A worker process saves a ~4 MB events file in a loop through lib.editing, alternating between
+A worker process saves a ~4 MB events file in a loop through lib.editing.snapshot, alternating between
 two versions; the test SIGKILLs it at random moments, many times, and reads the file after
 each kill. A control run with a naive in-place writer shows that the same harness does catch
 torn files, so the main test can fail.
 
-Starting a Python process that imports lib.editing takes most of a second, so one
+Starting a Python process that imports lib.editing.snapshot takes most of a second, so one
 single-threaded "fork server" subprocess imports it once and forks a fresh worker for each
 round (forking the test process itself would be unsafe: pytest may be running threads).
 """
@@ -24,9 +24,12 @@ from pathlib import Path
 
 import pytest
 
-from lib import csvio, editing
-from lib.schema import EVENT_COLUMNS
-from lib.storage import fingerprint
+from lib.data import csvio
+from lib.data.schema import EVENT_COLUMNS
+from lib.data.storage import fingerprint
+from lib.editing import snapshot as editing
+
+pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).resolve().parent.parent
 NAMES = [c.name for c in EVENT_COLUMNS]
@@ -35,8 +38,8 @@ ROUNDS = 40
 FORK_SERVER = r"""
 import os, sys
 from pathlib import Path
-from lib import editing
-from lib.storage import fingerprint
+from lib.editing import snapshot as editing
+from lib.data.storage import fingerprint
 
 path, old, new, backups, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4]), sys.argv[5]
 texts = [Path(old).read_text(encoding="utf-8"), Path(new).read_text(encoding="utf-8")]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from lib.dataset import REPO_ROOT
-from lib.schema import (
+from lib.data.dataset import REPO_ROOT
+from lib.data.schema import (
     ARTICLE_COLUMNS,
     DATE_PRECISIONS,
     EVENT_COLUMNS,
@@ -13,6 +13,8 @@ from lib.schema import (
     PRECISIONS,
     STATUSES,
 )
+
+pytestmark = pytest.mark.unit
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -2,8 +2,10 @@
 
 import pytest
 
-from lib.dataset import REPO_ROOT
-from lib.settings import SETTINGS
+from lib.data.dataset import REPO_ROOT
+from lib.data.settings import SETTINGS
+
+pytestmark = pytest.mark.unit
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -16,7 +18,7 @@ def test_setting_is_documented(name):
 def test_url_parameters_are_documented():
     import datetime as dt
 
-    from lib.timeline import ViewState, state_to_params
+    from lib.map.viewstate import ViewState, state_to_params
 
     state = ViewState(
         end=dt.date(2021, 9, 2),

@@ -6,9 +6,11 @@ tested on the fixture data set in tests/fixtures/.
 
 import pytest
 
-from lib.checks import check_events
-from lib.dataset import REPO_ROOT, load_dataset
-from lib.text import normalize_quote
+from lib.data.checks import check_events
+from lib.data.dataset import REPO_ROOT, load_dataset
+from lib.data.text import normalize_quote
+
+pytestmark = pytest.mark.unit
 
 
 @pytest.fixture(scope="module")

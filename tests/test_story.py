@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from lib import story
+from lib.data import story
+
+pytestmark = pytest.mark.unit
 
 GOOD = """
 title = "T"

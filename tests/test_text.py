@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from lib import text
-from lib.text import (
+from lib.data import text
+from lib.data.text import (
     escape,
     fold,
     highlight,
@@ -15,6 +15,8 @@ from lib.text import (
     split_list,
     tokens,
 )
+
+pytestmark = pytest.mark.unit
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from lib.dataset import load_dataset
-from lib.timeline import (
+from lib.data.dataset import load_dataset
+from lib.map.viewstate import (
     Bounds,
     ViewState,
     counts_per_day,
@@ -16,6 +16,8 @@ from lib.timeline import (
     state_to_params,
 )
 from tests.fixtures import FIXTURE_DATA
+
+pytestmark = pytest.mark.unit
 
 D = dt.date
 

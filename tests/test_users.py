@@ -1,4 +1,4 @@
-"""lib.users: the accounts file, its command line, and refusing plain-text passwords."""
+"""lib.access.users: the accounts file, its command line, and refusing plain-text passwords."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import stat
 
 import pytest
 
-from lib import auth, users
+from lib.access import auth, users
 from tests.helpers_editing import CHEAP_HASHER
+
+pytestmark = pytest.mark.unit
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +86,7 @@ def test_a_plain_text_password_refuses_the_whole_file(tmp_path):
     assert found.users == {}  # not even alice: the administrator must notice
     (problem,) = found.problems
     assert "account 'bob' has a plain-text password" in problem
-    assert "python -m lib.users passwd bob" in problem
+    assert "python -m lib users passwd bob" in problem
     assert "hunter2" not in problem
 
 
@@ -131,7 +133,7 @@ def test_the_login_secret_is_created_once_and_private(tmp_path):
     assert stat.S_IMODE((tmp_path / users.SECRET_FILE).stat().st_mode) == 0o600
 
 
-# --- tokens (lib.auth) ---------------------------------------------------------------------------
+# --- tokens (lib.access.auth) ---------------------------------------------------------------------------
 
 KEY = b"k" * 32
 ALICE = auth.Identity("alice", "editor", "stamp-1")

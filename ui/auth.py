@@ -8,13 +8,13 @@ Pages never act on URL query parameters.
 
 Two ways in:
 
-* personal accounts from the users file (``lib.users``; ``python -m lib.users add NAME``),
+* personal accounts from the users file (``lib.access.users``; ``python -m lib users add NAME``),
   with the roles editor and admin (admins also restore versions on the History page);
 * the shared password (``DASHBOARD_EDITOR_PASSWORD`` or ``editor_password`` in
   ``.streamlit/secrets.toml``), for a one-person setup. Its saves are recorded as
   ``shared-password``, and the page says so.
 
-A login survives a reload: a signed token (``lib.auth.issue_token``, HMAC-SHA256 with the key
+A login survives a reload: a signed token (``lib.access.auth.issue_token``, HMAC-SHA256 with the key
 in ``login_secret`` next to the users file) is set as a cookie by a few lines of JavaScript
 (``st.context.cookies`` can read cookies but not set them) and read back when a new session
 starts. It expires after ``DASHBOARD_LOGIN_HOURS`` (12 by default). Logging out clears the
@@ -33,8 +33,9 @@ import time
 
 import streamlit as st
 
-from lib import auth, settings, users
-from lib.offline import STATIC_DIR
+from lib.access import auth, users
+from lib.data import settings
+from lib.map.offline import STATIC_DIR
 from ui.editor_state import Keys
 
 COOKIE = "newsmap_login"
@@ -52,7 +53,7 @@ HOW_TO_CONFIGURE = f"""
 
 To switch editing on, either
 
-* give each editor an account: `python -m lib.users add NAME --role editor` (or `--role admin`);
+* give each editor an account: `python -m lib users add NAME --role editor` (or `--role admin`);
   the accounts live in `.streamlit/users.toml` (or the file `DASHBOARD_USERS_FILE` names),
   which git ignores; or
 * for a one-person setup, set one shared password: the environment variable `{auth.ENV_VAR}`
@@ -64,7 +65,7 @@ Then reload this page (restart the app after changing the environment).
 
 SHARED_NOTE = (
     "Logged in with the shared editor password: a one-person setup. The history records your "
-    "saves as 'shared-password'. Give each editor an account (`python -m lib.users add NAME`) "
+    "saves as 'shared-password'. Give each editor an account (`python -m lib users add NAME`) "
     "to tell them apart and withdraw access one by one."
 )
 

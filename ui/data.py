@@ -15,8 +15,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib import editing
-from lib.dataset import Dataset, Paths, data_dir, load_dataset
+from lib.data.dataset import Dataset, Paths, data_dir, load_dataset
+from lib.editing import snapshot as editing
 
 #: How long a stamp is reused: stat()ing every article and hashing the result as a cache key
 #: on every rerun cost about half of a slider step at 10,000 articles.
@@ -62,11 +62,11 @@ def _load(root: str, stamp: str) -> Dataset:
 def _validated(root: Path) -> Dataset:
     """The data set, validated once per content: the first visitor after a server start need
     not wait for 100,000 events to be parsed and checked again (about 10 s). The pickle sits in
-    lib.export's cache directory, keyed by the SHA-256 of every data file and the loaders' code
+    lib.pictures.export's cache directory, keyed by the SHA-256 of every data file and the loaders' code
     (``export.data_fingerprint``); a cache that cannot be read or written is only slower."""
     import pickle
 
-    from lib import export
+    from lib.pictures import export
 
     key = export.data_fingerprint(root, dt.date.today())
     file = export.cache_dir() / f"dataset-{key}.pickle"
@@ -115,21 +115,21 @@ def _frame(root: str, stamp: str):
     # cache_resource, not cache_data: cache_data unpickles a copy on every rerun, which cost
     # most of a slider step at 100,000 events. Shared read-only: callers derive new frames
     # (filtering, pandas copy-on-write) and never assign into this one.
-    from lib.timeline import events_frame
+    from lib.map.viewstate import events_frame
 
     data = _load(root, stamp)
     return events_frame(data.events.events, data.gazetteer)
 
 
 def frame():
-    """The events as a DataFrame, one row per (event, place); see lib.timeline.events_frame."""
+    """The events as a DataFrame, one row per (event, place); see lib.map.viewstate.events_frame."""
     root = data_dir()
     return _frame(str(root), _stamp(root))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _mentions(root: str, stamp: str):
-    from lib.mentions import build_index, by_place
+    from lib.data.mentions import build_index, by_place
 
     data = _load(root, stamp)
     index = build_index(data.articles.values(), data.gazetteer)
@@ -140,7 +140,7 @@ def _mentions(root: str, stamp: str):
 
 
 def mentions():
-    """``(by place id, by article id)`` lists of lib.mentions.Mention, shared read-only."""
+    """``(by place id, by article id)`` lists of lib.data.mentions.Mention, shared read-only."""
     root = data_dir()
     return _mentions(str(root), _stamp(root))
 
@@ -158,7 +158,7 @@ def headlines() -> dict[str, str]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _per_day(root: str, stamp: str, types: tuple, claimants: tuple, articles: tuple):
-    from lib.timeline import ViewState, counts_per_day, filter_events
+    from lib.map.viewstate import ViewState, counts_per_day, filter_events
 
     state = ViewState(end=dt.date.max, types=types, claimants=claimants, articles=articles)
     return counts_per_day(filter_events(_frame(root, stamp), state, ignore_dates=True))
@@ -174,8 +174,8 @@ def per_day(types: tuple, claimants: tuple, articles: tuple):
 def _engine_data(root: str, stamp: str) -> dict:
     # Built once per data set, shared read-only. (The folium map itself is built per run: a
     # folium element rendered twice loses its variables in the page.)
-    from lib import engine, mapview
-    from lib.timeline import Bounds
+    from lib.map import engine, mapview
+    from lib.map.viewstate import Bounds
 
     data = _load(root, stamp)
     frame = _frame(root, stamp)
@@ -193,12 +193,12 @@ def _engine_data(root: str, stamp: str) -> dict:
 
 
 def live_map(tiles: bool, static_url: str):
-    """The dashboard's folium map with the time engine and every event (see lib.mapview).
+    """The dashboard's folium map with the time engine and every event (see lib.map.mapview).
 
     The same data and settings give the same map arguments, so streamlit-folium keeps the
     iframe (and the reader's pan and zoom) across reruns.
     """
-    from lib import mapview
+    from lib.map import mapview
 
     root = data_dir()
     return mapview.live_map(
@@ -208,14 +208,14 @@ def live_map(tiles: bool, static_url: str):
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _last_changes(root: str, stamp: str) -> dict[str, tuple[str, str]]:
-    from lib import history
+    from lib.editing import history
 
     return history.last_change_by_event(Path(root))
 
 
 def last_changes() -> dict[str, tuple[str, str]]:
-    """``{event id: (who, when)}`` from the editors' history (lib.history), per log change."""
-    from lib import history
+    """``{event id: (who, when)}`` from the editors' history (lib.editing.history), per log change."""
+    from lib.editing import history
 
     root = data_dir()
     return _last_changes(str(root), history.log_stamp(root))

@@ -26,10 +26,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import editing, history
-from lib.editing import Diff, Merge, Row, Snapshot
-from lib.schema import Column
-from lib.storage import fingerprint
+from lib.data.schema import Column
+from lib.data.storage import fingerprint
+from lib.editing import history
+from lib.editing import snapshot as editing
+from lib.editing.snapshot import Diff, Merge, Row, Snapshot
 
 PREFIX = "editor:"
 
@@ -38,14 +39,14 @@ class Keys:
     """Every session-state key of the editor pages (one place, one prefix)."""
 
     LOGIN = PREFIX + "login"  # (name, stamp, token nonce) this session logged in with
-    LOGIN_FAILURES = PREFIX + "login_failures"  # lib.auth.FailureLog of this session
+    LOGIN_FAILURES = PREFIX + "login_failures"  # lib.access.auth.FailureLog of this session
     LOGIN_COOKIE = PREFIX + "login_cookie"  # (token, max-age s) the browser is to keep
     LOGGED_OUT = PREFIX + "logged_out"  # set by Log out: ignore the cookie sent at start
     HISTORY_PICK = PREFIX + "history_pick"  # the history entry shown on the History page
     EVENTS = PREFIX + "events"  # Workspace of events.csv
     PLACES = PREFIX + "places"  # Workspace of geodata/gazetteer.csv
     PLACE_FORM = PREFIX + "place_form"  # the place being edited on the places page (a Row)
-    PLACE_LOOKUP = PREFIX + "place_lookup"  # the last lib.geocode.Resolution on that page
+    PLACE_LOOKUP = PREFIX + "place_lookup"  # the last lib.places.geocode.Resolution on that page
     PLACE_PREFILL = PREFIX + "place_prefill"  # a name sent from the articles page
     ARTICLE_SAVED = PREFIX + "article_saved"  # id of the article this session saved last
     ARTICLE_FLASH = PREFIX + "article_flash"  # the message after saving an article

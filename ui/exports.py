@@ -13,11 +13,12 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from lib import export, story
-from lib.alttext import alt_text
-from lib.dataset import Dataset
-from lib.presentation import DEFAULT_TITLE, standalone_html
-from lib.timeline import PlaceGroup, ViewState, events_frame, state_to_params
+from lib.data import story
+from lib.data.dataset import Dataset
+from lib.map.viewstate import PlaceGroup, ViewState, events_frame, state_to_params
+from lib.pictures import export
+from lib.pictures.alttext import alt_text
+from lib.pictures.presentation import DEFAULT_TITLE, standalone_html
 
 #: Multipage URL of pages/2_Screenshot_mode.py (Streamlit drops the number prefix).
 SCREENSHOT_PAGE = "Screenshot_mode"

@@ -1,4 +1,4 @@
-"""HTML fragments for the panels, built only from escaped data (lib.text.escape/highlight).
+"""HTML fragments for the panels, built only from escaped data (lib.data.text.escape/highlight).
 
 Rendered with ``st.html``, which does not run Markdown over them: a summary containing
 ``[link](javascript:...)`` or ``<img onerror=...>`` shows as the text it is.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lib import links
-from lib.colour import text_on
-from lib.mapview import TYPE_COLOURS, TYPE_LABELS
-from lib.text import escape, highlight, plural
+from lib.data.text import escape, highlight, plural
+from lib.map import links
+from lib.map.colour import text_on
+from lib.map.mapview import TYPE_COLOURS, TYPE_LABELS
 
 STYLE = """
 <style>
@@ -33,7 +33,7 @@ div[data-testid="stCaptionContainer"] { opacity: 0.8; }
 def article_href(
     article_id: str, place_id: str | None = None, anchor: int | None = None, view=None
 ) -> str:
-    """Link to the Articles page carrying the map's ``view`` params (see lib.links.articles_href)."""
+    """Link to the Articles page carrying the map's ``view`` params (see lib.map.links.articles_href)."""
     return links.articles_href(article_id, place_id, anchor, view)
 
 
@@ -128,7 +128,7 @@ def event_cards(rows, frame, headlines: dict[str, str], changes=None, view=None)
 
     Rival claims may be from other places or dates; they are marked as such, so the count in
     the heading (events here) and the cards shown agree. ``changes`` (``{event id: (who,
-    when)}``, lib.history) adds "last changed by ... on ..." to each card it knows.
+    when)}``, lib.editing.history) adds "last changed by ... on ..." to each card it knows.
     """
     changes = changes or {}
 

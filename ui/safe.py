@@ -3,17 +3,17 @@
 ``st.warning``, ``st.caption``, ``st.subheader`` and ``st.markdown`` all run Markdown over their
 argument: a place name ``[Log in](http://evil.example)`` would become a live link, ``![x](...)``
 a request from every reader's browser, and ``&lt;`` an entity. Each function here takes plain
-text (from the data or the URL), escapes it with ``lib.text.markdown_escape`` and renders it.
+text (from the data or the URL), escapes it with ``lib.data.text.markdown_escape`` and renders it.
 Only the ``label`` of ``field`` is trusted Markdown, and it must be a literal in the page.
 
-HTML fragments go through ``st.html`` with ``lib.text.escape`` instead (``ui/render.py``).
+HTML fragments go through ``st.html`` with ``lib.data.text.escape`` instead (``ui/render.py``).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from lib.text import markdown_escape
+from lib.data.text import markdown_escape
 
 
 def warning(text: object) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib.offline import STATIC_DIR
+from lib.map.offline import STATIC_DIR
 
 _FILES = ("newsmap/core.js", "newsmap/timeline.js", "newsmap/component.js")
 

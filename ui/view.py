@@ -16,7 +16,7 @@ import datetime as dt
 
 import streamlit as st
 
-from lib.timeline import Bounds, ViewState, state_from_params, state_to_params
+from lib.map.viewstate import Bounds, ViewState, state_from_params, state_to_params
 
 PREFIX = "view."
 END = PREFIX + "end"
@@ -38,7 +38,7 @@ PENDING = PREFIX + "pending"
 
 
 def query_params() -> dict[str, str | list[str]]:
-    """``st.query_params`` as ``lib.timeline.state_from_params`` reads them (repeats as lists)."""
+    """``st.query_params`` as ``lib.map.viewstate.state_from_params`` reads them (repeats as lists)."""
     out: dict[str, str | list[str]] = {}
     for key in st.query_params:
         values = st.query_params.get_all(key)

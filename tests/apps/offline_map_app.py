@@ -8,7 +8,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib.offline import offline_map, static_base_url
+from lib.map.offline import offline_map, static_base_url
 
 st.title("Offline map fixture")
 

@@ -1,0 +1,3 @@
+"""Who may write: personal editor accounts (``users``), logins and their throttle (``auth``).
+Imports ``lib.data``.
+"""

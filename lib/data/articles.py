@@ -1,0 +1,265 @@
+"""The article corpus: ``articles/*.txt`` plus their metadata in ``articles/articles.csv``.
+
+Dropping a new ``.txt`` into ``articles/`` is enough for it to load (with a warning that it has
+no metadata row yet); its id is then the file name without ``.txt``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from lib.data import csvio
+from lib.data.boilerplate import Range, line_spans, parse_ranges
+from lib.data.problems import Problem
+from lib.data.schema import ARTICLE_COLUMNS
+from lib.data.text import control_chars
+
+METADATA_FILE = "articles.csv"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+#: Longest ``file`` value: what common file systems allow for one name.
+FILE_NAME_MAX = 255
+#: Largest article file read, in bytes. The longest article is about 10 KB; this keeps a
+#: mistaken multi-gigabyte file from being read into every server process.
+ARTICLE_MAX_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    file: str
+    text: str
+    outlet: str = ""
+    outlet_evidence: str = ""
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+    date_inferred: bool = True
+    date_reasoning: str = ""
+    notes: str = ""
+    title: str = ""  # metadata override of the headline, when the text's first line is wrong
+    boilerplate: tuple[Range, ...] = ()  # line ranges (from 1, inclusive) that are not the article
+
+    @property
+    def headline(self) -> str:
+        """The ``title`` from the metadata if set, else the first non-empty line of the text."""
+        if self.title:
+            return self.title
+        for line in self.text.splitlines():
+            if line.strip():
+                return line.strip()
+        return ""
+
+    @property
+    def boilerplate_spans(self) -> list[tuple[int, int]]:
+        """Character spans ``(start, end)`` of the boilerplate lines, end exclusive."""
+        return line_spans(self.text, list(self.boilerplate))
+
+    @property
+    def boilerplate_lines(self) -> frozenset[int]:
+        """Line numbers (from 1, as ``text.split('\\n')`` counts) that are boilerplate."""
+        return frozenset(n for s, e in self.boilerplate for n in range(s, e + 1))
+
+    @property
+    def published_label(self) -> str:
+        """Human wording of the publication date, saying when it is uncertain or inferred."""
+        if self.published_from is None:
+            return "date unknown"
+        start = self.published_from
+        end = self.published_to or start
+        label = (
+            f"{start:%-d %B %Y}"
+            if start == end
+            else f"between {start:%-d} and {end:%-d %B %Y}"
+            if (start.year, start.month) == (end.year, end.month)
+            else f"between {start:%-d %B} and {end:%-d %B %Y}"
+        )
+        return label + (" (inferred)" if self.date_inferred else "")
+
+
+def _parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def file_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an article file name in ``articles/``, or ``None`` if it can."""
+    if not name:
+        return "the file name is empty"
+    if len(name) > FILE_NAME_MAX:
+        return f"the file name is {len(name):,} characters long; at most {FILE_NAME_MAX}"
+    if control_chars(name) or any(ch in name for ch in "\t\n\r"):
+        return "the file name contains control characters"
+    if "/" in name or "\\" in name or name.startswith("."):
+        return f"'{name}' is not a file name in articles/"
+    return None
+
+
+def read_article(directory: Path, name: str) -> tuple[str | None, str]:
+    """The text of ``articles/<name>``, or ``(None, why not)``. Never raises.
+
+    Only a regular file directly inside ``directory`` is read: a symbolic link (which could
+    serve any file the server can read), a directory, a FIFO (which would block the server)
+    or a file over ``ARTICLE_MAX_BYTES`` is refused with the reason.
+    """
+    why = file_name_problem(name)
+    if why is not None:
+        return None, why
+    path = Path(directory) / name
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None, f"articles/{name} does not exist"
+    except (OSError, ValueError) as exc:
+        return None, f"articles/{name} cannot be read: {getattr(exc, 'strerror', None) or exc}"
+    if stat.S_ISLNK(info.st_mode):
+        return None, f"articles/{name} is a symbolic link; an article must be a regular file"
+    if stat.S_ISDIR(info.st_mode):
+        return None, f"articles/{name} is a directory, not a text file"
+    if not stat.S_ISREG(info.st_mode):
+        return None, f"articles/{name} is not a regular file"
+    if info.st_size > ARTICLE_MAX_BYTES:
+        return None, (
+            f"articles/{name} is {info.st_size:,} bytes; an article has at most "
+            f"{ARTICLE_MAX_BYTES:,}"
+        )
+    try:
+        # O_NOFOLLOW: a link swapped in after the check above is still not followed.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(ARTICLE_MAX_BYTES + 1)
+    except OSError as exc:
+        return None, f"articles/{name} cannot be read: {exc.strerror or exc}"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, f"articles/{name} is not UTF-8 text"
+    if not text.strip():
+        return None, f"articles/{name} is empty"
+    return text, ""
+
+
+def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
+    """Load every article with its metadata. Never raises on bad content."""
+    directory = Path(directory)
+    meta_label = f"articles/{METADATA_FILE}"
+    if not directory.is_dir():
+        state = "is not a directory" if directory.exists() else "does not exist"
+        return {}, [
+            Problem("articles/", None, None, f"the folder {state}", "it holds the article texts")
+        ]
+    required = [c.name for c in ARTICLE_COLUMNS if c.required]
+    optional = [c.name for c in ARTICLE_COLUMNS if not c.required]
+    meta_path = directory / METADATA_FILE
+    if meta_path.exists() or meta_path.is_symlink():
+        table = csvio.read(meta_path, required, optional, label=meta_label)
+    else:
+        table = csvio.Table(meta_label, [], [], [])
+    problems = list(table.problems)
+    articles: dict[str, Article] = {}
+    described: set[str] = set()
+
+    for row_no, row in table.rows:
+
+        def bad(column: str, message: str, hint: str = "") -> None:
+            problems.append(Problem(meta_label, row_no, column, message, hint))  # noqa: B023
+
+        too_long = csvio.long_cells(row)
+        if too_long:
+            for column, length in too_long:
+                bad(column, *csvio.long_cell_text(length))
+            continue
+        art_id = row["id"].strip()
+        if not ID_PATTERN.match(art_id):
+            bad("id", f"'{art_id}' is not a valid article id", "lower-case letters, digits, '-'")
+            continue
+        if art_id in articles:
+            bad("id", f"duplicate article id '{art_id}'", "every article needs its own id")
+            continue
+        name = row["file"].strip()
+        if file_name_problem(name) is None:
+            described.add(name)
+        text, why = read_article(directory, name)
+        if text is None:
+            bad("file", why, "add the text file or fix the name (a file directly in articles/)")
+            continue
+        start = _parse_date(row.get("published_from", "")) if row.get("published_from") else None
+        end = _parse_date(row.get("published_to", "")) if row.get("published_to") else None
+        for column, raw, parsed in (
+            ("published_from", row.get("published_from", ""), start),
+            ("published_to", row.get("published_to", ""), end),
+        ):
+            if raw.strip() and parsed is None:
+                bad(column, f"'{raw}' is not a date", "write it as YYYY-MM-DD, e.g. 2021-09-02")
+        if start and end and end < start:
+            bad("published_to", "is before published_from", "swap the two dates")
+            start, end = end, start
+        if start and not end:
+            end = start
+        inferred_raw = row["date_inferred"].strip().lower()
+        if inferred_raw not in ("yes", "no"):
+            bad("date_inferred", f"'{row['date_inferred']}' should be yes or no")
+        for column, value in row.items():
+            if value and control_chars(value):
+                bad(column, f"contains control characters {', '.join(control_chars(value))}")
+        boilerplate, range_errors = parse_ranges(row.get("boilerplate", ""), text.count("\n") + 1)
+        for message in range_errors:
+            bad("boilerplate", message, "lines count from 1 in the text file, e.g. '5-11;35'")
+        articles[art_id] = Article(
+            id=art_id,
+            file=name,
+            text=text,
+            outlet=row.get("outlet", "").strip(),
+            outlet_evidence=row.get("outlet_evidence", "").strip(),
+            published_from=start,
+            published_to=end,
+            date_inferred=inferred_raw != "no",
+            date_reasoning=row.get("date_reasoning", "").strip(),
+            notes=row.get("notes", "").strip(),
+            title=row.get("title", "").strip(),
+            boilerplate=tuple(boilerplate),
+        )
+
+    for path in sorted(directory.glob("*.txt")):
+        if path.name in described:
+            continue
+        art_id = path.stem
+        text, why = read_article(directory, path.name)
+        if text is None:
+            problems.append(Problem(meta_label, None, None, why, "it is not loaded"))
+            continue
+        problems.append(
+            Problem(
+                meta_label,
+                None,
+                None,
+                f"articles/{path.name} has no row in {METADATA_FILE}; loaded with unknown date",
+                "add a row with its id, outlet and publication date",
+                severity="warning",
+            )
+        )
+        if art_id in articles or not ID_PATTERN.match(art_id):
+            continue
+        articles[art_id] = Article(id=art_id, file=path.name, text=text)
+    return articles, problems
+
+
+# Lines that scraping keeps but readers do not need: newsletter prompts, related-story links,
+# image credits. The stored text keeps them (it is the source); the reader may hide them.
+_BOILERPLATE = re.compile(
+    r"^(sign up to receive|invalid email|we use your sign-?up|related post|source: read full article"
+    r"|just in:|this is a representational image|©)"
+    r"|\[(analysis|insight|reveal)\]\s*$"
+    r"|\((image|photo): [^)]*\)\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for a line that is page furniture rather than reporting (see _BOILERPLATE)."""
+    return bool(_BOILERPLATE.search(line.strip()))

@@ -1,0 +1,381 @@
+"""The events table, ``events.csv``: one row per dated, located happening in the reporting.
+
+``load_events`` never raises on bad content. Each row is validated against the schema in
+``lib.data.schema`` and against the gazetteer and the corpus (places resolve, articles exist, the
+quote is in the first article, the date is not after that article was published). Rows with
+errors are kept aside in ``EventTable.rejected`` with their problems; the good rows load.
+The editor page validates what an editor typed with the very same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lib.data import csvio
+from lib.data.articles import Article
+from lib.data.gazetteer import Gazetteer
+from lib.data.problems import Problem
+from lib.data.schema import (
+    CASUALTY_KINDS,
+    CASUALTY_SIDES,
+    CASUALTY_WORDS,
+    DATE_PRECISIONS,
+    EVENT_COLUMNS,
+    EVENT_TYPES,
+    STATUSES,
+)
+from lib.data.text import control_chars, normalize_quote, split_list
+
+LABEL = "events.csv"
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+SUMMARY_MAX = 200
+#: Earliest date accepted; anything earlier is almost surely a typo in the year.
+DATE_MIN = dt.date(1900, 1, 1)
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_COUNT = re.compile(r"^(\d+)(?:-(\d+)|(\+))?$")
+_STATUSES_NEEDING_CLAIMANT = {"claimed", "denied", "disputed"}
+
+
+@dataclass(frozen=True)
+class Casualty:
+    """One claimed figure: ``low``/``high`` are ``None`` for words such as 'dozens'."""
+
+    count: str
+    kind: str
+    side: str
+    low: int | None = None
+    high: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.kind} {self.side}"
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: dt.date
+    date_precision: str
+    places: tuple[str, ...]
+    event_type: str
+    status: str
+    summary: str
+    articles: tuple[str, ...]
+    quote: str
+    date_basis: str = ""
+    actors: tuple[str, ...] = ()
+    claimant: str = ""
+    casualties: tuple[Casualty, ...] = ()
+    contests: tuple[str, ...] = ()
+    place_basis: str = ""
+    acknowledged: tuple[str, ...] = ()
+    row: int | None = None  # spreadsheet row it came from, for messages
+
+    @property
+    def is_contested(self) -> bool:
+        return bool(self.contests) or self.status == "disputed"
+
+
+@dataclass
+class EventTable:
+    events: list[Event] = field(default_factory=list)
+    rejected: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a row is checked against. Either part may be empty (then those checks are skipped)."""
+
+    gazetteer: Gazetteer | None = None
+    articles: dict[str, Article] | None = None
+    today: dt.date | None = None
+    # Normalised article texts, filled on first use: normalising a long article once per
+    # event made loading 100,000 events take half a minute.
+    _texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def normalized_text(self, article: Article) -> str:
+        text = self._texts.get(article.id)
+        if text is None:
+            text = self._texts[article.id] = normalize_quote(article.text)
+        return text
+
+
+def parse_casualties(cell: str) -> tuple[list[Casualty], list[str]]:
+    """Parse ``'34 killed taliban; 65 wounded taliban'``. Returns figures and error messages."""
+    figures: list[Casualty] = []
+    errors: list[str] = []
+    for item in split_list(cell):
+        parts = item.split()
+        if len(parts) != 3:
+            errors.append(f"'{item}' should be three words: count, kind, side")
+            continue
+        count, kind, side = parts[0].lower(), parts[1].lower(), parts[2].lower()
+        low = high = None
+        match = _COUNT.match(count)
+        if match:
+            low = int(match.group(1))
+            high = int(match.group(2)) if match.group(2) else (None if match.group(3) else low)
+            if match.group(2) and high < low:
+                errors.append(f"'{count}' is a range whose end is below its start")
+                continue
+        elif count not in CASUALTY_WORDS:
+            errors.append(
+                f"'{count}' is not a count: use a number, a range like 7-8, 40+ "
+                f"or one of {', '.join(CASUALTY_WORDS)}"
+            )
+            continue
+        if kind not in CASUALTY_KINDS:
+            errors.append(f"'{kind}' is not one of {', '.join(CASUALTY_KINDS)}")
+            continue
+        if side not in CASUALTY_SIDES:
+            errors.append(f"'{side}' is not one of {', '.join(CASUALTY_SIDES)}")
+            continue
+        figures.append(Casualty(count, kind, side, low, high))
+    return figures, errors
+
+
+def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: str = LABEL):
+    """Check one row. Returns ``(event or None, problems)``; never raises."""
+    problems: list[Problem] = []
+
+    def bad(column: str, message: str, hint: str = "", severity: str = "error") -> None:
+        problems.append(Problem(label, row_no, column, message, hint, severity))
+
+    too_long = csvio.long_cells(row)
+    if too_long:
+        # Nothing else is checked: a megabyte-long cell is never worth matching or suggesting.
+        return None, [csvio.long_cell_problem(label, row_no, c, n) for c, n in too_long]
+    get = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for column, value in get.items():
+        if control_chars(value):
+            bad(
+                column,
+                f"contains control characters {', '.join(control_chars(value))}",
+                "delete the invisible characters (often pasted from a PDF)",
+            )
+
+    event_id = get.get("id", "")
+    if not event_id:
+        bad("id", "is empty", "give the row an id such as E042")
+    elif not ID_PATTERN.match(event_id):
+        bad("id", f"'{event_id}' is not a valid id", "letters, digits, '-' and '_', e.g. E042")
+
+    date = None
+    raw_date = get.get("date", "")
+    try:
+        # fromisoformat also takes week dates ("2021-W35-3") and other forms; the file
+        # must say YYYY-MM-DD.
+        if not _ISO_DATE.match(raw_date):
+            raise ValueError
+        date = dt.date.fromisoformat(raw_date)
+    except ValueError:
+        date = None
+        bad(
+            "date",
+            f"'{raw_date}' is not a date" if raw_date else "is empty",
+            "write it as YYYY-MM-DD, e.g. 2021-09-02",
+        )
+    today = ctx.today or dt.date.today()
+    if date and not DATE_MIN <= date <= today:
+        bad(
+            "date",
+            f"{date.isoformat()} is out of range",
+            f"dates run from {DATE_MIN.isoformat()} to today; check the year",
+        )
+        date = None
+
+    precision = get.get("date_precision", "")
+    if precision not in DATE_PRECISIONS:
+        bad(
+            "date_precision",
+            f"'{precision}' is not a date precision",
+            "one of: " + ", ".join(DATE_PRECISIONS),
+        )
+
+    places = tuple(split_list(get.get("places", "")))
+    if not places:
+        bad("places", "is empty", "name at least one gazetteer id, e.g. shotul")
+    elif ctx.gazetteer is not None:
+        for place in places:
+            if place not in ctx.gazetteer.places:
+                found = ctx.gazetteer.lookup(place)
+                if len(found) == 1:
+                    bad(
+                        "places",
+                        f"'{place}' is a name, not a gazetteer id",
+                        f"write its id: {found[0].id}",
+                    )
+                else:
+                    near = ctx.gazetteer.nearest_names(place)
+                    bad(
+                        "places",
+                        f"unknown place '{place}'",
+                        ("did you mean " + " or ".join(near) + "?")
+                        if near
+                        else "add it to geodata/gazetteer.csv first",
+                    )
+
+    event_type = get.get("event_type", "")
+    if event_type not in EVENT_TYPES:
+        bad(
+            "event_type",
+            f"'{event_type}' is not an event type",
+            "one of: " + ", ".join(EVENT_TYPES),
+        )
+
+    status = get.get("status", "")
+    if status not in STATUSES:
+        bad("status", f"'{status}' is not a status", "one of: " + ", ".join(STATUSES))
+    claimant = get.get("claimant", "")
+    if status in _STATUSES_NEEDING_CLAIMANT and not claimant:
+        bad("claimant", f"is empty but the status is '{status}'", "say who makes the claim")
+
+    casualties, casualty_errors = parse_casualties(get.get("casualties", ""))
+    for message in casualty_errors:
+        bad("casualties", message, "e.g. '34 killed taliban; 7-8 killed nrf'")
+
+    summary = get.get("summary", "")
+    if not summary:
+        bad("summary", "is empty", "one line saying what happened")
+    elif "\n" in summary:
+        bad("summary", "has a line break", "keep the summary to one line")
+    elif len(summary) > SUMMARY_MAX:
+        bad("summary", f"is {len(summary)} characters long", f"keep it under {SUMMARY_MAX}")
+
+    articles = tuple(split_list(get.get("articles", "")))
+    quote = get.get("quote", "")
+    if not articles:
+        bad("articles", "is empty", "name the article(s) that report this, by id")
+    elif ctx.articles is not None:
+        for article_id in articles:
+            if article_id not in ctx.articles:
+                bad(
+                    "articles",
+                    f"unknown article '{article_id}'",
+                    "known: " + ", ".join(sorted(ctx.articles)),
+                )
+        first = ctx.articles.get(articles[0])
+        if first is not None:
+            if quote and normalize_quote(quote) not in ctx.normalized_text(first):
+                bad(
+                    "quote",
+                    f"is not in the article '{first.id}'",
+                    "copy the words exactly from that article (the first one listed)",
+                )
+            if date and first.published_to and date > first.published_to:
+                bad(
+                    "date",
+                    f"{date.isoformat()} is after '{first.id}' was published "
+                    f"(by {first.published_to.isoformat()})",
+                    "an article cannot report a later event; check the date",
+                )
+    if not quote:
+        bad("quote", "is empty", "paste the words from the article that support this row")
+
+    contests = tuple(split_list(get.get("contests", "")))
+    if event_id and event_id in contests:
+        bad("contests", "names the row itself", "name the events this one contradicts")
+
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return Event(
+        id=event_id,
+        date=date,
+        date_precision=precision,
+        places=places,
+        event_type=event_type,
+        status=status,
+        summary=summary,
+        articles=articles,
+        quote=quote,
+        date_basis=get.get("date_basis", ""),
+        actors=tuple(split_list(get.get("actors", ""))),
+        claimant=claimant,
+        casualties=tuple(casualties),
+        contests=contests,
+        place_basis=get.get("place_basis", ""),
+        acknowledged=tuple(split_list(get.get("acknowledged", ""))),
+        row=row_no,
+    ), problems
+
+
+def validate_rows(
+    rows: list[tuple[int | None, dict[str, str]]], ctx: Context, label: str = LABEL
+) -> EventTable:
+    """Validate every row, then the checks across rows (unique ids, contests that resolve)."""
+    table = EventTable()
+    seen: dict[str, int | None] = {}
+    for row_no, row in rows:
+        event, problems = validate_row(row, row_no, ctx, label)
+        event_id = (row.get("id") or "").strip()
+        if event_id and event_id in seen:
+            earlier = seen[event_id]
+            problems.append(
+                Problem(
+                    label,
+                    row_no,
+                    "id",
+                    f"duplicate id '{event_id}'" + (f" (also row {earlier})" if earlier else ""),
+                    "give each row its own id",
+                )
+            )
+            event = None
+        elif event_id:
+            seen[event_id] = row_no
+        table.problems.extend(problems)
+        if event is None:
+            table.rejected.append((row_no, row))
+        else:
+            table.events.append(event)
+    for event in table.events:
+        for other in event.contests:
+            if other not in seen:
+                table.problems.append(
+                    Problem(
+                        label,
+                        event.row,
+                        "contests",
+                        f"names '{other}', which is not an event id",
+                        "use the id of the contradicting row",
+                        severity="warning",
+                    )
+                )
+    return table
+
+
+def load_events(path: Path, ctx: Context, label: str = LABEL) -> EventTable:
+    """Read and validate ``events.csv``."""
+    required = [c.name for c in EVENT_COLUMNS if c.required]
+    optional = [c.name for c in EVENT_COLUMNS if not c.required]
+    raw = csvio.read(Path(path), required, optional, label=label)
+    table = validate_rows(raw.rows, ctx, label)
+    table.problems[:0] = raw.problems
+    table.header = raw.header
+    return table
+
+
+def contest_groups(events: list[Event]) -> dict[str, set[str]]:
+    """For each event id, every event id it is contested with (both directions, transitively)."""
+    links: dict[str, set[str]] = {e.id: set() for e in events}
+    for event in events:
+        for other in event.contests:
+            if other in links:
+                links[event.id].add(other)
+                links[other].add(event.id)
+    groups: dict[str, set[str]] = {}
+    for start in links:
+        if start in groups:
+            continue
+        group, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            if node not in group:
+                group.add(node)
+                todo.extend(links[node] - group)
+        for node in group:
+            groups[node] = group - {node}
+    return groups

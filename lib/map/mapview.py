@@ -1,0 +1,233 @@
+"""The map: a constant base map plus the client-side time engine with every day's data.
+
+The live map (``live_map``) is the base map (tiles, outlines, province names) and an
+``EngineLayer``: ``static/newsmap/engine.js`` gets every event once (``lib.map.engine``) and
+restyles its places for each view the timeline posts to it. Nothing about the view (dates,
+filters, selected place) is in the map's arguments, so streamlit-folium keeps the same iframe
+across reruns and the reader's pan and zoom survive everything.
+
+The pictures (``lib.pictures.presentation``) draw with the same engine, so there is one drawing of
+places, and one legend (``Newsmap.legendItems``) besides the static one here for maps without
+events.
+
+Places are drawn honestly: a place known to a point or a town centre is a pin (a dot with a
+fixed pixel size); a district, valley, province, country or approximate placement is a circle
+whose radius is the gazetteer's ``uncertainty_km``. Colour is the most frequent event type at
+the place; the label carries the count; contested places get a dashed outline and a marked label.
+
+Every string from the data reaches the map's HTML through ``lib.data.text.escape``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import folium
+from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from lib.data import story
+from lib.data.schema import EVENT_TYPES
+from lib.data.text import escape
+from lib.map.engine import script_json
+from lib.map.offline import STREAMLIT_STATIC_ROUTE, offline_map
+from lib.places import boundaries
+
+#: One colour per event type (Tableau 10, which stays distinguishable for most colour vision).
+TYPE_COLOURS: dict[str, str] = {
+    "clash": "#d62728",
+    "attack": "#ff7f0e",
+    "casualty_claim": "#8c564b",
+    "territorial_claim": "#9467bd",
+    "denial": "#1f77b4",
+    "statement": "#7f7f7f",
+    "negotiation": "#2ca02c",
+    "political": "#17becf",
+    "civilian_harm": "#e377c2",
+    "preparation": "#bcbd22",
+}
+TYPE_LABELS: dict[str, str] = {t: t.replace("_", " ") for t in EVENT_TYPES}
+assert set(TYPE_COLOURS) == set(EVENT_TYPES), "every event type needs a colour"
+
+#: Where the map opens (story.toml, [region] map_centre and zoom).
+DEFAULT_CENTER = story.current().map_centre
+DEFAULT_ZOOM = story.current().zoom
+MAX_ZOOM = 14
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+BOUNDARY_ATTRIBUTION = "Outlines: geoBoundaries 2007 (public domain)"
+
+CSS = """
+<style>
+.leaflet-container { background: #dfe3e6; font: 12px/1.3 system-ui, sans-serif; }
+.map-legend { background: rgba(255,255,255,.94); padding: 4px 7px; border: 1px solid #999;
+  border-radius: 4px; line-height: 1.35; font-size: 11px; }
+.map-legend .cols { columns: 2; column-gap: 10px; }
+.map-legend i { display: inline-block; width: 9px; height: 9px; border-radius: 50%;
+  margin-right: 4px; vertical-align: 0; }
+.map-legend .area { border: 1.5px solid #555; background: rgba(85,85,85,.18); width: 11px; height: 11px; }
+.map-legend .dashed { border: 2px dashed #b00; background: none; }
+.leaflet-popup-content { font-size: 12px; line-height: 1.35; margin: 8px 10px; }
+.popup-events { margin: 4px 0 0; padding-left: 16px; }
+.popup-events li { margin-bottom: 3px; }
+.popup-meta { color: #555; font-size: 11px; }
+.province-label { color: #6b6b6b; font: italic 11px system-ui, sans-serif; white-space: nowrap;
+  transform: translate(-50%, -50%); text-shadow: 0 0 3px #fff; }
+</style>
+"""
+
+
+def legend_html(types: Iterable[str] = EVENT_TYPES) -> str:
+    rows = "".join(
+        f"<div><i style='background:{TYPE_COLOURS[t]}'></i>{escape(TYPE_LABELS[t])}</div>"
+        for t in types
+    )
+    return (
+        f"<b>Main event type at a place</b><div class='cols'>{rows}</div>"
+        "<div class='cols' style='margin-top:3px'>"
+        "<div><i style='background:#555'></i>exact place, town</div>"
+        "<div><i class='area'></i>area (circle = uncertainty)</div>"
+        "<div><i class='dashed'></i>contested claims ⚑</div>"
+        "<div>label: place · events</div></div>"
+    )
+
+
+#: The engine's scripts and styles under static/ (linted JS files, not Python strings).
+ENGINE_JS = ("newsmap/core.js", "newsmap/engine.js", "newsmap/bridge.js")
+ENGINE_CSS = ("newsmap/engine.css",)
+
+
+#: Of folium.Map's own assets, what the live map needs (see live_map).
+LIVE_MAP_ASSETS = ("leaflet", "leaflet_css")
+
+
+class EngineLayer(JSCSSMixin, MacroElement):
+    """Every place and event of the story, drawn by ``static/newsmap/engine.js``.
+
+    ``data`` is ``lib.map.engine.engine_data(...)``; it goes into the page once, through
+    ``script_json`` (cannot close the script). The engine waits for views from the timeline
+    (``static/newsmap/bridge.js``) and sends clicks back; Python sends nothing per step.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        Newsmap.bridge({{ this._parent.get_name() }}, {{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, static_url: str = STREAMLIT_STATIC_ROUTE) -> None:
+        super().__init__()
+        self._name = "EngineLayer"
+        self.data_json = script_json(data)
+        base = static_url.rstrip("/")
+        self.default_js = [(path.split("/")[-1], f"{base}/{path}") for path in ENGINE_JS]
+        self.default_css = [(path.split("/")[-1], f"{base}/{path}") for path in ENGINE_CSS]
+
+
+def live_map(
+    data: dict,
+    *,
+    tiles: bool = False,
+    static_url: str = STREAMLIT_STATIC_ROUTE,
+    center: tuple[float, float] = DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+) -> folium.Map:
+    """The dashboard's map: the base map and the engine with ``data`` (every day, every place).
+
+    The same ``data`` gives the same page, so reruns do not rebuild the map.
+    """
+    m = base_map(tiles=tiles, static_url=static_url, center=center, zoom=zoom, legend=False)
+    EngineLayer(data, static_url).add_to(m)
+    # folium.Map also loads jQuery, Bootstrap, Font Awesome and awesome-markers, which nothing
+    # on this map uses; streamlit-folium loads them one after another before the map can draw.
+    m.default_js = [(name, url) for name, url in m.default_js if name in LIVE_MAP_ASSETS]
+    m.default_css = [(name, url) for name, url in m.default_css if name in LIVE_MAP_ASSETS]
+    return m
+
+
+def base_map(
+    *,
+    tiles: bool = True,
+    static_url: str = STREAMLIT_STATIC_ROUTE,
+    center: tuple[float, float] = DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+    legend: bool = True,
+) -> folium.Map:
+    """The map without events: same output for the same arguments (no view state in it).
+
+    ``tiles``: OpenStreetMap tiles when online; they simply fail offline, where the outline
+    layer below keeps the map readable.
+    """
+    m = offline_map(
+        base_url=static_url,
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        max_zoom=MAX_ZOOM,
+        min_zoom=4,
+        control_scale=False,  # added top left below, clear of the attribution
+        prefer_canvas=False,
+    )
+    m.get_root().header.add_child(Element(CSS))
+    if tiles:
+        folium.TileLayer(
+            OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM
+        ).add_to(m)
+    folium.GeoJson(
+        boundaries.simplified(),
+        name="Provinces",
+        style_function=lambda _: {
+            "color": "#7a7a7a",
+            "weight": 1,
+            "fillColor": "#f4efe4",
+            "fillOpacity": 0.55,
+        },
+        interactive=False,
+        attribution=BOUNDARY_ATTRIBUTION,
+        tooltip=None,
+    ).add_to(m)
+    BaseMapScript(_province_labels(), legend_html() if legend else None, static_url).add_to(m)
+    return m
+
+
+def _province_labels() -> list[tuple[str, float, float]]:
+    out = []
+    for feature in boundaries.load(boundaries.ADM1_FILE)["features"]:
+        lat, lon, _ = boundaries.centroid_and_area(feature["geometry"])
+        out.append((feature["properties"]["shapeName"], round(lat, 4), round(lon, 4)))
+    return out
+
+
+class BaseMapScript(JSCSSMixin, MacroElement):
+    """The furniture every map has, drawn by ``static/newsmap/basemap.js``: focus without
+    scrolling the page, the scale bar, province names, and the static legend if given.
+
+    ``labels``: ``[name, lat, lon]`` per province (names escaped here); ``legend``: trusted
+    HTML from `legend_html`, or ``None``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        Newsmap.baseMap({{ this._parent.get_name() }}, {{ this.options_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        labels: list[tuple[str, float, float]],
+        legend: str | None,
+        static_url: str = STREAMLIT_STATIC_ROUTE,
+    ) -> None:
+        super().__init__()
+        self._name = "BaseMapScript"
+        self.options_json = script_json(
+            {"labels": [[escape(n), lat, lon] for n, lat, lon in labels], "legend": legend}
+        )
+        self.default_js = [("basemap.js", f"{static_url.rstrip('/')}/newsmap/basemap.js")]

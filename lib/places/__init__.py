@@ -1,0 +1,3 @@
+"""Places: resolving a name to coordinates (gazetteer first, then offline GeoNames data), the
+province outlines, and the script that builds the offline geocoding data. Imports ``lib.data``.
+"""

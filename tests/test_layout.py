@@ -1,0 +1,132 @@
+"""The layout of ``lib/``: packages by concern, imports only downward, no cycles, no private
+names across modules (the rules in ``lib/__init__.py``)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+LIB = Path(__file__).resolve().parents[1] / "lib"
+
+#: Each package and the packages it may import from (besides itself).
+ALLOWED = {
+    "data": set(),
+    "places": {"data"},
+    "map": {"data", "places"},
+    "access": {"data"},
+    "editing": {"data", "places", "map", "access"},
+    "pictures": {"data", "places", "map"},
+    "edition": {"data", "places", "map", "pictures", "editing"},
+    "commands": {"data", "places", "map", "access", "editing", "pictures", "edition"},
+}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in LIB.rglob("*.py"):
+        parts = path.relative_to(LIB.parent).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def _imports(path: Path) -> list[tuple[str, list[str]]]:
+    """Every ``lib`` module this file imports (at any depth, functions included), with the
+    names it takes from it."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("lib"):
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                if sub in MODULES:
+                    out.append((sub, []))
+                else:
+                    out.append((node.module, [alias.name]))
+        elif isinstance(node, ast.Import):
+            out += [(a.name, []) for a in node.names if a.name.startswith("lib")]
+    return out
+
+
+MODULES = _modules()
+
+
+def _package(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in ALLOWED) else None
+
+
+def test_every_package_is_declared_and_documented():
+    packages = {p.name for p in LIB.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert packages == set(ALLOWED), "a new package needs its place in ALLOWED and lib/__init__"
+    for name in packages:
+        doc = ast.get_docstring(ast.parse((LIB / name / "__init__.py").read_text()))
+        assert doc and len(doc) > 80, (
+            f"lib/{name}/__init__.py needs a paragraph on what lives there"
+        )
+
+
+def test_imports_only_go_down_the_layers():
+    wrong = []
+    for module, path in MODULES.items():
+        own = _package(module)
+        if own is None:
+            continue
+        for target, _ in _imports(path):
+            theirs = _package(target)
+            if theirs and theirs != own and theirs not in ALLOWED[own]:
+                wrong.append(f"{module} imports {target}")
+    assert not wrong, wrong
+
+
+def test_no_private_name_is_imported_across_modules():
+    wrong = [
+        f"{module} takes {name} from {target}"
+        for module, path in MODULES.items()
+        for target, names in _imports(path)
+        for name in names
+        if name.startswith("_") and target != module
+    ]
+    assert not wrong, wrong
+
+
+def test_no_import_cycles():
+    graph = {m: {t for t, _ in _imports(p) if t in MODULES and t != m} for m, p in MODULES.items()}
+    # The package __init__ files only document; an edge to a package is not an edge to its modules.
+    cycles, state = [], {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                cycles.append(" -> ".join([*stack[stack.index(nxt) :], nxt]))
+            elif nxt not in state:
+                visit(nxt, [*stack, nxt])
+        state[node] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert not cycles, cycles
+
+
+def test_every_test_module_declares_its_tier():
+    tiers = {"unit", "apptest", "browser"}
+    missing = []
+    for path in sorted((LIB.parent / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text())
+        marks = {
+            node.attr
+            for stmt in tree.body
+            if isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets)
+            for node in ast.walk(stmt.value)
+            if isinstance(node, ast.Attribute)
+        }
+        if len(marks & tiers) != 1:
+            missing.append(path.name)
+    assert not missing, f"set pytestmark to one of {sorted(tiers)} in {missing}"
