@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+REPLICAS ?= 2
 
-.PHONY: run test test-fast check lint format geodata bench bench-mentions lighthouse clean
+.PHONY: run serve test test-fast check lint format geodata bench bench-mentions lighthouse clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,10 +21,15 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
 
+## serve: REPLICAS app processes behind Debian's nginx on http://127.0.0.1:8500 (docs/serving.md)
+serve: $(VENV)/.runtime
+	$(PY) -m lib serve --replicas $(REPLICAS)
+
 ## test: set up .venv plus test tools and a browser, validate the data, run every test
 test: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
 	scripts/ensure-axe.sh
+	scripts/ensure-nginx.sh
 	$(PY) -m lib check
 	$(PY) -m pytest
 

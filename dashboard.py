@@ -32,6 +32,9 @@ st.set_page_config(page_title=STORY.title, page_icon="🗺️", layout="wide")
 st.html(render.STYLE)  # shared CSS: captions at AA contrast
 
 with guard.page("the map"):
+    # The files this run's map was drawn from: a settle after an editor's save (on any
+    # replica) redraws the whole page, map included, instead of only the fragment.
+    DATA_STAMP = store.stamp()
     dataset = store.dataset()
     frame = store.frame()
     bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
@@ -110,6 +113,8 @@ def select_place(place_id: str) -> None:
 @st.fragment
 def live_view() -> None:
     """Everything that depends on the dates: reruns alone when the timeline settles."""
+    if store.stamp() != DATA_STAMP:
+        st.rerun(scope="app")
     state = view.current(bounds)
     kept = filter_events(frame, state, ignore_dates=True)
     with timeline_slot:

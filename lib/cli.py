@@ -26,6 +26,7 @@ COMMANDS: dict[str, Command] = {
     "export": Command(
         "lib.pictures.export", "the map as PNG, GIF, MP4, PDF, SVG or HTML; the data as CSV/GeoJSON"
     ),
+    "serve": Command("lib.commands.serve", "run N app processes behind nginx (session affinity)"),
     "users": Command("lib.access.users", "add, remove, list editor accounts; change a password"),
     "history": Command("lib.editing.history", "list the saves recorded in the edit history"),
     "geocode": Command("lib.places.geocode", "resolve a place name through gazetteer and GeoNames"),

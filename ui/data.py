@@ -91,6 +91,11 @@ def _validated(root: Path) -> Dataset:
     return data
 
 
+def stamp() -> str:
+    """The data files' stamp now (changes with any save, on any replica sharing the files)."""
+    return _stamp(data_dir())
+
+
 def dataset() -> Dataset:
     """The current data set, reloaded whenever a data file changed on disk."""
     root = data_dir()

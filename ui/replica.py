@@ -1,0 +1,103 @@
+"""One Streamlit process of the app, with the data loaded before the first reader arrives.
+
+``python -m ui.replica --port 8601`` is ``streamlit run dashboard.py --server.port 8601``
+preceded by a warm-up: the data set is loaded and validated, the events frame, the mention
+index and the time engine's data are built, and pandas and folium are imported, all into the
+same process-wide caches the pages use (``ui.data``). Streamlit itself only runs the page
+script when a session connects, so without this the first reader after a start paid for all
+of it (4.1 s against 3.4 s at 1,000 events, 9.9 s against 5.7 s at 100,000).
+
+A watcher thread then keeps the caches warm: when a data file changes on disk (an editor's save
+on any replica sharing the data directory), it rebuilds them before the next reader asks.
+``lib.commands.serve`` starts several of these behind nginx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+#: Seconds between looks at the data files' stamp (a stat of each; cheap).
+WATCH_INTERVAL_S = 2.0
+
+log = logging.getLogger("newsmap.replica")
+
+
+def warm() -> str:
+    """Fill the data caches the main page reads; returns the data stamp they hold."""
+    import folium  # noqa: F401 - imported here so the first page run does not pay for it
+    import pandas  # noqa: F401
+
+    from lib.data.dataset import data_dir
+    from ui import data
+
+    root = data_dir()
+    stamp = data._stamp(root)
+    data.dataset()
+    data.frame()
+    data.headlines()
+    data.mentions()
+    data._engine_data(str(root), stamp)
+    return stamp
+
+
+def _watch(stamp: str) -> None:
+    from lib.data.dataset import data_dir
+    from ui import data
+
+    while True:
+        time.sleep(WATCH_INTERVAL_S)
+        try:
+            now = data._stamp(data_dir())
+            if now != stamp:
+                started = time.monotonic()
+                stamp = warm()
+                log.info(
+                    "data changed on disk: caches rebuilt in %.1f s", time.monotonic() - started
+                )
+        except Exception:  # noqa: BLE001 - a half-written file: the pages report it; retry later
+            log.exception("warming after a data change failed; the next reader loads the data")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ui.replica", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--address", default="127.0.0.1")
+    parser.add_argument("--no-warm", action="store_true", help="start without loading the data")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if not args.no_warm:
+        started = time.monotonic()
+        stamp = warm()
+        log.info(
+            "data loaded in %.1f s; starting on port %d", time.monotonic() - started, args.port
+        )
+        threading.Thread(target=_watch, args=(stamp,), name="newsmap-warm", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(REPO / "dashboard.py")]
+    return (
+        cli.main(
+            args=[
+                "run",
+                str(REPO / "dashboard.py"),
+                "--server.port",
+                str(args.port),
+                "--server.address",
+                args.address,
+            ],
+            standalone_mode=False,
+        )
+        or 0
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
