@@ -38,9 +38,12 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +53,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import generate, live
 from bench.live import percentile
+from tests.support.cluster import serve_cluster
 from tests.support.server import streamlit_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -207,8 +211,10 @@ def server_pids(port: int) -> list[int]:
             continue
         pid = int(entry.name)
         parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
-        if b"streamlit" in cmdline and b"--server.port" in cmdline:
-            if cmdline[cmdline.index(b"--server.port") + 1] == str(port).encode():
+        # `streamlit run ... --server.port P`, or a replica of `lib serve` (`ui.replica --port P`)
+        flag = b"--server.port" if b"--server.port" in cmdline else b"--port"
+        if (b"streamlit" in cmdline or b"ui.replica" in cmdline) and flag in cmdline:
+            if cmdline[cmdline.index(flag) + 1] == str(port).encode():
                 root = pid
     if root is None:
         return []
@@ -232,8 +238,8 @@ class MemorySampler:
     """Peak memory of the server: the kernel's VmHWM of the streamlit process, and the largest
     sum of VmRSS over it and its children, sampled every 0.2 s (psutil is not in the venv)."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
+    def __init__(self, ports: list[int]) -> None:
+        self.ports = ports
         self.pids: list[int] = []
         self.peak_tree_kb = 0
         self.hwm_kb = 0
@@ -247,7 +253,7 @@ class MemorySampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             if not self.pids:
-                self.pids = server_pids(self.port)
+                self.pids = [pid for port in self.ports for pid in server_pids(port)]
             total = sum(_status_kb(p, "VmRSS") for p in self.pids)
             self.peak_tree_kb = max(self.peak_tree_kb, total)
             self._stop.wait(0.2)
@@ -262,11 +268,11 @@ class MemorySampler:
         return max(self.peak_tree_kb, self.hwm_kb) / 1024
 
 
-def server_cpu_s(port: int) -> float:
-    """User + system CPU seconds used so far by the server on ``port`` and its children."""
+def server_cpu_s(ports: list[int]) -> float:
+    """User + system CPU seconds used so far by the servers on ``ports`` and their children."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for pid in server_pids(port):
+    for pid in (pid for port in ports for pid in server_pids(port)):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -316,12 +322,16 @@ def _health_once(url: str) -> float:
     return time.perf_counter() - start
 
 
-async def run_level(port: int, viewers: int, seconds: float, think: float) -> Level:
+async def run_level(
+    port: int, viewers: int, seconds: float, think: float, servers: list[int] | None = None
+) -> Level:
     """Connect ``viewers`` sessions, then let them all scrub for ``seconds``.
 
     Connecting is timed apart (a burst of new sessions is not what a steady audience does);
-    the settle and health latencies are those of the scrubbing window only.
+    the settle and health latencies are those of the scrubbing window only. ``servers``: the
+    ports whose processes' CPU is counted (default ``port``; the replicas behind nginx).
     """
+    servers = servers or [port]
     level = Level(viewers)
     stop = asyncio.Event()
     health_url = f"http://127.0.0.1:{port}/_stcore/health"
@@ -355,14 +365,14 @@ async def run_level(port: int, viewers: int, seconds: float, think: float) -> Le
     try:
         await asyncio.gather(*(connect(v, i) for i, v in enumerate(sessions)))
         connected = [v for v in sessions if v.fragment_id]
-        cpu_before = server_cpu_s(port)
+        cpu_before = server_cpu_s(servers)
         prober = asyncio.create_task(probe())
         tasks = [asyncio.create_task(scrub(v, i)) for i, v in enumerate(connected)]
         await asyncio.sleep(seconds)
         stop.set()
         await asyncio.gather(*tasks)
         await prober
-        level.cpu_s = server_cpu_s(port) - cpu_before
+        level.cpu_s = server_cpu_s(servers) - cpu_before
     finally:
         await asyncio.gather(*(v.close() for v in sessions), return_exceptions=True)
     return level
@@ -384,23 +394,39 @@ def best_held(levels: list[Level]) -> int:
     return max(held) if held else 0
 
 
-def report(levels: list[Level], info: dict[str, str]) -> str:
+def markers(replicas: int) -> tuple[str, str]:
+    """The section's markers in bench/results.md: one section per replica count."""
+    if not replicas:
+        return START, END
+    return (
+        f"<!-- load-replicas-{replicas}: written by python -m bench.load --replicas {replicas} -->",
+        f"<!-- /load-replicas-{replicas} -->",
+    )
+
+
+def report(levels: list[Level], info: dict[str, str], replicas: int = 0) -> str:
     best = best_held(levels)
+    start, end = markers(replicas)
+    where = (
+        f"{replicas} replica{'s' if replicas != 1 else ''} behind nginx (`python -m lib serve`)"
+        if replicas
+        else "one server (live timeline)"
+    )
     missed = [lv.viewers for lv in levels if not lv.held]
     costs = [lv.cpu_ms_per_step for lv in levels if lv.cpu_ms_per_step]
     cpu = statistics.median(costs) if costs else None
     per_s = f"{1000 / cpu:.1f}" if cpu else "?"
     per_10s = f"{10_000 / cpu:.0f}" if cpu else "?"
     lines = [
-        START,
-        "## Concurrent viewers on one server (live timeline)",
+        start,
+        f"## Concurrent viewers on {where}",
         "",
         f"Measured by `python -m bench.load` on {info['date']}: {info['events']} events, "
         f"{info['cpu']}, load average at start {info['load']}. Each viewer settles the "
         f"timeline one day back every {info['think']} s (plus the settle's own time), for "
         f"{info['seconds']} s per level.",
         "",
-        f"**One server held {best} concurrent viewers** with the 95th percentile of both the "
+        f"**{where[0].upper() + where[1:]} held {best} concurrent viewers** with the 95th percentile of both the "
         f"settle and the health latency under {LIMIT_S:g} s and no failure"
         + (f"; {min(missed)} did not." if missed else f" ({best} was the largest level tried).")
         + " A settle is measured at the server's websocket (the component's state sent to the "
@@ -440,7 +466,7 @@ def report(levels: list[Level], info: dict[str, str]) -> str:
         "*connect*, a new session's first full run of the page (which sends the map with every "
         "day's data); percentiles over all viewers of the level. A level ends after its "
         "duration; the next starts on the same (warm) server.",
-        END,
+        end,
     ]
     return "\n".join(lines)
 
@@ -472,6 +498,21 @@ def readme_figure(levels: list[Level], info: dict[str, str]) -> str:
     )
 
 
+@contextmanager
+def _server(data_dir: Path, env: dict[str, str], replicas: int) -> Iterator[tuple[int, list[int]]]:
+    """The port readers connect to, and the ports of the processes doing the work."""
+    if not replicas:
+        with streamlit_server(REPO / "dashboard.py", env=env, timeout=120) as url:
+            port = int(url.rsplit(":", 1)[1])
+            yield port, [port]
+        return
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-serve-") as workdir,
+        serve_cluster(data_dir, Path(workdir), replicas) as cluster,
+    ):
+        yield int(cluster.url.rsplit(":", 1)[1]), cluster.ports
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.load", description=__doc__.split("\n")[0]
@@ -481,6 +522,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=1.0, help="pause between settles, s")
     parser.add_argument(
         "--ladder", default=",".join(map(str, LADDER)), help="viewer counts, comma-separated"
+    )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="N app processes behind nginx (python -m lib serve); 0: one streamlit run (default)",
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
     parser.add_argument("--readme", type=Path, default=README, help="README with the figure")
@@ -498,13 +545,12 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": f"{args.seconds:g}",
     }
     levels: list[Level] = []
-    with streamlit_server(REPO / "dashboard.py", env=env, timeout=120) as url:
-        port = int(url.rsplit(":", 1)[1])
-        asyncio.run(run_level(port, 1, 3.0, args.think))  # warm: the first run loads the data
+    with _server(data_dir, env, args.replicas) as (port, servers):
+        asyncio.run(run_level(port, max(1, args.replicas), 3.0, args.think, servers))  # warm
         misses = 0
         for viewers in ladder:
-            with MemorySampler(port) as memory:
-                level = asyncio.run(run_level(port, viewers, args.seconds, args.think))
+            with MemorySampler(servers) as memory:
+                level = asyncio.run(run_level(port, viewers, args.seconds, args.think, servers))
             level.peak_mb = memory.peak_mb
             levels.append(level)
             print(
@@ -517,11 +563,12 @@ def main(argv: list[str] | None = None) -> int:
             misses = 0 if level.held else misses + 1
             if misses == 2:  # two levels in a row missed: the answer is known
                 break
-    section = report(levels, info)
+    section = report(levels, info, args.replicas)
     print(section)
     if not args.no_write:
-        live.write(section, START, END, args.out)
-        if args.readme.exists() and START in args.readme.read_text(encoding="utf-8"):
+        live.write(section, *markers(args.replicas), args.out)
+        readme = args.readme.read_text(encoding="utf-8") if args.readme.exists() else ""
+        if not args.replicas and START in readme:
             live.write(readme_figure(levels, info), START, END, args.readme)
         print(f"wrote {args.out} and the figure in {args.readme}")
     return 0
