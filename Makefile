@@ -17,9 +17,9 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
-## run: set up .venv and start the dashboard on http://localhost:$(PORT)
+## run: set up .venv, load the data, start the dashboard on http://localhost:$(PORT) (ui/replica.py)
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+	$(PY) -m ui.replica --port $(PORT)
 
 ## serve: REPLICAS app processes behind Debian's nginx on http://127.0.0.1:8500 (docs/serving.md)
 serve: $(VENV)/.runtime

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m ui.replica", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--port", type=int, default=8501)
-    parser.add_argument("--address", default="127.0.0.1")
+    parser.add_argument("--address", help="address to listen on (default: Streamlit's, every one)")
     parser.add_argument("--no-warm", action="store_true", help="start without loading the data")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -109,7 +109,7 @@ class Cluster:
     def start_replica(self, port: int) -> None:
         log = (self.run_dir / f"replica-{port}.log").open("ab")
         self.replicas[port] = subprocess.Popen(
-            [sys.executable, "-m", "ui.replica", "--port", str(port)],
+            [sys.executable, "-m", "ui.replica", "--port", str(port), "--address", "127.0.0.1"],
             cwd=REPO,
             stdout=log,
             stderr=subprocess.STDOUT,

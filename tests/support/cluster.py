@@ -95,4 +95,4 @@ def cookie_for(cluster: Cluster, port: int, tries: int = 60) -> str:
 
 def kill_replica(port: int) -> None:
     """SIGKILL the replica serving ``port`` (as a crash would)."""
-    subprocess.run(["pkill", "-KILL", "-f", f"ui.replica --port {port}$"], check=False)
+    subprocess.run(["pkill", "-KILL", "-f", f"ui.replica --port {port} "], check=False)

@@ -73,6 +73,7 @@ def streamlit_server(
     env: dict[str, str] | None = None,
     port: int | None = None,
     timeout: float = 60.0,
+    replica: bool = False,
 ) -> Iterator[str]:
     """Run ``streamlit run script`` from the repo root; yield its base URL, e.g. ``http://127.0.0.1:53211``.
 
@@ -80,7 +81,9 @@ def streamlit_server(
     PYTHONPATH, so the app can ``import lib``. ``env`` adds to the environment; when it sets
     ``STREAMLIT_SERVER_BASE_URL_PATH`` the yielded URL includes that path. Waits for
     ``/_stcore/health`` (up to ``timeout`` seconds); on failure prints and raises with the
-    server's output. The process group is terminated on exit.
+    server's output. The process group is terminated on exit. ``replica=True`` runs
+    ``dashboard.py`` as ``make run`` does (``python -m ui.replica``: the data is loaded before
+    the server answers); ``script`` must then be the dashboard.
     """
     port = port or free_port()
     extra = dict(env or {})
@@ -101,6 +104,9 @@ def streamlit_server(
             "--server.headless", "true",
             "--browser.gatherUsageStats", "false",
         ]  # fmt: skip
+        if replica:
+            command = [sys.executable, "-m", "ui.replica", "--port", str(port),
+                       "--address", "127.0.0.1"]  # fmt: skip
         proc = subprocess.Popen(
             command,
             cwd=REPO_ROOT,
