@@ -53,7 +53,7 @@ with guard.page("this article"):
             # st.text runs no Markdown; bidi controls in a quoted value would still reverse it.
             st.text(strip_bidi("\n".join(str(p) for p in dataset.problems)))
     if not ids:
-        st.info("No articles yet. Add text files to articles/ (see the README).")
+        st.info("No articles yet. Add text files to articles/ (see docs/data.md).")
         st.stop()
 
     wanted = st.query_params.get("article")

@@ -60,7 +60,7 @@ FIT_MAX_ZOOM = 11
 LABEL_LIMIT = 60
 #: Milliseconds per day when the standalone page plays.
 PLAY_STEP_MS = 1000
-#: Credits for the map's data (story.toml, [credits]; the README's "Data sources and licences").
+#: Credits for the map's data (story.toml, [credits]; docs/data.md, "Data sources and licences").
 BOUNDARY_CREDIT = story.current().credit_boundaries
 GEONAMES_CREDIT = story.current().credit_places
 OSM_CREDIT = story.current().credit_tiles
