@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast check lint format geodata bench bench-mentions lighthouse clean
+.PHONY: run test test-fast test-js check lint format geodata bench bench-mentions lighthouse clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,19 +25,26 @@ test: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
 	scripts/ensure-axe.sh
 	$(PY) -m lib check
+	$(MAKE) --no-print-directory test-js
 	$(PY) -m pytest
 
 ## test-fast: the unit tier alone (no server, no browser), in under a minute
 test-fast: $(VENV)/.dev
 	$(PY) -m pytest -m unit -q
 
+## test-js: the JavaScript unit tests of static/newsmap (Node's own runner; no browser, no npm)
+test-js:
+	node --test tests/js/*.test.mjs
+
 ## check: validate articles, gazetteer and events; lists every problem
 check: $(VENV)/.runtime
 	$(PY) -m lib check
 
+## lint: ruff over the Python; Biome (biome.jsonc, fetched by scripts/ensure-biome.sh) over static/newsmap
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	"$$(scripts/ensure-biome.sh)" lint --error-on-warnings
 
 format: $(VENV)/.dev
 	$(PY) -m ruff format .
