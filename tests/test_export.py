@@ -255,7 +255,7 @@ def test_presentation_is_one_self_contained_file(data: tuple) -> None:
     )
     assert not _EXTERNAL_TAG.search(page)
     assert "tile.openstreetmap.org" not in page
-    assert "width:1200px;height:675px" in page
+    assert "--nm-width:1200px;--nm-height:675px" in page  # the page pinned to its size
     assert "As of 2 September 2021" in page
     assert "Sources: Express and 1 other article" in page
 
@@ -478,7 +478,7 @@ def test_screenshot_page_shows_the_linked_view_and_its_downloads(data_env: Path)
         markdown_escape("Link parameter ignored: 'place=nowhere' is not a known place; ignored")
     ]
     preview = at.get("iframe")[0].proto.srcdoc
-    assert "2–3 September 2021" in preview and "width:1600px;height:900px" in preview
+    assert "2–3 September 2021" in preview and "--nm-width:1600px;--nm-height:900px" in preview
     labels = [b.label for b in at.get("download_button")]
     assert labels == [
         "⬇ This picture (HTML)",
@@ -494,7 +494,7 @@ def test_screenshot_page_shows_the_linked_view_and_its_downloads(data_env: Path)
     assert alt.startswith("Map: Panjshir valley") and "4 events at 4 places from 2 September" in alt
 
     at.radio(key="shot.preset").set_value("1080x1350").run()
-    assert "width:1080px;height:1350px" in at.get("iframe")[0].proto.srcdoc
+    assert "--nm-width:1080px;--nm-height:1350px" in at.get("iframe")[0].proto.srcdoc
 
 
 def test_screenshot_page_renders_a_gif_with_the_chosen_timing(data_env: Path) -> None:

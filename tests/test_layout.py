@@ -5,6 +5,7 @@ importing another."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,29 @@ def test_no_test_module_imports_another():
                 if target != "tests" and not target.startswith(allowed):
                     wrong.append(f"{path.relative_to(tests.parent)} imports {target}")
     assert not wrong, wrong
+
+
+#: Python files that may still hold a style rule in a string, with the reason.
+STYLE_IN_PYTHON = {
+    # The preview frame's document (an iframe's srcdoc) resets its margins: one rule.
+    "pages/2_Screenshot_mode.py",
+}
+_STYLE_RULE = re.compile(r"<style>\s*[^<]*?[\w\]\)*]\s*\{[^{}]*:[^{}]*\}", re.S)
+
+
+def test_stylesheets_live_in_static_not_in_python_strings():
+    """CSS is read from static/ (newsmap/*.css for the map and pictures, app/*.css for the
+    pages), where it can be read and linted as CSS; Python passes only numbers (custom
+    properties such as ``--nm-width``) into it."""
+    root = LIB.parent
+    files = [*root.glob("lib/**/*.py"), *root.glob("ui/*.py"), *root.glob("pages/*.py")]
+    wrong = []
+    for path in sorted([*files, root / "dashboard.py"]):
+        name = path.relative_to(root).as_posix()
+        if name in STYLE_IN_PYTHON:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if _STYLE_RULE.search(node.value):
+                    wrong.append(f"{name}:{node.lineno}")
+    assert not wrong, f"move these styles to a file under static/: {wrong}"
