@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadNewsmap } from "./newsmap.mjs";
 
-const N = loadNewsmap("core.js");
+const { Newsmap: N } = loadNewsmap("core.js");
 
 test("esc escapes the five characters that can open markup or close an attribute", () => {
     assert.equal(N.esc(`<img src=x onerror="alert('1')">&`),

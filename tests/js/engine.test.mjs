@@ -2,9 +2,9 @@
 // and how a view is normalised; the legend's HTML. Drawing and label layout need a browser.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { countingEngine, loadNewsmap } from "./newsmap.mjs";
+import { countingEngine, flatMap, loadNewsmap } from "./newsmap.mjs";
 
-const N = loadNewsmap("core.js", "engine.js");
+const { Newsmap: N, L } = loadNewsmap("core.js", "engine.js");
 
 /**
  * Four events over four days, in the shape of lib/map/engine.py engine_data(): E0 a clash at
@@ -126,4 +126,78 @@ test("the legend escapes the type labels it is given", () => {
     assert.match(items.types, /&lt;b&gt;Denial&lt;\/b&gt;/);
     assert.doesNotMatch(items.types, /<b>/);
     assert.equal((N.legendItems(DATA, [1]).types.match(/<li/g) || []).length, 1);
+});
+
+/** Pins at `points` ([lat, lng] in the flat map's pixels), one event each on day 0. */
+function pins(points) {
+    const n = points.length;
+    return {
+        ...DATA,
+        places: points.map(([lat, lng], i) => [`p${i}`, `P${i}`, lat, lng, 1, 0]),
+        rows: { d: Array(n).fill(0), p: [...Array(n).keys()], t: Array(n).fill(0), c: Array(n).fill(-1), e: [...Array(n).keys()] },
+        events: { x: Array(n).fill(0), ao: [...Array(n + 1).keys()], ai: Array(n).fill(0) },
+    };
+}
+
+function positions(engine) {
+    return engine.layers.map((layer) => {
+        const at = layer.getLatLng();
+        return [Math.round(at.lat * 100) / 100, Math.round(at.lng * 100) / 100];
+    });
+}
+
+test("pins on one point are spread on a ring around it, in place order, first at the top", () => {
+    // p0 and p1 share a point (as Gulbahar and Jabal os Saraj do); p2 stands apart.
+    const engine = countingEngine(N, pins([[100, 100], [100, 100], [300, 300]]), flatMap());
+    engine._spread([0, 1, 2]);
+    // Radius 6 pins: the ring's radius is (6 + 1.5) / sin(pi / 2) = 7.5 px.
+    assert.deepEqual(positions(engine), [[92.5, 100], [107.5, 100], [300, 300]]);
+});
+
+test("a spread pin goes home when its neighbour leaves the view", () => {
+    const engine = countingEngine(N, pins([[100, 100], [100, 100]]), flatMap());
+    engine._spread([0, 1]);
+    engine._spread([0]);
+    assert.deepEqual(positions(engine)[0], [100, 100]);
+});
+
+test("more than eight pins on one point stay where the gazetteer puts them", () => {
+    const engine = countingEngine(N, pins(Array(9).fill([50, 50])), flatMap());
+    engine._spread([...Array(9).keys()]);
+    assert.deepEqual(positions(engine), Array(9).fill([50, 50]));
+});
+
+test("a popup escapes every piece of data it shows, newest event first", () => {
+    const data = {
+        ...DATA,
+        places: [["alpha", "<b>Alpha</b>", 35, 69, 1, 2], ...DATA.places.slice(1)],
+        info: [
+            ["1 Sep", "", "reported", "<img src=x onerror=alert(1)>", "a1 & co"],
+            ["2 Sep", "Taliban", "claimed", "E1", ""],
+            ["3 Sep", "NRF", "claimed", "E2", ""],
+            ["4 Sep", "Taliban", "claimed", "Newest at Alpha", "<script>x</script>"],
+        ],
+        popupNote: "Claims as <i>claimed</i>",
+    };
+    const engine = countingEngine(N, data, flatMap());
+    engine.view = engine._normalise({ end: 4 });
+    engine._count(engine.view);
+    L.popups.length = 0;
+    engine._popup(0);
+    const [html] = L.popups;
+    assert.doesNotMatch(html, /<img|<script|<i>|<b>Alpha/);
+    assert.match(html, /&lt;b&gt;Alpha&lt;\/b&gt;/);
+    assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.ok(html.indexOf("Newest at Alpha") < html.indexOf("&lt;img"), "newest first");
+});
+
+test("a popup lists at most popupEvents events and says how many more", () => {
+    const engine = countingEngine(N, { ...DATA, popupEvents: 1, info: DATA.events.x.map((_, e) => ["d", "", "s", `E${e}`, ""]) }, flatMap());
+    engine.view = engine._normalise({ end: 4 });
+    engine._count(engine.view);
+    L.popups.length = 0;
+    engine._popup(0);
+    assert.match(L.popups[0], /E3/);
+    assert.doesNotMatch(L.popups[0], />E0</);
+    assert.match(L.popups[0], /and 1 more/);
 });
