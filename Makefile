@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 REPLICAS ?= 2
 
-.PHONY: run serve test test-fast check lint format geodata bench bench-mentions lighthouse clean
+.PHONY: run serve test test-fast test-js check lint format geodata bench bench-mentions lighthouse clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,19 +31,26 @@ test: $(VENV)/.dev
 	scripts/ensure-axe.sh
 	scripts/ensure-nginx.sh
 	$(PY) -m lib check
+	$(MAKE) --no-print-directory test-js
 	$(PY) -m pytest
 
 ## test-fast: the unit tier alone (no server, no browser), in under a minute
 test-fast: $(VENV)/.dev
 	$(PY) -m pytest -m unit -q
 
+## test-js: the JavaScript unit tests of static/newsmap (Node's own runner; no browser, no npm)
+test-js:
+	node --test tests/js/*.test.mjs
+
 ## check: validate articles, gazetteer and events; lists every problem
 check: $(VENV)/.runtime
 	$(PY) -m lib check
 
+## lint: ruff over the Python; Biome (biome.jsonc, fetched by scripts/ensure-biome.sh) over static/newsmap
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	"$$(scripts/ensure-biome.sh)" lint --error-on-warnings
 
 format: $(VENV)/.dev
 	$(PY) -m ruff format .

@@ -9,7 +9,7 @@ Targets:
 
 - *dashboard*: ``dashboard.py`` on a free port with the repository's data and tiles off.
 - *standalone export*: ``python -m lib export html`` of the same data, served over HTTP with
-  gzip as a CDN would (the README says to serve it compressed); Lighthouse's mobile preset
+  gzip as a CDN would (docs/publishing.md says to serve it compressed); Lighthouse's mobile preset
   (simulated slow 4G and a 4x slower CPU) is what a reader on a phone meets.
 
 The dashboard's accessibility score comes from a snapshot taken once Streamlit has drawn the

@@ -25,7 +25,7 @@ the viewer checks that the permalink the server wrote shows the new day; the bro
 work on the answer (panel, table) comes on top.
 
 Results replace the section between the ``load`` markers of bench/results.md and the figure
-between the same markers in README.md's Scale section.
+between the same markers in docs/scale.md.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ from tests.support.server import streamlit_server
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.md"
-README = REPO / "README.md"
+README = REPO / "docs" / "scale.md"
 START, END = "<!-- load: written by python -m bench.load -->", "<!-- /load -->"
 LADDER = (1, 2, 4, 8, 12, 16, 24, 32, 48, 64)
 LIMIT_S = 1.0
@@ -472,7 +472,7 @@ def report(levels: list[Level], info: dict[str, str], replicas: int = 0) -> str:
 
 
 def readme_figure(levels: list[Level], info: dict[str, str]) -> str:
-    """The sentence README.md's Scale section carries, between the ``load`` markers.
+    """The sentence docs/scale.md carries, between the ``load`` markers.
 
     Indented by two spaces: the markers sit inside a list item there.
     """
@@ -530,7 +530,9 @@ def main(argv: list[str] | None = None) -> int:
         help="N app processes behind nginx (python -m lib serve); 0: one streamlit run (default)",
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
-    parser.add_argument("--readme", type=Path, default=README, help="README with the figure")
+    parser.add_argument(
+        "--readme", type=Path, default=README, help="document with the figure (docs/scale.md)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     ladder = [int(x) for x in args.ladder.split(",") if x.strip()]

@@ -54,6 +54,11 @@ def usage() -> str:
     return "\n".join(lines)
 
 
+def markdown_list() -> str:
+    """The README's command list, one Markdown item per command (``tests/test_cli.py`` compares)."""
+    return "\n".join(f"- `python -m lib {name}`: {cmd.summary}" for name, cmd in COMMANDS.items())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "help"}:

@@ -53,7 +53,7 @@ with guard.page("this article"):
             # st.text runs no Markdown; bidi controls in a quoted value would still reverse it.
             st.text(strip_bidi("\n".join(str(p) for p in dataset.problems)))
     if not ids:
-        st.info("No articles yet. Add text files to articles/ (see the README).")
+        st.info("No articles yet. Add text files to articles/ (see docs/data.md).")
         st.stop()
 
     wanted = st.query_params.get("article")
@@ -138,17 +138,5 @@ with guard.page("this article"):
             if raw.strip()
             and not (hide and i and ((i + 1) in article.boilerplate_lines or is_boilerplate(raw)))
         ]
-        st.html(
-            "<style>.article mark { background: #ffe066; padding: 0 1px; } .article a.mention { color: inherit; "
-            "text-decoration: none; } .article a.focus mark { background: #ff9f1c; outline: 2px solid #b35c00; }"
-            ".article p { margin: 0 0 .7em; line-height: 1.55; } .article h2.headline { font-size: 1.5rem; }"
-            # The passage a link points at (#m<offset>): marked by anchors.scroll_to_fragment, or
-            # by the browser itself (:target) when the article was already drawn.
-            ".article .passage-target { background: #fff3bf; box-shadow: 0 0 0 6px #fff3bf; }"
-            ".article .passage-target-name mark, .article a.mention:target mark { background: #ff9f1c;"
-            " outline: 3px solid #8a4700; }"
-            ".article a.mention:focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }"
-            ".article a.mention { scroll-margin: 40vh 0; }</style>"
-            f"<div class='article'>{''.join(shown)}</div>"
-        )
+        st.html(render.ARTICLE_STYLE + f"<div class='article'>{''.join(shown)}</div>")
         anchors.scroll_to_fragment()

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from lib.pictures.browser import launch
+from tests.support.offline import OfflineContext, open_offline
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 @pytest.fixture(scope="session")
@@ -25,48 +23,9 @@ def browser() -> Iterator[Browser]:
         yield chromium
 
 
-@dataclass
-class OfflineContext:
-    """A browser context with no network beyond this machine, and what it tried to reach.
-
-    ``blocked_requests`` lists every URL on another host (aborted); ``console_errors`` every
-    console error and uncaught page exception, from all pages and frames, including the
-    streamlit-folium iframe.
-    """
-
-    context: BrowserContext
-    blocked_requests: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-
-    def new_page(self) -> Page:
-        return self.context.new_page()
-
-
-def _offline(browser: Browser, **options: object) -> OfflineContext:
-    context = browser.new_context(**options)
-    offline = OfflineContext(context)
-
-    def route(route: Route) -> None:
-        url = urlsplit(route.request.url)
-        if url.scheme in ("http", "https") and url.hostname not in LOCAL_HOSTS:
-            offline.blocked_requests.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    # On the context, not the page: page-level handlers miss requests from the component iframe.
-    context.route("**/*", route)
-    context.on(
-        "console",
-        lambda msg: msg.type == "error" and offline.console_errors.append(msg.text),
-    )
-    context.on("weberror", lambda error: offline.console_errors.append(f"uncaught: {error.error}"))
-    return offline
-
-
 @pytest.fixture
 def offline_context(browser: Browser) -> Iterator[OfflineContext]:
-    offline = _offline(browser, viewport={"width": 1280, "height": 900})
+    offline = open_offline(browser, viewport={"width": 1280, "height": 900})
     yield offline
     offline.context.close()
 
@@ -74,7 +33,7 @@ def offline_context(browser: Browser) -> Iterator[OfflineContext]:
 @pytest.fixture
 def phone_context(browser: Browser) -> Iterator[OfflineContext]:
     """Like ``offline_context``, as a phone: 390x844, touch, mobile (Leaflet sees a phone)."""
-    offline = _offline(
+    offline = open_offline(
         browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     yield offline

@@ -4,7 +4,7 @@ The bar (issue 10): no serious or critical violation, and no moderate one the pr
 (tests/support/axe.py says what is Streamlit's and why). The Articles page's passage links are
 checked here too: they land on the passage and keep the map's view.
 
-Data: the small fixture data set of tests/test_export.py, so no test depends on the shipped data.
+Data: the small fixture data set of tests/support/export_data.py, so no test depends on the shipped data.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from lib.data import mentions
 from lib.map.viewstate import state_from_params
 from lib.pictures import presentation
 from tests.support.axe import failing, report, run_axe
+from tests.support.export_data import fixture_data, write_dataset
 from tests.support.server import streamlit_server
-from tests.test_export import fixture_data, write_dataset
 
 pytestmark = pytest.mark.browser
 

@@ -51,3 +51,12 @@ def test_old_forms_still_run_with_a_note(old):
 def test_the_console_script_points_at_the_dispatcher():
     text = (REPO / "pyproject.toml").read_text()
     assert 'newsmap = "lib.cli:main"' in text
+
+
+def test_the_readme_lists_exactly_the_commands_of_the_command_line():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- commands:", 1)[1].split("-->", 1)[1].split("<!-- /commands -->")[0]
+    assert block.strip() == cli.markdown_list(), (
+        "README.md's command list is out of date; paste lib.cli.markdown_list() between the "
+        "commands markers"
+    )

@@ -5,36 +5,33 @@ Beta share one point, Gamma is a district with a contested pair, Farland lies fa
 opening view, Wideland is a country-wide circle), never on the shipped data.
 """
 
+# ruff: noqa: F811  (the app fixture imported from tests/support/live_dashboard.py looks redefined)
+
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import Page, expect
 
 from lib.data.dataset import load_dataset
 from lib.map.viewstate import ViewState, events_frame
 from lib.pictures import presentation
-from tests.support.server import streamlit_server
+from tests.support.live_dashboard import (  # noqa: F401 (app: a fixture)
+    DESKTOP,
+    FIXTURE,
+    PHONE,
+    STATE_JS,
+    app,
+    map_frame,
+    open_dashboard,
+    state,
+    url_params,
+)
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURE = REPO / "tests" / "fixtures" / "live_map"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1440, "height": 900}
-
-#: The engine's view of the map: markers per place, counts, and the label boxes as drawn.
-STATE_JS = """() => {
-  const e = window.newsmapEngine || (window.newsmapExport && window.newsmapExport.engine);
-  const counts = {};
-  for (let i = 0; i < e.np; i++) { if (e.count[i]) counts[e.D.places[i][0]] = e.count[i]; }
-  return {events: newsmapState.events, places: newsmapState.places, step: newsmapState.step,
-          counts, boxes: e.labelBoxes(), markers: e.group.getLayers().length};
-}"""
-
 
 LEGEND_JS = """() => { const l = document.querySelector('.nm-legend');
   if (!l || !l.open) return null;
@@ -45,43 +42,6 @@ PINS_JS = """() => { const e = newsmapEngine, out = [];
     const c = e.map.latLngToContainerPoint(e.layers[i].getLatLng()), r = e.pinRadius[i];
     out.push({x: c.x - r, y: c.y - r, w: 2 * r, h: 2 * r, text: 'pin ' + e.D.places[i][0]}); }
   return out; }"""
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[str]:
-    env = {"DASHBOARD_TILES": "off", "DASHBOARD_DATA_DIR": str(FIXTURE)}
-    with streamlit_server(REPO / "dashboard.py", env=env) as url:
-        yield url
-
-
-def map_frame(page: Page) -> Frame:
-    iframe = page.wait_for_selector(
-        "iframe[src*='streamlit_folium']", state="attached", timeout=90_000
-    )
-    frame = iframe.content_frame()
-    frame.wait_for_function("window.newsmapState && window.newsmapLabelsSettled", timeout=60_000)
-    return frame
-
-
-def url_params(page: Page) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
-
-
-def open_dashboard(offline_context, app: str, query: str = "", viewport=DESKTOP):
-    page = offline_context.new_page()
-    page.set_viewport_size(viewport)
-    # Before the page opens its socket: Playwright reports only sockets opened afterwards.
-    page.nm_sent = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda f: page.nm_sent.append(str(f)[:80])))
-    page.goto(f"{app}/{query}")
-    frame = map_frame(page)
-    # The timeline has posted its view once the caption shows counts.
-    expect(page.locator(".nmt-counts")).not_to_be_empty(timeout=30_000)
-    return page, frame
-
-
-def state(frame: Frame) -> dict:
-    return frame.evaluate(STATE_JS)
 
 
 def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:

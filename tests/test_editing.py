@@ -1,6 +1,6 @@
 """lib.editing.snapshot: snapshots, diffs, the three-way merge, and saves that never lose work."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests/helpers_editing.py look redefined)
+# ruff: noqa: F811  (pytest fixtures imported from tests/support/editing.py look redefined)
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from lib.data.schema import EVENT_COLUMNS, PLACE_COLUMNS, Column
 from lib.data.storage import fingerprint
 from lib.editing import snapshot as editing
 from lib.places.geocode import Candidate
-from tests.helpers_editing import (  # noqa: F401 (data_root, fixture_root: fixtures)
+from tests.support.editing import (  # noqa: F401 (data_root, fixture_root: fixtures)
     EVENT_NAMES,
     data_root,
     fixture_root,

@@ -6,10 +6,10 @@ loader's message, the editorial checks of `python -m lib check` live on the grid
 fixture data set), the conflict-and-merge path, a failed save that keeps the work, the places
 page, and the articles page (saving an article, its proposed boilerplate lines, drafting events
 into the working copy).
-Edits in st.data_editor are made as tests/helpers_editing.edit_grid explains.
+Edits in st.data_editor are made as tests/support/editing.edit_grid explains.
 """
 
-# ruff: noqa: F811  (pytest fixtures imported from tests/helpers_editing.py look redefined)
+# ruff: noqa: F811  (pytest fixtures imported from tests/support/editing.py look redefined)
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from lib.data.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS
 from lib.data.storage import fingerprint
 from lib.editing import snapshot as editing
 from lib.places.geocode import GeocodingUnavailable, OnlineGeocoder
-from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env, fixture_*: fixtures)
+from tests.support.editing import (  # noqa: F401 (data_root, editor_env, fixture_*: fixtures)
     EVENT_NAMES,
     PASSWORD,
     add_user,

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from lib.access import users
 from lib.editing import history
-from tests.helpers_editing import CHEAP_HASHER, copy_data
+from tests.support.editing import CHEAP_HASHER, copy_data
 from tests.support.server import streamlit_server
 from ui.auth import COOKIE
 

@@ -1,7 +1,10 @@
 """Issue 10 in a real Chromium: phones, the embed's frame sizes, and links that keep the view.
 
-Same fixture data and server as tests/test_dashboard_browser.py (7 events at 5 places).
+Same fixture data and server as tests/test_dashboard_browser.py (7 events at 5 places; both from
+tests/support/live_dashboard.py).
 """
+
+# ruff: noqa: F811  (the app fixture imported from tests/support/live_dashboard.py looks redefined)
 
 from __future__ import annotations
 
@@ -13,10 +16,10 @@ from playwright.sync_api import Page, expect
 from lib.data.dataset import load_dataset
 from lib.map.viewstate import ViewState, events_frame
 from lib.pictures import presentation
-from tests import test_dashboard_browser as dashboard
-from tests.test_dashboard_browser import (
+from tests.support.live_dashboard import (  # noqa: F401 (app: a fixture)
     FIXTURE,
     PHONE,
+    app,
     map_frame,
     open_dashboard,
     state,
@@ -24,9 +27,6 @@ from tests.test_dashboard_browser import (
 )
 
 pytestmark = pytest.mark.browser
-
-#: The dashboard on the fixture data (the same fixture, a server for this module).
-app = dashboard.app
 
 #: How far every scrollable box of the page has scrolled, added up (Streamlit scrolls a div).
 SCROLLED_JS = """() => window.scrollY + Array.from(document.querySelectorAll('*'))

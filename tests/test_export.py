@@ -1,8 +1,8 @@
 """Exports without a browser: CSV and GeoJSON files, the words and fit of the presentation, the
 self-contained HTML pages, the command line and the Screenshot mode page (AppTest).
 
-The fixture data set (``write_dataset``) is tiny and written to disk, so the loaders and the
-command line read it exactly as they read the real one. tests/test_export_browser.py uses it too.
+The fixture data set (tests/support/export_data.py) is tiny and written to disk, so the
+loaders and the command line read it exactly as they read the real one.
 """
 
 from __future__ import annotations
@@ -21,109 +21,24 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.data.dataset import Dataset, load_dataset
-from lib.data.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS
+from lib.data.dataset import Dataset
 from lib.data.text import markdown_escape
 from lib.map.viewstate import (
     FRAME_COLUMNS,
     Bounds,
     ViewState,
-    events_frame,
     filter_events,
     group_by_place,
     state_from_params,
 )
 from lib.pictures import export, presentation
 from lib.pictures.presentation import Size
+from tests.support.export_data import HOSTILE_HTML, fixture_data, write_dataset
 from ui import exports
 
 pytestmark = pytest.mark.apptest
 
 REPO = Path(__file__).resolve().parent.parent
-
-HOSTILE_HTML = "<img src=x onerror=alert(1)>"
-
-ARTICLES = [
-    # id, outlet, published, text (first line: headline)
-    ("a-one", "Express", "2021-09-05",
-     "Fighting at Alpha\nFighters clashed at Alpha on Wednesday. Both sides claim gains. "
-     "Officials met in Delta on Friday to discuss the valley."),
-    ("a-two", "", "2021-09-05",
-     "Attack on Bravo\nAn attack hit Bravo on Thursday. A statement came from Charlie. "
-     f"A post read {HOSTILE_HTML} and nothing more."),
-]  # fmt: skip
-PLACES = [
-    # id, name, kind, lat, lon, precision, uncertainty_km
-    ("alpha", "Alpha", "town", 35.0, 69.0, "town", 2),
-    ("bravo", "Bravo", "town", 35.3, 69.6, "town", 2),
-    ("charlie", "Charlie", "district", 34.75, 69.5, "district", 12),
-    ("delta", "Delta", "city", 33.7, 73.0, "town", 8),  # far away: an outlier of the fit
-]
-EVENTS = [
-    # id, date, places, type, claimant, status, summary, articles, quote, contests
-    ("E1", "2021-09-01", "alpha", "clash", "", "reported", "Fighters clash at Alpha.",
-     "a-one", "Fighters clashed at Alpha on Wednesday.", ""),
-    ("E2", "2021-09-02", "bravo", "attack", "Taliban", "claimed", "An attack hits Bravo.",
-     "a-two", "An attack hit Bravo on Thursday.", ""),
-    ("E3", "2021-09-02", "charlie", "negotiation", "NRF", "claimed", HOSTILE_HTML,
-     "a-two", f"A post read {HOSTILE_HTML}", ""),
-    ("E4", "2021-09-03", "alpha; bravo", "political", "Taliban", "claimed",
-     "Both sides claim gains at Alpha and Bravo.", "a-one; a-two", "Both sides claim gains.", ""),
-    ("E5", "2021-09-03", "delta", "denial", "Officials", "denied",
-     "Officials in Delta deny the claim.", "a-one", "Officials met in Delta", "E4"),
-]  # fmt: skip
-
-
-def _write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, columns)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def write_dataset(root: Path) -> Path:
-    """Write the fixture data set (articles, gazetteer, events) under ``root``; return it."""
-    (root / "articles").mkdir(parents=True)
-    (root / "geodata").mkdir()
-    for article_id, _, _, text in ARTICLES:
-        (root / "articles" / f"{article_id}.txt").write_text(text + "\n", encoding="utf-8")
-    _write_csv(
-        root / "articles" / "articles.csv",
-        [c.name for c in ARTICLE_COLUMNS],
-        [
-            {"id": a, "file": f"{a}.txt", "outlet": o, "published_from": d, "published_to": d,
-             "date_inferred": "no"}
-            for a, o, d, _ in ARTICLES
-        ],
-    )  # fmt: skip
-    _write_csv(
-        root / "geodata" / "gazetteer.csv",
-        [c.name for c in PLACE_COLUMNS],
-        [
-            {"id": i, "name": n, "kind": k, "lat": str(la), "lon": str(lo), "precision": p,
-             "uncertainty_km": str(u), "country": "AF", "source": "test fixture (CC0)"}
-            for i, n, k, la, lo, p, u in PLACES
-        ],
-    )  # fmt: skip
-    _write_csv(
-        root / "events.csv",
-        [c.name for c in EVENT_COLUMNS],
-        [
-            {"id": i, "date": d, "date_precision": "day", "places": pl, "event_type": t,
-             "claimant": c, "status": s, "summary": su, "articles": a, "quote": q,
-             "contests": co}
-            for i, d, pl, t, c, s, su, a, q, co in EVENTS
-        ],
-    )  # fmt: skip
-    return root
-
-
-def fixture_data(root: Path) -> tuple[Dataset, pd.DataFrame, Bounds]:
-    """Load the fixture data set; fails if any row was rejected (the tests count on all)."""
-    dataset = load_dataset(root, today=dt.date(2021, 9, 30))
-    assert [p for p in dataset.problems if p.severity == "error"] == []
-    frame = events_frame(dataset.events.events, dataset.gazetteer)
-    return dataset, frame, Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
 
 
 @pytest.fixture(scope="module")
@@ -340,7 +255,7 @@ def test_presentation_is_one_self_contained_file(data: tuple) -> None:
     )
     assert not _EXTERNAL_TAG.search(page)
     assert "tile.openstreetmap.org" not in page
-    assert "width:1200px;height:675px" in page
+    assert "--nm-width:1200px;--nm-height:675px" in page  # the page pinned to its size
     assert "As of 2 September 2021" in page
     assert "Sources: Express and 1 other article" in page
 
@@ -563,7 +478,7 @@ def test_screenshot_page_shows_the_linked_view_and_its_downloads(data_env: Path)
         markdown_escape("Link parameter ignored: 'place=nowhere' is not a known place; ignored")
     ]
     preview = at.get("iframe")[0].proto.srcdoc
-    assert "2–3 September 2021" in preview and "width:1600px;height:900px" in preview
+    assert "2–3 September 2021" in preview and "--nm-width:1600px;--nm-height:900px" in preview
     labels = [b.label for b in at.get("download_button")]
     assert labels == [
         "⬇ This picture (HTML)",
@@ -579,7 +494,7 @@ def test_screenshot_page_shows_the_linked_view_and_its_downloads(data_env: Path)
     assert alt.startswith("Map: Panjshir valley") and "4 events at 4 places from 2 September" in alt
 
     at.radio(key="shot.preset").set_value("1080x1350").run()
-    assert "width:1080px;height:1350px" in at.get("iframe")[0].proto.srcdoc
+    assert "--nm-width:1080px;--nm-height:1350px" in at.get("iframe")[0].proto.srcdoc
 
 
 def test_screenshot_page_renders_a_gif_with_the_chosen_timing(data_env: Path) -> None:

@@ -1,6 +1,6 @@
 """Alt text: what a sighted reader takes from the picture, in words, for every export.
 
-Uses the fixture data set of tests/test_export.py (Alpha, Bravo, Charlie, Delta; E4 is at Alpha
+Uses the fixture data set of tests/support/export_data.py (Alpha, Bravo, Charlie, Delta; E4 is at Alpha
 and Bravo and is contested by E5, a denial by Officials).
 """
 
@@ -19,7 +19,7 @@ from lib.data.dataset import Dataset
 from lib.map.viewstate import Bounds, state_from_params
 from lib.pictures import export
 from lib.pictures.alttext import alt_text
-from tests.test_export import fixture_data, write_dataset
+from tests.support.export_data import fixture_data, write_dataset
 
 pytestmark = pytest.mark.unit
 

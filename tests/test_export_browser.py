@@ -1,6 +1,6 @@
 """Exports in a real Chromium: the PNG's pixels, and the standalone map opened from disk offline.
 
-The fixture data set comes from tests/test_export.py. One session browser serves every test.
+The fixture data set comes from tests/support/export_data.py. One session browser serves every test.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from lib.map import mapview
 from lib.map.viewstate import Bounds, filter_events, group_by_place, state_from_params
 from lib.pictures import export, presentation
 from lib.pictures.presentation import Size
-from tests.test_export import HOSTILE_HTML, fixture_data, write_dataset
+from tests.support.export_data import HOSTILE_HTML, fixture_data, write_dataset
 
 pytestmark = pytest.mark.browser
 
-if TYPE_CHECKING:  # the fixture's type; importing conftest at run time would load it twice
-    from tests.conftest import OfflineContext
+if TYPE_CHECKING:  # the fixture's type
+    from tests.support.offline import OfflineContext
 
 REPO = Path(__file__).resolve().parent.parent
 READY = "() => window.newsmapExport && window.newsmapExport.ready === true"

@@ -32,7 +32,7 @@ def test_javascript_file_parses(name: str) -> None:
 
 
 def test_pages_carry_the_files_whole_and_no_templating(tmp_path: Path) -> None:
-    from tests.test_export import fixture_data, write_dataset
+    from tests.support.export_data import fixture_data, write_dataset
 
     dataset, frame, bounds = fixture_data(write_dataset(tmp_path / "data"))
     state = ViewState(end=bounds.last)

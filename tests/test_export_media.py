@@ -1,6 +1,6 @@
 """GIF, MP4, PDF and SVG exports in a real Chromium, and labels that never overlap.
 
-The small fixture data set comes from tests/test_export.py (three days, four places, Delta far
+The small fixture data set comes from tests/support/export_data.py (three days, four places, Delta far
 away); the label tests also use bench/generate.py's synthetic 10,000 events. One session
 browser serves every test.
 """
@@ -26,7 +26,7 @@ from pypdf import PdfReader
 from lib.map.viewstate import Bounds, ViewState, state_from_params
 from lib.pictures import animation, export, presentation, vector
 from lib.pictures.presentation import PRESETS, Size
-from tests.test_export import write_dataset
+from tests.support.export_data import write_dataset
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -1,7 +1,7 @@
 """lib.editing.history: the append-only log, the versions, restore, last change per event, the CLI;
 and the History page in AppTest (list, filter, diff, admin restore, removed accounts)."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests/helpers_editing.py look redefined)
+# ruff: noqa: F811  (pytest fixtures imported from tests/support/editing.py look redefined)
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from lib.data.schema import EVENT_COLUMNS
 from lib.data.storage import fingerprint
 from lib.editing import history
 from lib.editing import snapshot as editing
-from tests.helpers_editing import (  # noqa: F401 (data_root, editor_env: fixtures)
+from tests.support.editing import (  # noqa: F401 (data_root, editor_env: fixtures)
     PASSWORD,
     add_user,
     app,

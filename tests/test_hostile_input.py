@@ -7,8 +7,6 @@ and, where one applies, its column; memory that stays linear for megabyte cells;
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import shutil
@@ -26,6 +24,14 @@ from lib.data.gazetteer import NAME_MAX, load_gazetteer
 from lib.data.mentions import build_index
 from lib.data.problems import Problem
 from lib.data.text import escape, markdown_escape
+from tests.support.hostile import (
+    ARTICLE,
+    LINK,
+    PAYLOAD,
+    csv_line,
+    fields_of,
+    poison,
+)
 from ui import guard
 
 pytestmark = pytest.mark.apptest
@@ -49,16 +55,6 @@ def data_dir(tmp_path, monkeypatch):
 def first_rows(lines: list[str], n: int = 6) -> list[str]:
     """The header and the next n-1 lines: a few good rows (none of them multi-line)."""
     return list(lines[:n])
-
-
-def fields_of(line: str) -> list[str]:
-    return next(csv.reader([line]))
-
-
-def csv_line(fields: list[str]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow(fields)
-    return out.getvalue()
 
 
 def with_cell(line: str, column: int, value: str) -> str:
@@ -421,12 +417,6 @@ def test_an_unexpected_error_shows_one_line_and_is_logged(tmp_path, caplog):
 
 # --- Markdown injection through the data and the URL -------------------------------------------
 
-LINK = "[Session expired - click to log in again](http://evil.example/login)"
-IMAGE = "![x](http://evil.example/pixel.png)"
-ENTITY = "&lt;b&gt;bold&lt;/b&gt;"
-BIDI = "\u202eexe.txt"
-PAYLOAD = f"{LINK} {IMAGE} {ENTITY} {BIDI}"
-ARTICLE = "rebels-clash-last-region"  # it names Shotul
 #: Markdown syntax that, unescaped, would make a link, an image or an entity.
 LIVE = re.compile(r"(?<!\\)\]\((?:http|www)|(?<!\\)!\[|(?<!\\)&(?:lt|gt|amp|#)|\u202e")
 
@@ -444,27 +434,6 @@ def assert_shown_as_text(at: AppTest, payload_count: int) -> None:
     assert sum(s.count(escaped) for s in sources) >= payload_count, sources
     html = "".join(h.proto.body for h in at.html)
     assert '<a href="http://evil' not in html and "<img" not in html
-
-
-def poison(data_dir: Path) -> None:
-    """The payload in an article's outlet, evidence, reasoning and notes and a place's name."""
-    meta = data_dir / "articles" / "articles.csv"
-    rows = meta.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, r in enumerate(rows) if r.startswith(f"{ARTICLE},"))
-    fields = fields_of(rows[index])
-    for column in ("outlet", "outlet_evidence", "date_reasoning", "notes"):
-        fields[META[0].split(",").index(column)] = PAYLOAD
-    rows[index] = csv_line(fields)
-    meta.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    places = data_dir / "geodata" / "gazetteer.csv"
-    rows = places.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, r in enumerate(rows) if r.startswith("shotul,"))
-    fields = fields_of(rows[index])
-    fields[PLACE_COL["variants"]] = "Shotul; " + fields[PLACE_COL["variants"]]
-    fields[PLACE_COL["name"]] = f"Shotul {LINK} {IMAGE} {ENTITY}"
-    fields[PLACE_COL["source"]] = PAYLOAD
-    rows[index] = csv_line(fields)
-    places.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
 def test_hostile_data_shows_as_text_on_the_articles_page(data_dir):

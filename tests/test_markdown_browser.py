@@ -2,7 +2,7 @@
 
 AppTest (tests/test_hostile_input.py) sees the Markdown source; only Streamlit's own renderer
 in a browser shows whether a link or an image would form. The server runs on a poisoned copy
-of the data (tests/test_hostile_input.poison) with every request off this machine blocked.
+of the data (tests/support/hostile.poison) with every request off this machine blocked.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.data.dataset import REPO_ROOT
+from tests.support.hostile import ARTICLE, LINK, PAYLOAD, poison
 from tests.support.server import streamlit_server
-from tests.test_hostile_input import ARTICLE, LINK, PAYLOAD, poison
 
 pytestmark = pytest.mark.browser
 
 if TYPE_CHECKING:
-    from tests.conftest import OfflineContext
+    from tests.support.offline import OfflineContext
 
 EVIL = "evil.example"
 

@@ -16,8 +16,8 @@ from tests.support.server import streamlit_server
 
 pytestmark = pytest.mark.browser
 
-if TYPE_CHECKING:  # the fixture's type; importing conftest at run time would load it twice
-    from tests.conftest import OfflineContext
+if TYPE_CHECKING:  # the fixture's type
+    from tests.support.offline import OfflineContext
 
 APP = Path(__file__).resolve().parent / "apps" / "offline_map_app.py"
 CIRCLES = "path.leaflet-interactive"

@@ -58,3 +58,15 @@ def test_card_and_passage_links_carry_the_view() -> None:
 
 def test_links_without_a_view_stay_as_they_were() -> None:
     assert hrefs(render.event_card(ROW, {})) == ["./Articles?article=a-one"]
+
+
+@pytest.mark.parametrize("name", ["STYLE", "PAGE_STYLE", "ARTICLE_STYLE"])
+def test_page_stylesheets_survive_the_html_sanitiser(name):
+    """Regression: st.html sanitises with DOMPurify, which drops a whole <style> element whose
+    text looks like markup; a comment in static/app/article.css that named ``#m<offset>``
+    left the Articles page with no highlighting at all."""
+    css = getattr(render, name)
+    assert css.startswith("<style>") and css.endswith("</style>")
+    inner = css.removeprefix("<style>").removesuffix("</style>")
+    assert not re.search(r"<[/\w]", inner)
+    assert re.search(r"[.#\w][^{}]*\{[^{}]*:[^{}]*\}", inner), "no rule read from static/app/"

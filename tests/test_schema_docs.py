@@ -1,8 +1,7 @@
-"""The README documents every column and every allowed value the loaders accept."""
+"""The docs (README.md, docs/*.md) describe every column and allowed value the loaders accept."""
 
 import pytest
 
-from lib.data.dataset import REPO_ROOT
 from lib.data.schema import (
     ARTICLE_COLUMNS,
     DATE_PRECISIONS,
@@ -13,10 +12,11 @@ from lib.data.schema import (
     PRECISIONS,
     STATUSES,
 )
+from tests.support.docs import README, documentation
 
 pytestmark = pytest.mark.unit
 
-README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = documentation()
 
 
 @pytest.mark.parametrize(
@@ -24,18 +24,18 @@ README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     sorted({c.name for c in EVENT_COLUMNS + PLACE_COLUMNS + ARTICLE_COLUMNS}),
 )
 def test_every_column_is_documented(name):
-    assert f"| `{name}` |" in README
+    assert f"| `{name}` |" in DOCS
 
 
 @pytest.mark.parametrize(
     "value", sorted({*EVENT_TYPES, *STATUSES, *DATE_PRECISIONS, *PRECISIONS, *PLACE_KINDS})
 )
 def test_every_allowed_value_is_documented(value):
-    assert f"- `{value}`:" in README
+    assert f"- `{value}`:" in DOCS
 
 
 def test_readme_opens_with_the_two_commands():
-    first_block = README.split("```sh", 1)[1].split("```", 1)[0]
+    first_block = README.read_text(encoding="utf-8").split("```sh", 1)[1].split("```", 1)[0]
     assert [line.split()[:2] for line in first_block.strip().splitlines()] == [
         ["make", "run"],
         ["make", "test"],

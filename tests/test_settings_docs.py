@@ -1,18 +1,18 @@
-"""Every environment setting is documented in the README's settings table."""
+"""Every environment setting and URL parameter is documented (README.md or docs/*.md)."""
 
 import pytest
 
-from lib.data.dataset import REPO_ROOT
 from lib.data.settings import SETTINGS
+from tests.support.docs import documentation
 
 pytestmark = pytest.mark.unit
 
-README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = documentation()
 
 
 @pytest.mark.parametrize("name", sorted(SETTINGS))
 def test_setting_is_documented(name):
-    assert f"| `{name}` |" in README
+    assert f"| `{name}` |" in DOCS
 
 
 def test_url_parameters_are_documented():
@@ -30,4 +30,4 @@ def test_url_parameters_are_documented():
         place="shotul",
     )
     for key in state_to_params(state):
-        assert f"| `{key}` |" in README
+        assert f"| `{key}` |" in DOCS

@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from lib.access import auth, users
-from tests.helpers_editing import CHEAP_HASHER
+from tests.support.editing import CHEAP_HASHER
 
 pytestmark = pytest.mark.unit
 

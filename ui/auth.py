@@ -36,7 +36,7 @@ import streamlit as st
 from lib.access import auth, users
 from lib.data import settings
 from lib.map.offline import STATIC_DIR
-from ui.editor_state import Keys
+from ui.keys import Keys
 
 COOKIE = "newsmap_login"
 #: Guesses at one account name: capped low, because they also slow the account's owner.

@@ -1,6 +1,7 @@
 """Session state of the editor pages: every key, the working copies, and the save flow.
 
-All session-state keys the editor pages use are declared in `Keys`, here and nowhere else.
+All session-state keys the editor pages use are declared in `Keys` (``ui/keys.py``), and
+nowhere else.
 
 A `Workspace` is one editor's copy of one data file: the `Snapshot` they loaded (rows plus the
 fingerprint of the bytes) and their working rows. It lives in session state, so what an editor
@@ -31,31 +32,8 @@ from lib.data.storage import fingerprint
 from lib.editing import history
 from lib.editing import snapshot as editing
 from lib.editing.snapshot import Diff, Merge, Row, Snapshot
-
-PREFIX = "editor:"
-
-
-class Keys:
-    """Every session-state key of the editor pages (one place, one prefix)."""
-
-    LOGIN = PREFIX + "login"  # (name, stamp, token nonce) this session logged in with
-    LOGIN_FAILURES = PREFIX + "login_failures"  # lib.access.auth.FailureLog of this session
-    LOGIN_COOKIE = PREFIX + "login_cookie"  # (token, max-age s) the browser is to keep
-    LOGGED_OUT = PREFIX + "logged_out"  # set by Log out: ignore the cookie sent at start
-    HISTORY_PICK = PREFIX + "history_pick"  # the history entry shown on the History page
-    EVENTS = PREFIX + "events"  # Workspace of events.csv
-    PLACES = PREFIX + "places"  # Workspace of geodata/gazetteer.csv
-    PLACE_FORM = PREFIX + "place_form"  # the place being edited on the places page (a Row)
-    PLACE_LOOKUP = PREFIX + "place_lookup"  # the last lib.places.geocode.Resolution on that page
-    PLACE_PREFILL = PREFIX + "place_prefill"  # a name sent from the articles page
-    ARTICLE_SAVED = PREFIX + "article_saved"  # id of the article this session saved last
-    ARTICLE_FLASH = PREFIX + "article_flash"  # the message after saving an article
-    ARTICLE_FORM = PREFIX + "article_form"  # version of the article form's widget keys
-
-    @staticmethod
-    def widget(name: str) -> str:
-        """Key of a widget on an editor page."""
-        return f"{PREFIX}w:{name}"
+from ui import auth
+from ui.keys import PREFIX, Keys  # the pages read them as state.Keys
 
 
 @dataclass
@@ -189,8 +167,6 @@ def save(
     failure (including a login that is no longer valid) ``ws.error`` says what happened. The
     working copy is kept in every case. The file keeps its own line endings and BOM.
     """
-    from ui import auth  # here, not at the top: ui.auth imports Keys from this module
-
     ws.error = None
     try:
         identity = auth.ensure_editor()

@@ -12,22 +12,16 @@ from lib.data.text import escape, highlight, plural
 from lib.map import links
 from lib.map.colour import text_on
 from lib.map.mapview import TYPE_COLOURS, TYPE_LABELS
+from lib.map.offline import STATIC_DIR
 
-STYLE = """
-<style>
-.ev { border-left: 4px solid #999; padding: 4px 8px; margin: 6px 0; background: #fafafa; }
-.ev .meta { color: #555; font-size: 0.85em; }
-.ev blockquote { margin: 4px 0; padding-left: 8px; border-left: 2px solid #ccc; color: #333; font-style: italic; }
-.ev .tag { display: inline-block; padding: 0 5px; border-radius: 3px; font-size: 0.8em; }
-.ev .contested { background: #b00; color: #fff; }
-.passage { margin: 4px 0 10px; font-size: 0.95em; }
-.passage mark { background: #ffe066; padding: 0 1px; }
-.passage .src { color: #555; font-size: 0.85em; }
-/* Streamlit draws captions at 60 % opacity: 3.9:1 on white, below WCAG AA (4.5:1). */
-div[data-testid="stCaptionContainer"] { opacity: 0.8; }
-.side-by-side { display: grid; gap: 8px; grid-template-columns: repeat(auto-fit, minmax(210px, 1fr)); }
-</style>
-"""
+
+def stylesheet(name: str) -> str:
+    """``static/app/<name>`` as a ``<style>`` element for ``st.html`` (which draws nothing for it)."""
+    return f"<style>\n{(STATIC_DIR / 'app' / name).read_text(encoding='utf-8')}</style>"
+
+
+#: Styles of the panels every page shares: event cards, passages, captions at AA contrast.
+STYLE = stylesheet("panels.css")
 
 
 def article_href(
@@ -85,21 +79,9 @@ def side_by_side(cards: Iterable[str]) -> str:
 
 
 #: Page-level styles of the main screen (not data: no escaping needed).
-PAGE_STYLE = """
-<style>
-.nm-lede { color: #3d3d3d; margin: -0.4rem 0 0.2rem; }
-.nm-note { border-left: 4px solid #9a6700; background: #fff8e1; padding: 6px 10px; margin: 4px 0; }
-.nm-hint { color: #3d3d3d; }
-.nm-place-head h2 { margin: 0.2rem 0 0; font-size: 1.5rem; padding: 0; }
-.nm-place-head p { margin: 0.1rem 0 0.4rem; color: #3d3d3d; }
-@media (max-width: 640px) {
-  h1 { font-size: 1.45rem !important; line-height: 1.2 !important; padding: 0.2rem 0 !important; }
-  .nm-lede { font-size: 0.85rem; }
-  /* The map fits the first screen on a phone, below the timeline. */
-  iframe[title="streamlit_folium.st_folium"] { height: min(640px, 62vh) !important; }
-}
-</style>
-"""
+PAGE_STYLE = stylesheet("main.css")
+#: The Articles page's text: marks, mentions and the passage a link points at.
+ARTICLE_STYLE = stylesheet("article.css")
 
 
 def notice(text: str) -> str:

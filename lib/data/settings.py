@@ -1,6 +1,6 @@
 """Every setting the project reads from the environment, declared once with its default and help.
 
-``tests/test_settings_docs.py`` fails when one is missing from the README.
+``tests/test_settings_docs.py`` fails when one is missing from the docs (docs/publishing.md).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from lib.data import story
 from lib.data.schema import EVENT_TYPES
 from lib.data.text import escape
 from lib.map.engine import script_json
-from lib.map.offline import STREAMLIT_STATIC_ROUTE, offline_map
+from lib.map.offline import STATIC_DIR, STREAMLIT_STATIC_ROUTE, offline_map
 from lib.places import boundaries
 
 #: One colour per event type (Tableau 10, which stays distinguishable for most colour vision).
@@ -60,24 +60,8 @@ OSM_ATTRIBUTION = (
 )
 BOUNDARY_ATTRIBUTION = "Outlines: geoBoundaries 2007 (public domain)"
 
-CSS = """
-<style>
-.leaflet-container { background: #dfe3e6; font: 12px/1.3 system-ui, sans-serif; }
-.map-legend { background: rgba(255,255,255,.94); padding: 4px 7px; border: 1px solid #999;
-  border-radius: 4px; line-height: 1.35; font-size: 11px; }
-.map-legend .cols { columns: 2; column-gap: 10px; }
-.map-legend i { display: inline-block; width: 9px; height: 9px; border-radius: 50%;
-  margin-right: 4px; vertical-align: 0; }
-.map-legend .area { border: 1.5px solid #555; background: rgba(85,85,85,.18); width: 11px; height: 11px; }
-.map-legend .dashed { border: 2px dashed #b00; background: none; }
-.leaflet-popup-content { font-size: 12px; line-height: 1.35; margin: 8px 10px; }
-.popup-events { margin: 4px 0 0; padding-left: 16px; }
-.popup-events li { margin-bottom: 3px; }
-.popup-meta { color: #555; font-size: 11px; }
-.province-label { color: #6b6b6b; font: italic 11px system-ui, sans-serif; white-space: nowrap;
-  transform: translate(-50%, -50%); text-shadow: 0 0 3px #fff; }
-</style>
-"""
+#: The map page's own styles (static/newsmap/map.css), inlined into its head.
+CSS = f"<style>\n{(STATIC_DIR / 'newsmap' / 'map.css').read_text(encoding='utf-8')}</style>\n"
 
 
 def legend_html(types: Iterable[str] = EVENT_TYPES) -> str:

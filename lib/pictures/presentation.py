@@ -46,9 +46,6 @@ from lib.pictures.captions import and_list, filter_caption
 
 #: The story's title (story.toml).
 DEFAULT_TITLE = story.current().title
-#: Fixed fonts, so the same input gives the same pixels (system-ui differs between machines).
-#: Liberation Sans has Arial's metrics; DejaVu Sans supplies the ⚑ glyph.
-FONT_STACK = '"Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif'
 #: Places whose circle is wider than this do not steer the fit: a country-wide circle would
 #: zoom the map out until the valley is a dot. Their label is kept inside the frame instead.
 FIT_MAX_KM = 100.0
@@ -60,7 +57,7 @@ FIT_MAX_ZOOM = 11
 LABEL_LIMIT = 60
 #: Milliseconds per day when the standalone page plays.
 PLAY_STEP_MS = 1000
-#: Credits for the map's data (story.toml, [credits]; the README's "Data sources and licences").
+#: Credits for the map's data (story.toml, [credits]; docs/data.md, "Data sources and licences").
 BOUNDARY_CREDIT = story.current().credit_boundaries
 GEONAMES_CREDIT = story.current().credit_places
 OSM_CREDIT = story.current().credit_tiles
@@ -238,52 +235,13 @@ def fit_bounds(
 # --- the page ---------------------------------------------------------------------------------
 
 
-def _css(unit: float, size: Size) -> str:
-    """The picture's CSS: ``size`` pins the page to its pixels, ``unit`` scales every text."""
-
-    def px(n: float) -> str:
-        return f"{round(n * unit, 1)}px"
-
-    body = f"width:{size.width}px;height:{size.height}px;overflow:hidden;"
-    return f"""<style>
-html, body {{ margin:0; padding:0; }}
-body.nm {{ {body} display:flex; flex-direction:column; background:#fff; color:#111;
-  font-family:{FONT_STACK}; -webkit-font-smoothing:antialiased; }}
-.nm .folium-map {{ flex:1 1 0; min-height:0; height:auto !important; order:1; }}
-.nm-head {{ order:0; padding:{px(18)} {px(24)} {px(10)}; }}
-.nm-title {{ margin:0; font-size:{px(34)}; line-height:1.12; font-weight:700; letter-spacing:-0.01em; }}
-.nm-caption {{ margin:{px(6)} 0 0; font-size:{px(21)}; line-height:1.25; color:#222; }}
-.nm-filters {{ margin:{px(3)} 0 0; font-size:{px(16)}; color:#444; }}
-.nm-key {{ list-style:none; margin:{px(8)} 0 0; padding:0; display:flex; flex-wrap:wrap;
-  column-gap:{px(14)}; row-gap:{px(3)}; font-size:{px(15)}; line-height:1.3; color:#222; }}
-.nm-key li {{ white-space:nowrap; }}
-.nm-key li.key {{ color:#555; }}
-.nm-key i {{ display:inline-block; width:{px(12)}; height:{px(12)}; border-radius:50%;
-  margin-right:{px(5)}; vertical-align:-0.05em; box-sizing:border-box; }}
-.nm-key i.pin {{ background:#555; border:{px(2)} solid #fff; box-shadow:0 0 0 1px #555; }}
-.nm-key i.area {{ border:{px(2)} solid #555; background:rgba(85,85,85,.18);
-  width:{px(15)}; height:{px(15)}; }}
-.nm-key i.dashed {{ border:{px(2)} dashed #b00; background:none; }}
-.nm-credits {{ order:2; padding:{px(7)} {px(24)} {px(10)}; font-size:{px(12.5)}; line-height:1.35;
-  color:#555; border-top:1px solid #ddd; }}
-.nm-credits p {{ margin:0; }}
-.nm .leaflet-container {{ font-family:{FONT_STACK}; }}
-.nm .nm-label, .nm .nm-edge {{ font-family:{FONT_STACK}; font-size:{px(14.5)};
-  line-height:{round(19 * unit)}px; height:{round(21 * unit)}px; padding:0 {px(5)}; }}
-.nm .nm-label.contested {{ line-height:{round(19 * unit) - 2}px; }}
-.nm .nm-label.selected {{ font-weight:700; font-style:normal; }}
-.nm .province-label {{ font-family:{FONT_STACK}; font-size:{px(13)}; }}
-.nm .leaflet-control-scale-line {{ font-size:{px(12)}; padding:0 {px(5)}; line-height:1.4;
-  background:rgba(255,255,255,.85); }}
-.nm .leaflet-popup-content {{ font-family:{FONT_STACK}; font-size:13px; }}
-.nm .popup-events q {{ font-style:italic; color:#333; }}
-/* Still pictures: nothing may be caught mid-fade. */
-.nm-still *, .nm-still *::before, .nm-still *::after {{ transition:none !important; animation:none !important; }}
-.nm-still .leaflet-tile {{ opacity:1 !important; }}
-/* Vector output (PDF, SVG): Chromium prints shadows as embedded images. */
-.nm-vector *, .nm-vector *::before, .nm-vector *::after {{ box-shadow:none !important;
-  text-shadow:none !important; }}
-</style>"""
+def _page_size_css(unit: float, size: Size) -> str:
+    """The picture's own numbers for static/newsmap/picture.css: ``size`` pins the page to its
+    pixels, ``unit`` scales every text."""
+    return (
+        f"<style>:root{{--nm-width:{size.width}px;--nm-height:{size.height}px;"
+        f"--nm-u:{unit!r}}}</style>"
+    )
 
 
 class _Script(MacroElement):
@@ -401,7 +359,7 @@ def picture_data(
 #: map loads it, then the page's own).
 PICTURE_JS_FILES = ("newsmap/core.js", "newsmap/engine.js", "newsmap/vector.js",
                     "newsmap/presentation.js")  # fmt: skip
-PICTURE_CSS_FILES = ("newsmap/engine.css",)
+PICTURE_CSS_FILES = ("newsmap/engine.css", "newsmap/picture.css")
 
 
 def presentation_html(
@@ -498,7 +456,7 @@ def presentation_html(
         head=f"<title>{escape(title)}</title>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<meta name='description' content='{escape(description)}'>"
-        f"<style>{css}</style>" + _css(unit, size) + f"<script>{scripts}</script>",
+        f"<style>{css}</style>" + _page_size_css(unit, size) + f"<script>{scripts}</script>",
         body_start=header,
         body_end=footer + _CONFIG_ELEMENT,
         body_class="nm nm-still",

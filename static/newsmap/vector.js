@@ -10,6 +10,7 @@
 /* exported newsmapToSvg */
 "use strict";
 
+// biome-ignore lint/correctness/noUnusedVariables: a global, called by presentation.js
 function newsmapToSvg(root) {
     var page = root.getBoundingClientRect(), parts = [];
     // Liberation Sans (Arial's metrics): the baseline sits 0.212 em above the text box's bottom.
@@ -42,7 +43,7 @@ function newsmapToSvg(root) {
         return "";
     }
 
-    function box(el, s, r) {
+    function box(s, r) {
         var fill = colour(s.backgroundColor);
         var radius = parseFloat(s.borderTopLeftRadius) || 0;
         if (s.borderTopLeftRadius.indexOf("%") >= 0) { radius = r.width * radius / 100; }
@@ -145,7 +146,7 @@ function newsmapToSvg(root) {
                        "\" height=\"" + num(r.height) + "\" viewBox=\"" + [r.left, r.top, r.width, r.height].map(num).join(" ") +
                        "\" overflow=\"hidden\">");
         }
-        if (r.width && r.height) { box(el, s, r); }
+        if (r.width && r.height) { box(s, r); }
         el.childNodes.forEach(function (child) {
             if (child.nodeType === Node.TEXT_NODE) {
                 if (child.data.trim()) { text(child, s); }

@@ -1,7 +1,7 @@
 """Fixtures and helpers for the editing tests: a private copy of the data, the editor password
 set or unset, and AppTest runs of the editor pages against that copy.
 
-A test module imports the fixtures it uses by name (``from tests.helpers_editing import
+A test module imports the fixtures it uses by name (``from tests.support.editing import
 data_root``); this file is not tests/conftest.py, which another part of the suite owns.
 """
 
@@ -20,16 +20,16 @@ from lib.data import csvio
 from lib.data.schema import EVENT_COLUMNS
 from tests.fixtures import FIXTURE_DATA
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
 EVENT_NAMES = [c.name for c in EVENT_COLUMNS]
-# AppTest.from_file resolves paths against the calling test file's folder (tests/).
+# Absolute: AppTest.from_file resolves a relative path against the folder of its caller.
 PAGES = {
-    "events": "../pages/3_Edit_events.py",
-    "places": "../pages/4_Edit_places.py",
-    "article": "../pages/5_Add_article.py",
-    "history": "../pages/6_History.py",
-    "dashboard": "../dashboard.py",
+    "events": str(REPO / "pages" / "3_Edit_events.py"),
+    "places": str(REPO / "pages" / "4_Edit_places.py"),
+    "article": str(REPO / "pages" / "5_Add_article.py"),
+    "history": str(REPO / "pages" / "6_History.py"),
+    "dashboard": str(REPO / "dashboard.py"),
 }
 
 

@@ -1,0 +1,56 @@
+"""Hostile strings for the injection tests, and ``poison``, which plants them in a data folder.
+
+Each payload, rendered as Markdown instead of shown as text, would make a link, an image, an
+entity or a right-to-left override; the AppTest suite (tests/test_hostile_input.py) and the
+browser suite (tests/test_markdown_browser.py) plant the same ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+LINK = "[Session expired - click to log in again](http://evil.example/login)"
+IMAGE = "![x](http://evil.example/pixel.png)"
+ENTITY = "&lt;b&gt;bold&lt;/b&gt;"
+BIDI = "\u202eexe.txt"
+PAYLOAD = f"{LINK} {IMAGE} {ENTITY} {BIDI}"
+ARTICLE = "rebels-clash-last-region"  # it names Shotul
+
+
+def fields_of(line: str) -> list[str]:
+    return next(csv.reader([line]))
+
+
+def csv_line(fields: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(fields)
+    return out.getvalue()
+
+
+def poison(data_dir: Path) -> None:
+    """The payload in an article's outlet, evidence, reasoning and notes and a place's name.
+
+    ``data_dir`` is a copy of the shipped data: the payload goes into ``ARTICLE``'s metadata
+    row and the gazetteer row of Shotul.
+    """
+    meta = data_dir / "articles" / "articles.csv"
+    rows = meta.read_text(encoding="utf-8").splitlines()
+    header = fields_of(rows[0])
+    index = next(i for i, r in enumerate(rows) if r.startswith(f"{ARTICLE},"))
+    fields = fields_of(rows[index])
+    for column in ("outlet", "outlet_evidence", "date_reasoning", "notes"):
+        fields[header.index(column)] = PAYLOAD
+    rows[index] = csv_line(fields)
+    meta.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    places = data_dir / "geodata" / "gazetteer.csv"
+    rows = places.read_text(encoding="utf-8").splitlines()
+    column = {name: i for i, name in enumerate(fields_of(rows[0]))}
+    index = next(i for i, r in enumerate(rows) if r.startswith("shotul,"))
+    fields = fields_of(rows[index])
+    fields[column["variants"]] = "Shotul; " + fields[column["variants"]]
+    fields[column["name"]] = f"Shotul {LINK} {IMAGE} {ENTITY}"
+    fields[column["source"]] = PAYLOAD
+    rows[index] = csv_line(fields)
+    places.write_text("\n".join(rows) + "\n", encoding="utf-8")
