@@ -15,12 +15,13 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit_folium import st_folium
 
 from lib.data.checks import check_rows
+from lib.data.gazetteer import ID_PATTERN as PLACE_ID
 from lib.data.problems import Problem
 from lib.data.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
-from lib.data.text import split_list
+from lib.data.text import markdown_escape, split_list
 from lib.editing import snapshot as editing
 from lib.map.offline import static_base_url
-from ui import auth, render
+from ui import auth, render, safe
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
@@ -105,7 +106,7 @@ if ws.snapshot.blocking:
         "lose rows. `python -m lib check` lists every problem."
     )
     for problem in ws.snapshot.blocking:
-        st.write(str(problem))
+        safe.markdown_text(problem)  # it may quote the file's own header cells
     st.stop()
 state.show_conflict(ws)
 
@@ -220,15 +221,19 @@ if errors:
         m.group(1) for p in errors if p.column == "places" and (m := UNKNOWN_PLACE.match(p.message))
     )
     for place_id in list(unknown)[:10]:
+        if not PLACE_ID.match(place_id):
+            # Not an id the gazetteer could take: no link carrying it (the table says why).
+            continue
         try:
             st.page_link(
                 "pages/4_Edit_places.py",
-                label=f"Add the place '{place_id}' on Edit places (your edits here are kept)",
+                label=f"Add the place '{markdown_escape(place_id)}' on Edit places "
+                "(your edits here are kept)",
                 query_params={"name": place_id},
                 icon="➕",
             )
         except StreamlitPageNotFoundError:  # this page was started on its own, not the app
-            st.caption(f"Add the place '{place_id}' on the Edit places page.")
+            safe.caption(f"Add the place '{place_id}' on the Edit places page.")
 if warnings:
     st.warning(
         f"{len(warnings)} warning(s); they do not block saving."
@@ -279,7 +284,7 @@ else:
                 unplaced.append(row.get("id", "") or "(no id)")
     st.markdown("**On the map** (green: added, amber: changed, grey: deleted)")
     if unplaced:
-        st.caption("Not on the map (no known place): " + ", ".join(unplaced))
+        safe.caption("Not on the map (no known place): " + ", ".join(unplaced))
     st_folium(
         editing.preview_map(markers, base_url=static_base_url(st.get_option("server.baseUrlPath"))),
         key=state.Keys.widget("events:map"),

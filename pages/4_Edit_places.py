@@ -17,7 +17,7 @@ from lib.data.text import split_list
 from lib.editing import snapshot as editing
 from lib.map.offline import static_base_url
 from lib.places.geocode import GeocodingUnavailable, OnlineGeocoder, Resolution, resolve
-from ui import auth, render
+from ui import auth, render, safe
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
@@ -73,7 +73,7 @@ if ws.snapshot.blocking:
         f"{LABEL} cannot be edited here until it is fixed by hand: rewriting it would lose rows."
     )
     for problem in ws.snapshot.blocking:
-        st.write(str(problem))
+        safe.markdown_text(problem)  # it may quote the file's own header cells
     st.stop()
 state.show_conflict(ws)
 
@@ -166,7 +166,7 @@ if st.button("Look up", key=state.Keys.widget("places:lookup")):
             if result.candidates:
                 break
     except GeocodingUnavailable as exc:
-        st.error(
+        safe.error(
             f"The online geocoder could not answer ({exc}). The offline sources found nothing "
             "for this name: enter the coordinates below with the source you took them from."
         )
@@ -181,11 +181,11 @@ if result is not None:
         "outside_region": "found only places far from the story's region (probably false friends)",
         "not_found": "found nothing",
     }
-    st.write(
+    safe.markdown_text(
         f"'{result.query}': {status_words[result.status]} (source tier: {result.tier or '-'})."
     )
     for warning in result.warnings:
-        st.warning(warning)
+        safe.warning(warning)
     if result.candidates:
         st.dataframe(
             pd.DataFrame(
@@ -290,7 +290,7 @@ for problem in problems:
     name = LABELS.get(problem.column or "", problem.column)
     text = f"{name} ({problem.column}): {problem.message}" if problem.column else problem.message
     text += f" ({problem.hint})" if problem.hint else ""
-    (st.error if problem.severity == "error" else st.warning)(text)
+    (safe.error if problem.severity == "error" else safe.warning)(text)
 if to_fill:
     st.info(
         "Still to fill in before saving: "

@@ -7,6 +7,7 @@ data_root``); this file is not tests/conftest.py, which another part of the suit
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,11 +132,17 @@ def button(at: AppTest, label: str):
     return found[0]
 
 
+def shown(source: str) -> str:
+    """What Markdown ``source`` made by ``lib.data.text.markdown_escape`` reads as: the
+    backslashes before punctuation and the invisible word joiners gone."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", source).replace("\u2060", "")
+
+
 def texts(at: AppTest) -> str:
     """Every message a user reads on the page, joined: markdown, info, success, warnings, errors."""
     parts = []
     for kind in ("markdown", "info", "success", "warning", "error", "caption"):
-        parts.extend(str(e.value) for e in getattr(at, kind))
+        parts.extend(shown(str(e.value)) for e in getattr(at, kind))
     return "\n".join(parts)
 
 

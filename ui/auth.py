@@ -36,6 +36,7 @@ import streamlit as st
 from lib.access import auth, users
 from lib.data import settings
 from lib.map.offline import STATIC_DIR
+from ui import safe
 from ui.editor_state import Keys
 
 COOKIE = "newsmap_login"
@@ -261,13 +262,13 @@ def _gate() -> bool:
     shared = configured_password()
     found = accounts()
     for problem in found.problems:
-        st.error(problem)
+        safe.error(problem)
     if shared is None and not found.users:
         _, note = _secrets()
         if not found.problems:
             st.info(HOW_TO_CONFIGURE)
         if note:
-            st.warning(f".streamlit/secrets.toml could not be read: {note}")
+            safe.warning(f".streamlit/secrets.toml could not be read: {note}")
         return False
     identity = current()
     if identity is not None:
@@ -275,7 +276,7 @@ def _gate() -> bool:
             if identity.shared:
                 st.caption(SHARED_NOTE)
             else:
-                st.caption(f"Logged in as {identity.label} ({identity.role}).")
+                safe.caption(f"Logged in as {identity.label} ({identity.role}).")
             hours = _login_hours()
             st.caption(f"A login lasts {hours:g} hours, also across reloads, unless you log out.")
             if st.button("Log out", key=Keys.widget("logout")):

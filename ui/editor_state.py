@@ -28,9 +28,11 @@ import streamlit as st
 
 from lib.data.schema import Column
 from lib.data.storage import fingerprint
+from lib.data.text import markdown_escape
 from lib.editing import history
 from lib.editing import snapshot as editing
 from lib.editing.snapshot import Diff, Merge, Row, Snapshot
+from ui import safe
 
 PREFIX = "editor:"
 
@@ -284,11 +286,12 @@ def show_diff(diff: Diff, columns: Sequence[str], *, key: str) -> None:
 
 def show_messages(ws: Workspace) -> None:
     """The result of the last action: saved, merged, or why a save failed."""
+    # Both name the editor (a display name is theirs to choose) and may quote the data.
     if ws.flash:
-        st.success(ws.flash)
+        safe.success(ws.flash)
         ws.flash = None
     if ws.error and ws.conflict is None:
-        st.error(ws.error + " Your edits are still here; download them below to keep a copy.")
+        safe.error(ws.error + " Your edits are still here; download them below to keep a copy.")
 
 
 def show_conflict(ws: Workspace) -> None:
@@ -296,7 +299,7 @@ def show_conflict(ws: Workspace) -> None:
     pending = ws.conflict
     if pending is None:
         return
-    st.error(ws.error or f"{ws.label} changed on disk since you loaded it.")
+    safe.error(ws.error or f"{ws.label} changed on disk since you loaded it.")
     st.markdown(f"**What changed on disk since you loaded {ws.label}**")
     disk_diff = editing.diff_rows(ws.snapshot.rows, pending.disk.rows)
     if disk_diff.is_empty:
@@ -310,7 +313,7 @@ def show_conflict(ws: Workspace) -> None:
         )
         for conflict in pending.merge.conflicts:
             with st.container(border=True):
-                st.markdown(f"Row **{conflict.key}**")
+                st.markdown(f"Row **{markdown_escape(conflict.key)}**")
                 cells = pd.DataFrame(
                     conflict.cells(), columns=["column", "when you loaded it", "mine", "theirs"]
                 )
