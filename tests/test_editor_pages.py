@@ -756,3 +756,18 @@ def test_a_stale_save_of_a_place_is_caught_not_overwritten(editor_env):
         "note"
     ] == "Theirs."
     assert "1 row(s) were changed both by you and on disk" in texts(at)
+
+
+def test_a_cr_pasted_into_a_summary_is_saved_so_it_reads_back(fixture_env):
+    """Regression (issue 21): ``alpha\\rbeta`` was written unquoted; the app said "Saved", the
+    map then lost an event and this page refused the file."""
+    at = events_page()
+    edit_grid(at, edited={0: {"summary": "alpha\rbeta"}})
+    button(at, "Save events.csv").click()
+    at.run()
+    assert "Saved events.csv (1 changed)" in texts(at)
+    assert read_events(fixture_env)[0]["summary"] == "alpha\rbeta"
+    again = app("events").run()
+    login(again)
+    assert len(again.data_editor) == 1, texts(again)  # still editable
+    assert check.main(["--root", str(fixture_env)]) == 0

@@ -201,7 +201,12 @@ def save(
         ws.error = f"Not saved: {exc}"
         return False
     diff = editing.diff_rows(ws.snapshot.rows, rows)
-    data = ws.snapshot.encode(rows)
+    try:
+        data = ws.snapshot.encode_checked(rows)
+    except editing.SaveError as exc:
+        ws.working = list(rows)
+        ws.error = str(exc)
+        return False
     recorder = history.Recorder(
         ws.backup_root.parent, ws.label, identity.name, identity.label, identity.email, note=note
     )
