@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from lib.commands import check
 from lib.data import csvio
 from lib.data.dataset import load_dataset
+from lib.data.mentions import build_index
 from lib.data.schema import EVENT_COLUMNS, PLACE_COLUMNS
 from lib.editing import snapshot as editing
 from tests.fixtures import FIXTURE_DATA
@@ -132,3 +134,49 @@ def test_a_value_that_really_spans_lines_is_not_a_swallowed_row(root):
     path.write_bytes(snap.encode_checked(rows))
     again = editing.read_snapshot(path, EVENT_COLUMNS, "events.csv")
     assert not [p for p in again.problems if p.message.startswith(csvio.SWALLOWED)]
+
+
+def _places_with_long_variants(root: Path, count: int, cell: str) -> Path:
+    path = root / "geodata" / "gazetteer.csv"
+    snap = editing.read_snapshot(path, PLACE_COLUMNS, "geodata/gazetteer.csv")
+    template = dict(snap.rows[0])
+    rows = [dict(r) for r in snap.rows]
+    for n in range(count):
+        rows.append(dict(template, id=f"bulk_{n}", name=f"Bulk {n}", variants=cell))
+    path.write_bytes(snap.encode(rows))
+    return path
+
+
+def test_long_variant_cells_are_refused_and_cost_bounded_memory(root):
+    """Regression (issue 21): 100 places with 64 KiB variant cells cost 1.7 GB in lib check."""
+    cell = "; ".join(f"Variant {n:05d} with some words" for n in range(2000))[: 64 * 1024 - 1]
+    path = _places_with_long_variants(root, 100, cell)
+    tracemalloc.start()
+    try:
+        data = load_dataset(root)
+        build_index(data.articles.values(), data.gazetteer)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    refused = [
+        p for p in data.problems if p.file.endswith("gazetteer.csv") and p.column == "variants"
+    ]
+    assert len(refused) == 100 and "at most 40" in refused[0].message
+    assert not [i for i in data.gazetteer.places if i.startswith("bulk_")]
+    assert peak < 100, f"{peak:.0f} MB for {path.stat().st_size / 2**20:.1f} MB of gazetteer"
+
+
+@pytest.mark.parametrize(
+    ("variants", "refused"),
+    [("; ".join(f"V{n}" for n in range(40)), False), ("; ".join(f"V{n}" for n in range(41)), True),
+     ("x" * 150 + "; " + "y" * 150, False), ("; ".join(["z" * 150] * 14), True)],
+    ids=["40-names", "41-names", "short-cell", "long-cell"],
+)  # fmt: skip
+def test_the_edit_places_form_bounds_the_variants(variants, refused):
+    template = next(
+        csv.DictReader(io.StringIO((FIXTURE_DATA / "geodata" / "gazetteer.csv").read_text()))
+    )
+    problems = editing.place_problems(dict(template, id="new_place", variants=variants), [])
+    assert [p.column for p in problems if p.severity == "error"] == (
+        ["variants"] if refused else []
+    )
