@@ -301,6 +301,7 @@ note = st.text_input(
     max_chars=500,
     help="Why you changed these rows; shown with your save on the History page.",
 )
+deletions_ok = state.delete_confirmed(ws, len(diff.deleted))
 left, middle, right = st.columns([1, 1, 1])
 blocked_by = (
     "fix the problems above first"
@@ -309,6 +310,8 @@ blocked_by = (
     if ws.conflict
     else "there is nothing to save"
     if diff.is_empty
+    else f"tick 'Yes, delete {len(diff.deleted)} rows' above first"
+    if not deletions_ok
     else ""
 )
 if left.button(
@@ -324,11 +327,14 @@ if left.button(
     st.rerun()
 with middle:
     state.download_button(ws, "events-edited.csv")
-if right.button(
-    "Discard my changes",
-    disabled=diff.is_empty,
-    key=state.Keys.widget("events:discard"),
-    width="stretch",
-):
-    state.reload(ws, flash="Your unsaved changes were discarded; the table is events.csv on disk.")
-    st.rerun()
+with right:
+    if not diff.is_empty and state.confirmed_discard(
+        ws,
+        "Discard my changes",
+        key="events:discard",
+        changes=len(diff.added) + len(diff.changed) + len(diff.deleted),
+    ):
+        state.reload(
+            ws, flash="Your unsaved changes were discarded; the table is events.csv on disk."
+        )
+        st.rerun()

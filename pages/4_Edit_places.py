@@ -86,9 +86,10 @@ if ws.conflict is None and not pending.is_empty:
     if save_col.button("Save the merged gazetteer", type="primary", width="stretch"):
         state.save(ws, list(ws.working), after=refresh)
         st.rerun()
-    if drop_col.button("Discard my change", width="stretch"):
-        state.reload(ws, flash="Your change was discarded.")
-        st.rerun()
+    with drop_col:
+        if state.confirmed_discard(ws, "Discard my change", key="places:discard-merged"):
+            state.reload(ws, flash="Your change was discarded.")
+            st.rerun()
     state.download_button(ws, "gazetteer-edited.csv")
     st.stop()
 

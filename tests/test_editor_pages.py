@@ -450,7 +450,11 @@ def test_a_row_changed_on_both_sides_is_decided_by_the_editor(editor_env):
     button(at, "Save events.csv").click()
     at.run()
     assert "1 row(s) were changed both by you and on disk" in texts(at)
-    at.radio[0].set_value(editing.THEIRS)
+    # Regression (issue 21): the choice started on "my version", so Merge then Save replaced
+    # the other editor's row without anyone choosing.
+    assert at.radio[0].value is None
+    assert button(at, "Merge into my copy").disabled
+    at.radio[0].set_value(editing.THEIRS).run()
     button(at, "Merge into my copy").click()
     at.run()
     assert "No changes yet" in texts(at)  # keeping theirs leaves nothing of mine to save
@@ -771,3 +775,42 @@ def test_a_cr_pasted_into_a_summary_is_saved_so_it_reads_back(fixture_env):
     login(again)
     assert len(again.data_editor) == 1, texts(again)  # still editable
     assert check.main(["--root", str(fixture_env)]) == 0
+
+
+def test_deleting_more_than_a_few_rows_asks_first(fixture_env):
+    """Regression (issue 21): select-all, Delete, Save emptied events.csv with no question."""
+    at = events_page()
+    count = len(read_events(fixture_env))
+    edit_grid(at, deleted=list(range(count)))
+    save = button(at, "Save events.csv")
+    assert save.disabled and f"tick 'Yes, delete {count} rows'" in save.help
+    at.checkbox(key=[c.key for c in at.checkbox if "confirm-delete" in c.key][0]).check().run()
+    button(at, "Save events.csv").click()
+    at.run()
+    assert f"Saved events.csv ({count} deleted)" in texts(at)
+    assert read_events(fixture_env) == []
+
+
+def test_a_few_deleted_rows_need_no_question(fixture_env):
+    at = events_page()
+    edit_grid(at, deleted=[0])
+    assert not [c for c in at.checkbox if "confirm-delete" in c.key]
+    assert not button(at, "Save events.csv").disabled
+
+
+def test_discarding_edits_takes_a_second_click(fixture_env):
+    """Regression (issue 21): "Discard my changes" threw the edits away at one click."""
+    at = events_page()
+    edit_grid(at, edited={0: {"summary": "Keep me."}})
+    button(at, "Discard my changes").click()
+    at.run()
+    assert "Discard your 1 change(s) to events.csv?" in texts(at)
+    button(at, "Keep my changes").click()
+    at.run()
+    assert "1 changed" in texts(at)  # still there
+    button(at, "Discard my changes").click()
+    at.run()
+    button(at, "Yes, discard").click()
+    at.run()
+    assert "Your unsaved changes were discarded" in texts(at)
+    assert "No changes yet" in texts(at)

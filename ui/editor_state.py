@@ -323,28 +323,74 @@ def show_conflict(ws: Workspace) -> None:
                     conflict.cells(), columns=["column", "when you loaded it", "mine", "theirs"]
                 )
                 st.dataframe(cells, hide_index=True)
+                # No choice is made for the editor: Merge waits until each row has one.
                 choices[conflict.key] = st.radio(
                     "Keep",
                     [editing.MINE, editing.THEIRS],
+                    index=None,
                     format_func=lambda c: "my version" if c == editing.MINE else "the disk's",
                     horizontal=True,
                     key=Keys.widget(f"{ws.name}:choice:{conflict.key}"),
                 )
     else:
         st.info("Your changes and the ones on disk touch different rows: they merge cleanly.")
+    undecided = [key for key, choice in choices.items() if choice is None]
     left, right = st.columns(2)
     if left.button(
-        "Merge into my copy", type="primary", key=Keys.widget(f"{ws.name}:merge"), width="stretch"
+        "Merge into my copy",
+        type="primary",
+        key=Keys.widget(f"{ws.name}:merge"),
+        width="stretch",
+        disabled=bool(undecided),
+        help=f"Choose a version for {len(undecided)} row(s) first." if undecided else None,
     ):
         accept_merge(ws, choices)
         st.rerun()
-    if right.button(
-        "Discard my changes and load the disk version",
-        key=Keys.widget(f"{ws.name}:discard"),
-        width="stretch",
-    ):
-        reload(ws, flash=f"Loaded {ws.label} from disk; your unsaved changes were discarded.")
+    with right:
+        if confirmed_discard(
+            ws,
+            "Discard my changes and load the disk version",
+            key=f"{ws.name}:discard",
+        ):
+            reload(ws, flash=f"Loaded {ws.label} from disk; your unsaved changes were discarded.")
+            st.rerun()
+
+
+#: A save that deletes more rows than this asks first (a select-all and Delete empties a file).
+DELETE_CONFIRM_OVER = 3
+
+
+def delete_confirmed(ws: Workspace, deleted: int) -> bool:
+    """True unless the save would delete more than `DELETE_CONFIRM_OVER` rows and the editor
+    has not ticked the box this draws to say so."""
+    if deleted <= DELETE_CONFIRM_OVER:
+        return True
+    return st.checkbox(
+        f"Yes, delete {deleted} rows from {ws.label}",
+        key=Keys.widget(f"{ws.name}:confirm-delete:{ws.version}:{deleted}"),
+        help="Asked because the save would delete more than a few rows at once.",
+    )
+
+
+def confirmed_discard(ws: Workspace, label: str, *, key: str, changes: int | None = None) -> bool:
+    """A button that discards edits only after a second click on "Yes, discard" (one stray
+    click must not throw work away). True when the editor confirmed."""
+    asking = Keys.widget(f"{key}:asking")
+    if not st.session_state.get(asking):
+        if st.button(label, key=Keys.widget(key), width="stretch"):
+            st.session_state[asking] = True
+            st.rerun()
+        return False
+    what = f"your {changes} change(s)" if changes else "all your unsaved changes"
+    st.warning(f"Discard {what} to {ws.label}? This cannot be undone.")
+    yes, no = st.columns(2)
+    if no.button("Keep my changes", key=Keys.widget(f"{key}:no"), width="stretch"):
+        st.session_state.pop(asking, None)
         st.rerun()
+    if yes.button("Yes, discard", key=Keys.widget(f"{key}:yes"), width="stretch"):
+        st.session_state.pop(asking, None)
+        return True
+    return False
 
 
 def download_button(ws: Workspace, file_name: str) -> None:
