@@ -180,3 +180,19 @@ def test_the_edit_places_form_bounds_the_variants(variants, refused):
     assert [p.column for p in problems if p.severity == "error"] == (
         ["variants"] if refused else []
     )
+
+
+def test_a_save_through_a_symlinked_events_file_keeps_the_link(root, tmp_path):
+    """Regression (issue 21): saving replaced the link with a regular file."""
+    real = tmp_path / "elsewhere" / "events.csv"
+    real.parent.mkdir()
+    (root / "events.csv").rename(real)
+    (root / "events.csv").symlink_to(real)
+    snap = editing.read_snapshot(root / "events.csv", EVENT_COLUMNS, "events.csv")
+    rows = [dict(r) for r in snap.rows]
+    rows[0]["summary"] = "Through the link."
+    editing.save_bytes(
+        root / "events.csv", snap.encode_checked(rows), snap.fingerprint, backup_root=root / ".b"
+    )
+    assert (root / "events.csv").is_symlink()
+    assert editing.read_snapshot(real, EVENT_COLUMNS).rows[0]["summary"] == "Through the link."

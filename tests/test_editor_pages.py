@@ -814,3 +814,14 @@ def test_discarding_edits_takes_a_second_click(fixture_env):
     at.run()
     assert "Your unsaved changes were discarded" in texts(at)
     assert "No changes yet" in texts(at)
+
+
+def test_edit_events_explains_an_events_csv_that_is_a_directory(fixture_env):
+    """Regression (issue 21): Edit events crashed when events.csv was a directory."""
+    (fixture_env / "events.csv").unlink()
+    (fixture_env / "events.csv").mkdir()
+    at = app("events").run()
+    login(at)
+    assert not at.exception, at.exception
+    assert not at.data_editor
+    assert "cannot be edited here" in texts(at) and "directory" in texts(at)

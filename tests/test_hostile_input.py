@@ -231,9 +231,10 @@ def _article_dir(tmp_path: Path, file_value: str) -> Path:
         ("../events.csv", "is not a file name in articles/"),
         ("/etc/hostname", "is not a file name in articles/"),
         ("link.txt", "is a symbolic link"),
+        ("articles.csv", "is the metadata table itself"),  # regression (issue 21)
         ("fifo.txt", "is not a regular file"),
     ],
-    ids=["nul", "too-long", "directory", "parent", "absolute", "symlink", "fifo"],
+    ids=["nul", "too-long", "directory", "parent", "absolute", "symlink", "metadata", "fifo"],
 )
 def test_a_hostile_article_file_value_is_a_problem_not_a_crash(tmp_path, file_value, words):
     folder = _article_dir(tmp_path, file_value)
