@@ -1,4 +1,4 @@
-"""Every environment setting is documented in the README's settings table."""
+"""Every environment setting is documented in a settings table of the README or docs/*.md."""
 
 import pytest
 
@@ -8,11 +8,13 @@ from lib.data.settings import SETTINGS
 pytestmark = pytest.mark.unit
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+#: The manual is moving into docs/ page by page; a setting may be documented in either.
+DOCS = README + "".join(p.read_text(encoding="utf-8") for p in sorted(REPO_ROOT.glob("docs/*.md")))
 
 
 @pytest.mark.parametrize("name", sorted(SETTINGS))
 def test_setting_is_documented(name):
-    assert f"| `{name}` |" in README
+    assert f"| `{name}` |" in DOCS
 
 
 def test_url_parameters_are_documented():
