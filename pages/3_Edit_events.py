@@ -294,10 +294,9 @@ else:
     )
 
 # --- save -----------------------------------------------------------------------------------------
-note_key = state.Keys.widget("events:note")
 note = st.text_input(
     "Note for the history (optional)",
-    key=note_key,
+    key=ws.note_key,
     max_chars=500,
     help="Why you changed these rows; shown with your save on the History page.",
 )
@@ -322,8 +321,7 @@ if left.button(
     key=state.Keys.widget("events:save"),
     width="stretch",
 ):
-    if state.save(ws, list(ws.working), after=refresh, note=note):
-        st.session_state.pop(note_key, None)
+    state.save(ws, list(ws.working), after=refresh, note=note)
     st.rerun()
 with middle:
     state.download_button(ws, "events-edited.csv")
@@ -338,3 +336,4 @@ with right:
             ws, flash="Your unsaved changes were discarded; the table is events.csv on disk."
         )
         st.rerun()
+state.show_flash(ws)  # under the buttons: nothing above the grid moves when it appears

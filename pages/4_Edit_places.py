@@ -68,6 +68,7 @@ if not auth.require_editor():
 
 ws = state.workspace(state.Keys.PLACES, paths.gazetteer, PLACE_COLUMNS, LABEL, paths.root)
 state.show_messages(ws)
+state.show_flash(ws)  # no grid here to push down
 if ws.snapshot.blocking:
     st.error(
         f"{LABEL} cannot be edited here until it is fixed by hand: rewriting it would lose rows."
@@ -322,10 +323,9 @@ else:
             use_container_width=True,
             returned_objects=[],
         )
-note_key = state.Keys.widget("places:note")
 note = st.text_input(
     "Note for the history (optional)",
-    key=note_key,
+    key=ws.note_key,
     max_chars=500,
     help="Why you changed this place; shown with your save on the History page.",
 )
@@ -338,5 +338,4 @@ if st.button(
     if state.save(ws, rows, after=refresh, note=note):
         for column in PLACE_COLUMNS:
             st.session_state.pop(field(column.name), None)
-        st.session_state.pop(note_key, None)
     st.rerun()

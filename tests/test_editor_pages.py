@@ -911,3 +911,32 @@ def test_edit_events_explains_an_events_csv_that_is_a_directory(fixture_env):
     assert not at.exception, at.exception
     assert not at.data_editor
     assert "cannot be edited here" in texts(at) and "directory" in texts(at)
+
+
+def test_the_diff_shows_a_long_summary_whole(fixture_env):
+    """Issue 22: the diff table cut long summaries."""
+    at = events_page()
+    long = "A long summary. " * 12 + "The end."
+    edit_grid(at, edited={0: {"summary": long}})
+    assert [e.label for e in at.expander] == ["Long values in full (1)"]
+    (shown,) = [t.value for t in at.text if long in t.value]
+    assert shown.endswith(f"after:  {long}")
+
+
+def test_the_saved_message_appears_under_the_save_button_not_above_the_grid(fixture_env):
+    """Issue 22: the banner at the top pushed the grid down under the pointer."""
+
+    def in_order(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from in_order(child)
+
+    at = events_page()
+    edit_grid(at, edited={0: {"summary": "Moved nothing."}})
+    button(at, "Save events.csv").click()
+    at.run()
+    kinds = [(getattr(n, "type", ""), str(getattr(n, "value", ""))) for n in in_order(at.main)]
+    saved = next(i for i, (k, v) in enumerate(kinds) if k == "success" and "Saved events" in v)
+    grid = next(i for i, (k, _) in enumerate(kinds) if k == "dataframe")  # the data editor
+    save = next(i for i, (k, _) in enumerate(kinds) if k == "button")
+    assert grid < save < saved, kinds

@@ -267,12 +267,19 @@ def test_saves_name_the_account_and_carry_the_note(editor_env):
     login(at, "alice's long password", name="alice")
     assert "Logged in as Alice Example (alice) (editor)." in texts(at)
     edit_grid(at, edited={0: {"summary": "By Alice."}})
-    at.text_input(key="editor:w:events:note").input("checked against the source")
+    at.text_input(key="editor:w:events:note:0").input("checked against the source")
     button(at, "Save events.csv").click()
     at.run()
     assert "by Alice Example (alice)" in texts(at)
     entry = history.entries(editor_env)[-1]
     assert (entry.who, entry.note) == ("alice", "checked against the source")
+    # Issue 22: the note was left in its field and silently reused by the next save.
+    (note,) = [t for t in at.text_input if t.label == "Note for the history (optional)"]
+    assert note.value == ""
+    edit_grid(at, edited={1: {"summary": "Again."}})
+    button(at, "Save events.csv").click()
+    at.run()
+    assert history.entries(editor_env)[-1].note == ""
 
 
 def test_a_removed_account_cannot_save_even_in_an_open_session(editor_env):

@@ -87,6 +87,13 @@ class Workspace:
     conflict: PendingConflict | None = None
     flash: str | None = None
     error: str | None = None
+    saves: int = 0  # saves made from this workspace: part of the note field's key
+
+    @property
+    def note_key(self) -> str:
+        """Key of the page's history note: a new (empty) field after each save, since deleting
+        a widget's state does not clear what the browser still shows."""
+        return Keys.widget(f"{self.name}:note:{self.saves}")
 
     @property
     def path(self) -> Path:
@@ -236,6 +243,7 @@ def save(
     ws.snapshot = editing.snapshot_of(ws.path, data, ws.spec, ws.label)
     set_working(ws, list(ws.snapshot.rows))
     ws.conflict = None
+    ws.saves += 1
     kept = ""
     if saved.backup is not None:
         where = saved.backup.relative_to(ws.backup_root.parent)
@@ -269,6 +277,10 @@ def accept_merge(ws: Workspace, choices: Mapping[str, str]) -> None:
 # --- views shared by the editor pages ----------------------------------------------------------
 
 
+#: Changed values longer than this (characters) are also shown whole under the diff table.
+LONG_CELL = 60
+
+
 def _frame(records: Sequence[Mapping[str, str]], columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame([{c: r.get(c, "") for c in columns} for r in records], columns=columns)
 
@@ -287,19 +299,34 @@ def show_diff(diff: Diff, columns: Sequence[str], *, key: str) -> None:
             for cell in change.cells
         ]
         st.dataframe(pd.DataFrame(cells), hide_index=True, key=f"{key}:changed")
+        long = [c for c in cells if max(len(c["before"]), len(c["after"])) > LONG_CELL]
+        if long:
+            # A table cell cuts long text; these are shown whole, as plain text.
+            with st.expander(f"Long values in full ({len(long)})"):
+                for cell in long:
+                    st.text(
+                        f"{cell['row']}, {cell['column']}\nbefore: {cell['before']}\n"
+                        f"after:  {cell['after']}"
+                    )
     if diff.deleted:
         st.markdown(f"**Deleted ({len(diff.deleted)})**")
         st.dataframe(_frame(diff.deleted, columns), hide_index=True, key=f"{key}:deleted")
 
 
 def show_messages(ws: Workspace) -> None:
-    """The result of the last action: saved, merged, or why a save failed."""
+    """Why the last save failed, at the top of the page. The result of a save is shown by
+    `show_flash` where the editor clicked: a banner at the top pushed the grid down under the
+    pointer, and the next click landed on another row."""
     # Both name the editor (a display name is theirs to choose) and may quote the data.
+    if ws.error and ws.conflict is None:
+        safe.error(ws.error + " Your edits are still here; download them below to keep a copy.")
+
+
+def show_flash(ws: Workspace) -> None:
+    """The result of the last action in full, where it is called (below the save button)."""
     if ws.flash:
         safe.success(ws.flash)
         ws.flash = None
-    if ws.error and ws.conflict is None:
-        safe.error(ws.error + " Your edits are still here; download them below to keep a copy.")
 
 
 def show_conflict(ws: Workspace) -> None:
