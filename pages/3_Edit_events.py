@@ -337,3 +337,4 @@ with right:
         )
         st.rerun()
 state.show_flash(ws)  # under the buttons: nothing above the grid moves when it appears
+state.offer_undo(ws, after=refresh)

@@ -69,6 +69,7 @@ if not auth.require_editor():
 ws = state.workspace(state.Keys.PLACES, paths.gazetteer, PLACE_COLUMNS, LABEL, paths.root)
 state.show_messages(ws)
 state.show_flash(ws)  # no grid here to push down
+state.offer_undo(ws, after=refresh)
 if ws.snapshot.blocking:
     st.error(
         f"{LABEL} cannot be edited here until it is fixed by hand: rewriting it would lose rows."

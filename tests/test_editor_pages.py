@@ -940,3 +940,53 @@ def test_the_saved_message_appears_under_the_save_button_not_above_the_grid(fixt
     grid = next(i for i, (k, _) in enumerate(kinds) if k == "dataframe")  # the data editor
     save = next(i for i, (k, _) in enumerate(kinds) if k == "button")
     assert grid < save < saved, kinds
+
+
+def test_an_editor_undoes_their_own_last_save(fixture_env):
+    """Issue 22: only an admin could restore; an editor can now take back their own save."""
+    from lib.editing import history
+
+    add_user("alice", "alice's long password")
+    at = app("events").run()
+    login(at, "alice's long password", name="alice")
+    before = read_events(fixture_env)[0]["summary"]
+    edit_grid(at, edited={0: {"summary": "A mistake."}})
+    button(at, "Save events.csv").click()
+    at.run()
+    undo = [b for b in at.button if b.label.startswith("Undo my last save")]
+    assert len(undo) == 1 and "1 changed" in undo[0].label
+    undo[0].click()
+    at.run()
+    assert "Undid your save" in texts(at)
+    assert read_events(fixture_env)[0]["summary"] == before
+    assert [(e.who, e.action) for e in history.entries(fixture_env)] == [
+        ("alice", "save"),
+        ("alice", "undo"),
+    ]
+    assert not [b for b in at.button if b.label.startswith("Undo")]  # an undo is not undone
+
+
+def test_no_undo_once_someone_else_saved_or_for_another_editors_save(fixture_env):
+    from lib.editing import history
+
+    add_user("alice", "alice's long password")
+    add_user("bob", "bob's long password")
+    at = app("events").run()
+    login(at, "alice's long password", name="alice")
+    edit_grid(at, edited={0: {"summary": "Alice's."}})
+    button(at, "Save events.csv").click()
+    at.run()
+    assert [b for b in at.button if b.label.startswith("Undo my last save")]
+    bob = app("events").run()
+    login(bob, "bob's long password", name="bob")
+    assert not [b for b in bob.button if b.label.startswith("Undo")]  # not bob's save
+    # Bob saves meanwhile: alice's undo would overwrite his change, so it is offered no more.
+    path = fixture_env / "events.csv"
+    snap = editing.read_snapshot(path, EVENT_COLUMNS)
+    rows = [dict(r) for r in snap.rows]
+    rows[1]["summary"] = "Bob's."
+    recorder = history.Recorder(fixture_env, "events.csv", "bob")
+    editing.save_bytes(path, snap.encode(rows), snap.fingerprint,
+                       backup_root=fixture_env / ".backups", journal=recorder)  # fmt: skip
+    at.run()
+    assert not [b for b in at.button if b.label.startswith("Undo")]

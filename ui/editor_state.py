@@ -329,6 +329,48 @@ def show_flash(ws: Workspace) -> None:
         ws.flash = None
 
 
+def offer_undo(ws: Workspace, *, after: Callable[[], None] | None = None) -> None:
+    """ "Undo my last save" when the newest save of this file is this editor's own and nothing
+    is pending here. The undo is a new save of the version before it (``action`` ``undo``),
+    checked against the file as this editor loaded it, like any save."""
+    from ui import auth  # here, not at the top: ui.auth imports Keys from this module
+
+    identity = auth.current()
+    if identity is None or ws.conflict is not None or not ws.diff().is_empty:
+        return
+    root = ws.backup_root.parent
+    last = history.undoable(root, ws.label, identity.name)
+    if last is None:
+        return
+    if st.button(
+        f"Undo my last save ({last.when}: {last.summary})",
+        key=Keys.widget(f"{ws.name}:undo:{last.id}"),
+        help="Saves the version from before your save as a new save; the history keeps both.",
+    ):
+        try:
+            identity = auth.ensure_editor()
+            done = history.restore(
+                root, last, ws.snapshot.fingerprint, who=identity.name,
+                who_label=identity.label, email=identity.email, which="before",
+                note=f"undid my save {last.id}", action="undo",
+            )  # fmt: skip
+        except editing.ConflictError:
+            ws.error = (
+                f"Not undone: {ws.label} was changed by someone else since you loaded it. "
+                "Look at it again; the History page can restore any version."
+            )
+        except (PermissionError, editing.SaveError, history.RestoreError) as exc:
+            ws.error = f"Not undone: {exc}"
+        else:
+            if after is not None:
+                after()
+            reload(ws)
+            ws.flash = (
+                f"Undid your save of {last.when} ({last.summary}): history entry {done.entry.id}."
+            )
+        st.rerun()
+
+
 def show_conflict(ws: Workspace) -> None:
     """What changed on disk since the editor loaded the file, and the merge to accept."""
     pending = ws.conflict

@@ -518,16 +518,18 @@ def restore(
     email: str = "",
     which: str = "after",
     note: str = "",
+    action: str = "restore",
 ) -> Recorder:
     """Save the version of ``item.file`` after (or before) ``item`` as a new save.
 
     The same rules as any save: refused with `lib.editing.snapshot.ConflictError` when the file changed
-    since ``base_fingerprint`` was read, and recorded with its own entry (action ``restore``).
+    since ``base_fingerprint`` was read, and recorded with its own entry (``action``: ``restore``,
+    or ``undo`` when an editor takes back their own last save, see `undoable`).
     """
     if item.file not in TRACKED:
         raise RestoreError(f"{item.file} is not a file the app saves")
     data = version(root, item, which)
-    recorder = Recorder(Path(root), item.file, who, who_label, email, "restore",
+    recorder = Recorder(Path(root), item.file, who, who_label, email, action,
                         note or f"restored the version {which} entry {item.id}", item.id)  # fmt: skip
     editing.save_bytes(
         Path(root) / item.file,
@@ -538,6 +540,23 @@ def restore(
         journal=recorder,
     )
     return recorder
+
+
+def undoable(root: Path, label: str, who: str) -> Entry | None:
+    """The save of ``label`` that ``who`` may undo: the newest entry of that file, when it is
+    their own save, made the version on disk now, and had a version before it. ``None``
+    otherwise (someone saved since, it was a restore or an undo, or the file was new)."""
+    last = None
+    for item in entries(root):
+        if item.file == label:
+            last = item
+    if last is None or last.who != who or last.action != "save" or last.before is None:
+        return None
+    try:
+        current = digest_of((Path(root) / label).read_bytes())
+    except OSError:
+        return None
+    return last if current == last.after else None
 
 
 # --- the command line ---------------------------------------------------------------------------
