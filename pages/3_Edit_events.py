@@ -177,6 +177,7 @@ ws.working = [row for _, row in numbered]
 if grid["signature"] != signature:
     state.set_working(ws, ws.working)
     st.rerun()
+state.warn_unsaved(ws)  # a reload brings the edits back; leaving the page asks first
 
 # --- live validation: what `python -m lib check` would say of the rows as typed ---------------
 checked = check_rows(numbered, data.context)

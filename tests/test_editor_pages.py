@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 
 import pytest
 
@@ -221,13 +222,14 @@ def test_one_wrong_guess_every_30_seconds_does_not_keep_the_owner_out(editor_env
     assert "1 minute" in texts(login(browser_session(), "guess", name="alice"))
 
 
-def test_a_failed_login_keeps_the_name(editor_env):
+def test_a_failed_login_keeps_the_name_and_clears_the_password(editor_env):
     """Issue 22: a failed login cleared both the name and the password."""
     add_user("alice", "alice's long password")
     at = app("events").run()
     login(at, "wrong", name="alice")
     assert "Wrong name or password" in texts(at)
-    assert at.text_input(key="editor:w:account").value == "alice"
+    fields = {t.label: t.value for t in at.text_input}
+    assert (fields["Account name"], fields["Editor password"]) == ("alice", "")
 
 
 def test_logout_survives_a_restart(editor_env, monkeypatch):
@@ -990,3 +992,25 @@ def test_no_undo_once_someone_else_saved_or_for_another_editors_save(fixture_env
                        backup_root=fixture_env / ".backups", journal=recorder)  # fmt: skip
     at.run()
     assert not [b for b in at.button if b.label.startswith("Undo")]
+
+
+def test_a_reload_brings_the_grid_edits_back(fixture_env, monkeypatch):
+    """Issue 22: unsaved edits vanished on reload (a new session) with no warning."""
+    at = events_page()
+    edit_grid(at, edited={0: {"summary": "Typed before the reload."}})
+    assert "1 changed" in texts(at)
+    (unsaved,) = [
+        c for c in at.get("bidi_component") if c.proto.component_name == "newsmap_unsaved"
+    ]
+    assert json.loads(unsaved.proto.json) == {"dirty": True}  # the browser asks before leaving
+    token, _ = at.session_state[Keys.LOGIN_COOKIE]
+    # The reload: a new session whose browser sends the login cookie.
+    monkeypatch.setattr(auth, "cookie", lambda name: token if name == auth.COOKIE else None)
+    again = app("events").run()
+    assert len(again.data_editor) == 1, texts(again)
+    assert "Your unsaved edits from before the reload are back" in texts(again)
+    assert "1 changed" in texts(again)
+    # Another login (another browser of the same account) does not get them.
+    monkeypatch.setattr(auth, "cookie", lambda name: None)
+    other = events_page()
+    assert "No changes yet" in texts(other)

@@ -41,7 +41,7 @@ import streamlit as st
 from lib.access import auth, users
 from lib.data import settings
 from lib.map.offline import STATIC_DIR
-from ui import safe
+from ui import editor_state, safe
 from ui.editor_state import Keys
 
 COOKIE = "newsmap_login"
@@ -228,6 +228,7 @@ def _log_in(identity: auth.Identity) -> None:
     st.session_state[Keys.LOGIN] = (identity.name, identity.stamp, claims.nonce)
     st.session_state[Keys.LOGIN_COOKIE] = (token, int(_login_hours() * 3600))
     st.session_state.pop(Keys.LOGGED_OUT, None)
+    st.session_state.pop(Keys.LOGIN_FAILED, None)
     if _device(identity.name) is None:
         device = auth.issue_device_token(identity.name, _signing_key(), now)
         st.session_state[Keys.DEVICE] = device
@@ -241,6 +242,7 @@ def log_out() -> None:
             _REVOKED.add(held[2])
         now = time.time()
         users.revoke(users.users_file().parent, held[2], now + _login_hours() * 3600, now)
+        editor_state.forget_drafts(held[2])
     st.session_state[Keys.LOGGED_OUT] = True
     st.session_state[Keys.LOGIN_COOKIE] = ("", 0)  # Max-Age=0 deletes the cookie
 
@@ -368,19 +370,23 @@ def _gate() -> bool:
             st.caption("Leave the name empty to log in with the shared editor password.")
     else:
         st.info("Viewing is open; editing needs the editor password.")
-    failed = st.session_state.pop(Keys.LOGIN_FAILED, None)
+    failed = st.session_state.get(Keys.LOGIN_FAILED)
     if isinstance(failed, tuple):
-        # The form cleared itself on submit; the name comes back, the password does not.
-        message, typed = failed
-        st.error(message)
-        st.session_state[Keys.widget("account")] = typed
-    with st.form(Keys.widget("login_form"), clear_on_submit=True):
+        st.error(failed[0])
+    # The name stays as typed after a wrong password; the password field is a new (empty)
+    # widget after each failure, since a form cannot clear one field alone.
+    tries = failed[1] if isinstance(failed, tuple) else 0
+    with st.form(Keys.widget("login_form")):
         name = ""
         if found.users:
             name = st.text_input("Account name", key=Keys.widget("account"))
-        given = st.text_input("Editor password", type="password", key=Keys.widget("password"))
+        given = st.text_input(
+            "Editor password",
+            type="password",
+            key=Keys.widget("password") + (f":{tries}" if tries else ""),
+        )
         submitted = st.form_submit_button("Log in")
     if submitted:
-        st.session_state[Keys.LOGIN_FAILED] = (_attempt(name, given), name)
+        st.session_state[Keys.LOGIN_FAILED] = (_attempt(name, given), tries + 1)
         st.rerun()
     return False

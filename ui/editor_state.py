@@ -18,6 +18,8 @@ rebuilt from the working copy, so nothing is lost there either.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,7 @@ from lib.data.text import markdown_escape
 from lib.editing import history
 from lib.editing import snapshot as editing
 from lib.editing.snapshot import Diff, Merge, Row, Snapshot
+from lib.map.offline import STATIC_DIR
 from ui import safe
 
 PREFIX = "editor:"
@@ -44,7 +47,7 @@ class Keys:
     LOGIN_FAILURES = PREFIX + "login_failures"  # lib.access.auth.FailureLog of this session
     LOGIN_COOKIE = PREFIX + "login_cookie"  # (token, max-age s) the browser is to keep
     LOGGED_OUT = PREFIX + "logged_out"  # set by Log out: ignore the cookie sent at start
-    LOGIN_FAILED = PREFIX + "login_failed"  # (message, name typed) after a refused login
+    LOGIN_FAILED = PREFIX + "login_failed"  # (message, failures) after a refused login
     DEVICE = PREFIX + "device"  # the device token this session issued (lib.access.auth)
     DEVICE_COOKIE = PREFIX + "device_cookie"  # (device token, max-age s) the browser is to keep
     HISTORY_PICK = PREFIX + "history_pick"  # the history entry shown on the History page
@@ -124,14 +127,89 @@ class Workspace:
 def workspace(key: str, path: Path, spec: Sequence[Column], label: str, root: Path) -> Workspace:
     """This session's workspace for ``path``, loaded from disk on first use.
 
-    A workspace for another data directory (``DASHBOARD_DATA_DIR`` changed) is replaced.
+    A workspace for another data directory (``DASHBOARD_DATA_DIR`` changed) is replaced. A new
+    session of a browser that left unsaved edits (a reload) gets them back from `keep_draft`.
     """
     ws = st.session_state.get(key)
     if not isinstance(ws, Workspace) or ws.path != Path(path):
-        snapshot = editing.read_snapshot(Path(path), spec, label)
-        ws = Workspace(key, spec, Path(root) / editing.BACKUP_DIR, snapshot, list(snapshot.rows))
+        draft = _take_draft(Path(path))
+        if draft is not None:
+            snapshot, rows = draft
+            ws = Workspace(key, spec, Path(root) / editing.BACKUP_DIR, snapshot, rows)
+            ws.flash = (
+                "Your unsaved edits from before the reload are back. They are checked "
+                f"against {label} as you loaded it, so a save made meanwhile is caught."
+            )
+        else:
+            snapshot = editing.read_snapshot(Path(path), spec, label)
+            ws = Workspace(
+                key, spec, Path(root) / editing.BACKUP_DIR, snapshot, list(snapshot.rows)
+            )
         st.session_state[key] = ws
     return ws
+
+
+# --- drafts: unsaved edits that survive a reload ------------------------------------------------
+
+#: Unsaved working copies by (login token nonce, file path): a reload starts a new session
+#: (session state is gone) but the browser sends the same login cookie. Process memory only,
+#: bounded; a restart loses them, the beforeunload warning (`warn_unsaved`) still asks first.
+_DRAFTS: OrderedDict[tuple[str, str], tuple[Snapshot, list[Row]]] = OrderedDict()
+_DRAFTS_MAX = 20
+_drafts_lock = threading.Lock()
+_UNSAVED_JS = (STATIC_DIR / "editors" / "unsaved.js").read_text(encoding="utf-8")
+_unsaved_component = None
+
+
+def _login_nonce() -> str | None:
+    held = st.session_state.get(Keys.LOGIN)
+    return held[2] if isinstance(held, tuple) and len(held) == 3 else None
+
+
+def keep_draft(ws: Workspace) -> None:
+    """Remember this editor's unsaved working copy of ``ws`` (or forget it when there is none)."""
+    nonce = _login_nonce()
+    if nonce is None:
+        return
+    key = (nonce, str(ws.path))
+    with _drafts_lock:
+        if ws.diff().is_empty:
+            _DRAFTS.pop(key, None)
+            return
+        _DRAFTS[key] = (ws.snapshot, list(ws.working))
+        _DRAFTS.move_to_end(key)
+        while len(_DRAFTS) > _DRAFTS_MAX:
+            _DRAFTS.popitem(last=False)
+
+
+def _take_draft(path: Path) -> tuple[Snapshot, list[Row]] | None:
+    nonce = _login_nonce()
+    if nonce is None:
+        return None
+    with _drafts_lock:
+        return _DRAFTS.get((nonce, str(path)))
+
+
+def forget_drafts(nonce: str) -> None:
+    """Drop the drafts of a login (at logout)."""
+    with _drafts_lock:
+        for key in [k for k in _DRAFTS if k[0] == nonce]:
+            del _DRAFTS[key]
+
+
+def warn_unsaved(ws: Workspace) -> None:
+    """Keep the draft, and make the browser ask before the page is left (reload, closed tab,
+    a swipe back) while there are unsaved edits. Switching to another page of the app keeps
+    the edits in the session and asks nothing."""
+    global _unsaved_component
+    keep_draft(ws)
+    if _unsaved_component is None:
+        _unsaved_component = st.components.v2.component("newsmap_unsaved", js=_UNSAVED_JS)
+    _unsaved_component(
+        data={"dirty": not ws.diff().is_empty}, key=Keys.widget(f"{ws.name}:unsaved"), height=0
+    )
+    # A horizontal swipe over the grid would otherwise go Back in the browser's history.
+    st.html("<style>html, body { overscroll-behavior-x: none; }</style>")
 
 
 def reload(ws: Workspace, flash: str | None = None) -> None:
