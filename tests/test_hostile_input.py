@@ -97,7 +97,7 @@ def _event_case(name):
         return rows, (3, "places", "unknown place 'atlantis'")
     if name == "misspelled-header":
         rows[0] = rows[0].replace("date_precision", "date_precison")
-        return rows, (1, None, "'date_precison' (column 3) looks like a misspelling of")
+        return rows, (1, "date_precision", "'date_precison' (column 3) looks like a misspelling of")
     if name == "misspelled-optional-header":
         rows[0] = rows[0].replace("contests", "contest")
         return rows, (1, "contest", "unknown column (column 14)")
@@ -109,7 +109,7 @@ def _event_case(name):
         return rows, (5, None, "broken quoting on line 5")
     if name == "short-row":
         rows[2] = ",".join(rows[2].split(",")[:5])
-        return rows, (3, None, "no value for")
+        return rows, (3, "event_type", "no value for")  # the first column left without a value
     if name == "megabyte-cell":
         rows[2] = with_cell(rows[2], EVENT_COL["quote"], "x" * MB)
         return rows, (3, "quote", "a cell holds at most 65,536")

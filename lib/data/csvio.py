@@ -199,6 +199,18 @@ def _whole_rows(lines: list[str], first_number: int, width: int) -> tuple[int, .
 SWALLOWED = "malformed CSV, rows swallowed"
 
 
+def is_structural(problem: Problem) -> bool:
+    """Whether ``problem`` is about the file's structure (encoding, quoting, missing columns,
+    field counts) rather than one cell's value: rows were lost or guessed at, so rewriting the
+    file from what was read would lose data. Such a problem may still name a column."""
+    message = problem.message
+    return (
+        problem.column is None
+        or message.startswith(("malformed CSV", "missing column(s)"))
+        or (message.startswith("has ") and " fields but the header has " in message)
+    )
+
+
 def swallowed_problem(file: str, record: Record, header: list[str]) -> Problem:
     """The error for a record that swallowed the rows on ``record.swallowed``, naming the
     column whose quoted value spans the lines."""
@@ -254,7 +266,7 @@ def parse(text: str, file: str, required: list[str], optional: list[str] = ()) -
             Problem(
                 file,
                 head.row,
-                None,
+                missing[0],  # the first missing one; the message names them all
                 f"missing column(s): {', '.join(missing)}",
                 "; ".join([*guesses, f"the header must name: {', '.join(required)}"]),
             )
@@ -298,7 +310,8 @@ def parse(text: str, file: str, required: list[str], optional: list[str] = ()) -
                 Problem(
                     file,
                     record.row,
-                    None,
+                    # the first column without a value; surplus fields belong to no column
+                    lacking[0] if lacking else None,
                     f"has {len(values)} fields but the header has {len(header)}"
                     + (f" (no value for {', '.join(lacking)})" if short else ""),
                     "a comma inside a value needs the value in double quotes",

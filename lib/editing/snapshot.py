@@ -183,9 +183,7 @@ def snapshot_of(path: Path, data: bytes, spec: Sequence[Column], label: str) -> 
         # Problems without a column are about the file's structure (encoding, quoting, missing
         # columns, field counts): rows were lost or guessed at, so a rewrite would lose data.
         # So does a row swallowed into another row's cell: it must come back out by hand.
-        blocking = [
-            p for p in problems if p.column is None or p.message.startswith(csvio.SWALLOWED)
-        ]
+        blocking = [p for p in problems if csvio.is_structural(p)]
         for name in sorted({h for h in table.header if table.header.count(h) > 1}):
             blocking.append(Problem(label, 1, name, "column appears more than once"))
     columns = list(dict.fromkeys(table.header)) if table.header else []
