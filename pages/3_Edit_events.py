@@ -15,12 +15,13 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit_folium import st_folium
 
 from lib.data.checks import check_rows
+from lib.data.gazetteer import ID_PATTERN as PLACE_ID
 from lib.data.problems import Problem
 from lib.data.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
-from lib.data.text import split_list
+from lib.data.text import markdown_escape, split_list
 from lib.editing import snapshot as editing
 from lib.map.offline import static_base_url
-from ui import auth, render
+from ui import auth, render, safe
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
@@ -105,7 +106,7 @@ if ws.snapshot.blocking:
         "lose rows. `python -m lib check` lists every problem."
     )
     for problem in ws.snapshot.blocking:
-        st.write(str(problem))
+        safe.markdown_text(problem)  # it may quote the file's own header cells
     st.stop()
 state.show_conflict(ws)
 
@@ -176,6 +177,7 @@ ws.working = [row for _, row in numbered]
 if grid["signature"] != signature:
     state.set_working(ws, ws.working)
     st.rerun()
+state.warn_unsaved(ws)  # a reload brings the edits back; leaving the page asks first
 
 # --- live validation: what `python -m lib check` would say of the rows as typed ---------------
 checked = check_rows(numbered, data.context)
@@ -220,15 +222,19 @@ if errors:
         m.group(1) for p in errors if p.column == "places" and (m := UNKNOWN_PLACE.match(p.message))
     )
     for place_id in list(unknown)[:10]:
+        if not PLACE_ID.match(place_id):
+            # Not an id the gazetteer could take: no link carrying it (the table says why).
+            continue
         try:
             st.page_link(
                 "pages/4_Edit_places.py",
-                label=f"Add the place '{place_id}' on Edit places (your edits here are kept)",
+                label=f"Add the place '{markdown_escape(place_id)}' on Edit places "
+                "(your edits here are kept)",
                 query_params={"name": place_id},
                 icon="➕",
             )
         except StreamlitPageNotFoundError:  # this page was started on its own, not the app
-            st.caption(f"Add the place '{place_id}' on the Edit places page.")
+            safe.caption(f"Add the place '{place_id}' on the Edit places page.")
 if warnings:
     st.warning(
         f"{len(warnings)} warning(s); they do not block saving."
@@ -279,7 +285,7 @@ else:
                 unplaced.append(row.get("id", "") or "(no id)")
     st.markdown("**On the map** (green: added, amber: changed, grey: deleted)")
     if unplaced:
-        st.caption("Not on the map (no known place): " + ", ".join(unplaced))
+        safe.caption("Not on the map (no known place): " + ", ".join(unplaced))
     st_folium(
         editing.preview_map(markers, base_url=static_base_url(st.get_option("server.baseUrlPath"))),
         key=state.Keys.widget("events:map"),
@@ -289,13 +295,13 @@ else:
     )
 
 # --- save -----------------------------------------------------------------------------------------
-note_key = state.Keys.widget("events:note")
 note = st.text_input(
     "Note for the history (optional)",
-    key=note_key,
+    key=ws.note_key,
     max_chars=500,
     help="Why you changed these rows; shown with your save on the History page.",
 )
+deletions_ok = state.delete_confirmed(ws, len(diff.deleted))
 left, middle, right = st.columns([1, 1, 1])
 blocked_by = (
     "fix the problems above first"
@@ -304,6 +310,8 @@ blocked_by = (
     if ws.conflict
     else "there is nothing to save"
     if diff.is_empty
+    else f"tick 'Yes, delete {len(diff.deleted)} rows' above first"
+    if not deletions_ok
     else ""
 )
 if left.button(
@@ -314,16 +322,20 @@ if left.button(
     key=state.Keys.widget("events:save"),
     width="stretch",
 ):
-    if state.save(ws, list(ws.working), after=refresh, note=note):
-        st.session_state.pop(note_key, None)
+    state.save(ws, list(ws.working), after=refresh, note=note)
     st.rerun()
 with middle:
     state.download_button(ws, "events-edited.csv")
-if right.button(
-    "Discard my changes",
-    disabled=diff.is_empty,
-    key=state.Keys.widget("events:discard"),
-    width="stretch",
-):
-    state.reload(ws, flash="Your unsaved changes were discarded; the table is events.csv on disk.")
-    st.rerun()
+with right:
+    if not diff.is_empty and state.confirmed_discard(
+        ws,
+        "Discard my changes",
+        key="events:discard",
+        changes=len(diff.added) + len(diff.changed) + len(diff.deleted),
+    ):
+        state.reload(
+            ws, flash="Your unsaved changes were discarded; the table is events.csv on disk."
+        )
+        st.rerun()
+state.show_flash(ws)  # under the buttons: nothing above the grid moves when it appears
+state.offer_undo(ws, after=refresh)

@@ -17,7 +17,7 @@ from lib.data.text import split_list
 from lib.editing import snapshot as editing
 from lib.map.offline import static_base_url
 from lib.places.geocode import GeocodingUnavailable, OnlineGeocoder, Resolution, resolve
-from ui import auth, render
+from ui import auth, render, safe
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
@@ -68,12 +68,14 @@ if not auth.require_editor():
 
 ws = state.workspace(state.Keys.PLACES, paths.gazetteer, PLACE_COLUMNS, LABEL, paths.root)
 state.show_messages(ws)
+state.show_flash(ws)  # no grid here to push down
+state.offer_undo(ws, after=refresh)
 if ws.snapshot.blocking:
     st.error(
         f"{LABEL} cannot be edited here until it is fixed by hand: rewriting it would lose rows."
     )
     for problem in ws.snapshot.blocking:
-        st.write(str(problem))
+        safe.markdown_text(problem)  # it may quote the file's own header cells
     st.stop()
 state.show_conflict(ws)
 
@@ -86,9 +88,10 @@ if ws.conflict is None and not pending.is_empty:
     if save_col.button("Save the merged gazetteer", type="primary", width="stretch"):
         state.save(ws, list(ws.working), after=refresh)
         st.rerun()
-    if drop_col.button("Discard my change", width="stretch"):
-        state.reload(ws, flash="Your change was discarded.")
-        st.rerun()
+    with drop_col:
+        if state.confirmed_discard(ws, "Discard my change", key="places:discard-merged"):
+            state.reload(ws, flash="Your change was discarded.")
+            st.rerun()
     state.download_button(ws, "gazetteer-edited.csv")
     st.stop()
 
@@ -166,7 +169,7 @@ if st.button("Look up", key=state.Keys.widget("places:lookup")):
             if result.candidates:
                 break
     except GeocodingUnavailable as exc:
-        st.error(
+        safe.error(
             f"The online geocoder could not answer ({exc}). The offline sources found nothing "
             "for this name: enter the coordinates below with the source you took them from."
         )
@@ -181,11 +184,11 @@ if result is not None:
         "outside_region": "found only places far from the story's region (probably false friends)",
         "not_found": "found nothing",
     }
-    st.write(
+    safe.markdown_text(
         f"'{result.query}': {status_words[result.status]} (source tier: {result.tier or '-'})."
     )
     for warning in result.warnings:
-        st.warning(warning)
+        safe.warning(warning)
     if result.candidates:
         st.dataframe(
             pd.DataFrame(
@@ -290,7 +293,7 @@ for problem in problems:
     name = LABELS.get(problem.column or "", problem.column)
     text = f"{name} ({problem.column}): {problem.message}" if problem.column else problem.message
     text += f" ({problem.hint})" if problem.hint else ""
-    (st.error if problem.severity == "error" else st.warning)(text)
+    (safe.error if problem.severity == "error" else safe.warning)(text)
 if to_fill:
     st.info(
         "Still to fill in before saving: "
@@ -321,10 +324,9 @@ else:
             use_container_width=True,
             returned_objects=[],
         )
-note_key = state.Keys.widget("places:note")
 note = st.text_input(
     "Note for the history (optional)",
-    key=note_key,
+    key=ws.note_key,
     max_chars=500,
     help="Why you changed this place; shown with your save on the History page.",
 )
@@ -337,5 +339,4 @@ if st.button(
     if state.save(ws, rows, after=refresh, note=note):
         for column in PLACE_COLUMNS:
             st.session_state.pop(field(column.name), None)
-        st.session_state.pop(note_key, None)
     st.rerun()

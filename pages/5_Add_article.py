@@ -24,7 +24,7 @@ from lib.data.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
 from lib.data.text import markdown_escape
 from lib.editing import history
 from lib.editing import snapshot as editing
-from ui import auth, render
+from ui import auth, render, safe
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
@@ -196,11 +196,13 @@ if text.strip():
         for n, found in enumerate(suggestions):
             best = found.place or found.candidates[0]
             name_col, what_col, go_col = st.columns([1, 3, 1])
-            name_col.write(found.query)
-            what_col.caption(
-                f"{found.status}: {best.name} ({best.country}), {best.distance_km:.0f} km from "
-                f"the Panjshir valley; {best.source}"
-            )
+            with name_col:
+                safe.markdown_text(found.query)
+            with what_col:
+                safe.caption(
+                    f"{found.status}: {best.name} ({best.country}), {best.distance_km:.0f} km "
+                    f"from the Panjshir valley; {best.source}"
+                )
             if go_col.button("Add this place", key=key(f"suggest:{n}")):
                 st.session_state[state.Keys.PLACE_PREFILL] = found.query
                 st.switch_page("pages/4_Edit_places.py")
@@ -223,9 +225,9 @@ errors = [p for p in problems if p.severity == "error"]
 for problem in problems:
     where = f"{problem.column}: " if problem.column else ""
     message = where + problem.message + (f" ({problem.hint})" if problem.hint else "")
-    (st.error if problem.severity == "error" else st.warning)(message)
+    (safe.error if problem.severity == "error" else safe.warning)(message)
 if to_fill:
-    st.info("Still to fill in before saving: " + "; ".join(dict.fromkeys(to_fill)) + ".")
+    safe.info("Still to fill in before saving: " + "; ".join(dict.fromkeys(to_fill)) + ".")
 if st.button(
     f"Save articles/{row['file']} and its row in articles.csv"
     if article_id
@@ -253,9 +255,9 @@ if st.button(
             journal=recorder,
         )
     except PermissionError as exc:
-        st.error(f"Not saved: {exc}")
+        safe.error(f"Not saved: {exc}")
     except editing.SaveError as exc:
-        st.error(f"{exc} The text is still in the form; download it to keep a copy.")
+        safe.error(f"{exc} The text is still in the form; download it to keep a copy.")
         st.download_button(
             "Download the text", text, file_name=row["file"] or "article.txt", on_click="ignore"
         )
@@ -294,7 +296,7 @@ if source_id is None:
     st.stop()
 source = data.articles[source_id]
 if not (source.published_from or source.published_to):
-    st.warning(
+    safe.warning(
         f"{source_id} has no publication date: its drafts get no date, and each must be dated "
         "by hand in the events editor."
     )
@@ -303,7 +305,8 @@ chosen = []
 for item in sentences:
     places = ", ".join(data.gazetteer.places[p].name for p in item.place_ids)
     if st.checkbox(
-        f"{editing.one_line(item.sentence, 160)}  \n*places: {places}*",
+        f"{markdown_escape(editing.one_line(item.sentence, 160))}  \n"
+        f"*places: {markdown_escape(places)}*",
         key=key(f"draft:{source_id}:{item.start}"),
     ):
         chosen.append(item)

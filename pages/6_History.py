@@ -13,7 +13,7 @@ import streamlit as st
 from lib.data.storage import fingerprint
 from lib.editing import history
 from lib.editing import snapshot as editing
-from ui import auth, render
+from ui import auth, render, safe
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
@@ -33,17 +33,27 @@ data = dataset()
 root = data.paths.root
 found, unreadable = history.read_log(root)
 for problem in unreadable:
-    st.warning(problem)
+    safe.warning(problem)
 flash = st.session_state.pop(state.Keys.widget("history:flash"), None)
 if flash:
-    st.success(flash)
+    safe.success(flash)
 if not found:
     st.info("No saves recorded yet. Saves made on the editor pages appear here.")
     st.stop()
 
+# Account names (and display names) are for editors: a visitor sees what changed, not who.
+show_names = auth.current() is not None
+if not show_names:
+    st.caption("Log in on an editor page to see who made each save.")
+
+
+def who(entry: history.Entry) -> str:
+    return entry.who_label if show_names else "an editor"
+
+
 # --- filters ------------------------------------------------------------------------------------
 files = sorted({e.file for e in found})
-editors = sorted({e.who_label for e in found})
+editors = sorted({e.who_label for e in found}) if show_names else []
 event_key = state.Keys.widget("history:event")
 if event_key not in st.session_state:
     # A link such as ?event=E012 (e.g. from the dashboard's panel) opens that event's saves.
@@ -55,14 +65,15 @@ file = file_col.selectbox(
     format_func=lambda f: f or "all files",
     key=state.Keys.widget("history:file"),
 )
-who = who_col.selectbox(
+editor = who_col.selectbox(
     "Editor",
     [ALL, *editors],
     format_func=lambda w: w or "everyone",
     key=state.Keys.widget("history:who"),
+    disabled=not show_names,
 )
 event = event_col.text_input("Event or row id", key=event_key, help="e.g. E012 or kabul").strip()
-chosen = list(reversed(history.select(found, file=file, who=who, event=event)))
+chosen = list(reversed(history.select(found, file=file, who=editor, event=event)))
 st.write(f"{len(chosen)} of {len(found)} saves, newest first.")
 if not chosen:
     st.stop()
@@ -72,7 +83,7 @@ st.dataframe(
             {
                 "entry": e.id,
                 "when": e.when,
-                "who": e.who_label,
+                "who": who(e),
                 "file": e.file,
                 "action": e.action,
                 "changes": e.summary,
@@ -91,15 +102,15 @@ by_id = {e.id: e for e in chosen}
 pick = st.selectbox(
     "Show the changes of",
     list(by_id),
-    format_func=lambda i: f"{i}: {by_id[i].who_label}, {by_id[i].file}, {by_id[i].summary}",
+    format_func=lambda i: f"{i}: {who(by_id[i])}, {by_id[i].file}, {by_id[i].summary}",
     key=state.Keys.widget("history:pick"),
 )
 entry = by_id[pick]
-st.subheader(f"{entry.file}, {entry.when}, by {entry.who_label}")
+safe.subheader(f"{entry.file}, {entry.when}, by {who(entry)}")
 if entry.note:
     st.text(f"Note: {entry.note}")
 if entry.restored_from:
-    st.caption(f"A restore of the version from entry {entry.restored_from}.")
+    safe.caption(f"A restore of the version from entry {entry.restored_from}.")
 if entry.added:
     st.markdown(f"**Added ({len(entry.added)})**")
     st.dataframe(
@@ -124,7 +135,7 @@ if not (entry.added or entry.changed or entry.deleted):
 # --- restore ------------------------------------------------------------------------------------
 st.subheader("Restore a version")
 if entry.file not in history.TRACKED:
-    st.info(f"{entry.file} is not a file the app saves; it cannot be restored here.")
+    safe.info(f"{entry.file} is not a file the app saves; it cannot be restored here.")
     st.stop()
 if not auth.require_editor():
     st.caption("Restoring needs an admin account.")
@@ -154,21 +165,23 @@ if not (isinstance(seen, tuple) and seen[:2] == (entry.id, which)):
 try:
     target = history.version(root, entry, which)
 except history.RestoreError as exc:
-    st.error(str(exc))
+    safe.error(exc)
     st.stop()
 current = editing.read_snapshot(path, (), entry.file)
 wanted = editing.snapshot_of(path, target, (), entry.file)
 change = editing.diff_rows(current.rows, wanted.rows)
 if fingerprint(path) == history.digest_of(target):
-    st.info(f"{entry.file} on disk is already this version: nothing to restore.")
+    safe.info(f"{entry.file} on disk is already this version: nothing to restore.")
     st.stop()
-st.write(f"Restoring changes {entry.file} as it is now: {change.summary()}.")
+safe.markdown_text(f"Restoring changes {entry.file} as it is now: {change.summary()}.")
 state.show_diff(change, wanted.columns or current.columns, key=state.Keys.widget("history:restore"))
 note = st.text_input(
     "Note for the history (optional)", key=state.Keys.widget("history:note"), max_chars=500
 )
 if st.button(
-    f"Restore {entry.file} to {WHICH[which]}", type="primary", key=state.Keys.widget("history:go")
+    f"Restore {entry.file} to {WHICH[which]}",
+    type="primary",
+    key=state.Keys.widget("history:go"),
 ):
     try:
         identity = auth.ensure_editor()
@@ -180,12 +193,12 @@ if st.button(
         )  # fmt: skip
     except editing.ConflictError:
         st.session_state.pop(seen_key, None)
-        st.error(
+        safe.error(
             f"{entry.file} was changed by someone else since you opened this version; nothing "
             "was restored. Look at the changes again, then restore."
         )
     except (PermissionError, editing.SaveError, history.RestoreError) as exc:
-        st.error(f"Not restored: {exc}")
+        safe.error(f"Not restored: {exc}")
     else:
         refresh()
         st.session_state.pop(seen_key, None)

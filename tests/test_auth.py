@@ -132,3 +132,122 @@ def test_failure_log_counts_every_failure_from_many_threads():
 )
 def test_wait_message(seconds, text):
     assert auth.wait_message(seconds) == text
+
+
+# --- issue 21: raced throttles, memory per check, device cookies, persisted logouts ------------
+
+
+def test_simultaneous_guesses_cannot_all_pass_the_wait():
+    """Regression: 12 simultaneous wrong guesses were all checked."""
+    throttle = auth.Throttle(auth.Backoff(first_s=1.0, max_s=30.0))
+    start = threading.Barrier(12)
+    passed = []
+
+    def guess():
+        start.wait()
+        if throttle.claim(["account:alice"], 1000.0) == 0:
+            passed.append(1)
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(passed) == 1
+    assert throttle.claim(["account:alice"], 1001.5) == 0  # after the wait, one more
+
+
+def test_a_device_token_names_its_account_and_cannot_be_forged():
+    key = b"k" * 32
+    token = auth.issue_device_token("alice", key, 1000.0)
+    name, nonce = auth.read_device_token(token, key, 1001.0)
+    assert name == "alice" and len(nonce) == 16
+    assert auth.read_device_token(token, b"x" * 32, 1001.0) is None
+    body, signature = token.split(".")
+    forged = auth._b64(b'{"d":"bob","e":9999999999,"n":"00"}') + "." + signature
+    assert auth.read_device_token(forged, key, 1001.0) is None
+    assert auth.read_device_token(token, key, 1000.0 + (auth.DEVICE_DAYS + 1) * 86400) is None
+    # A login token is no device token (another purpose in the signature).
+    identity = auth.Identity("alice", "editor", "stamp")
+    assert auth.read_device_token(auth.issue_token(identity, key, 1000.0, 1.0), key, 1001.0) is None
+
+
+def test_logouts_are_kept_beside_the_login_secret_until_they_expire(tmp_path):
+    from lib.access import users
+
+    users.revoke(tmp_path, "aaaa", expires=2000.0, now=1000.0)
+    users.revoke(tmp_path, "bbbb", expires=1500.0, now=1000.0)
+    assert users.revoked(tmp_path, 1200.0) == {"aaaa", "bbbb"}
+    assert users.revoked(tmp_path, 1600.0) == {"aaaa"}
+    users.revoke(tmp_path, "cccc", expires=3000.0, now=1600.0)  # drops the expired one
+    assert (tmp_path / users.REVOKED_FILE).read_text().split() == ["aaaa", "2000", "cccc", "3000"]
+    assert (tmp_path / users.REVOKED_FILE).stat().st_mode & 0o777 == 0o600
+
+
+CONCURRENT_LOGINS = r"""
+import threading
+from lib.access import users
+
+def peak_kib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
+from pathlib import Path
+found = users.Accounts(Path("/nonexistent"))
+users.verify(found, "warm-up", "x")  # the dummy hash, argon2's first use
+before = peak_kib()
+start = threading.Barrier(24)
+def login(n):
+    start.wait()
+    users.verify(found, f"invented-{n}", "guess")  # an unknown name: the same cost
+threads = [threading.Thread(target=login, args=(n,)) for n in range(24)]
+for t in threads: t.start()
+for t in threads: t.join()
+print((peak_kib() - before) // 1024)
+"""
+
+
+def test_concurrent_logins_stay_under_a_memory_bound():
+    """Regression: 24 simultaneous logins with invented names took 209 MB to 1,487 MB."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from lib.access import users
+
+    done = subprocess.run(
+        [sys.executable, "-c", CONCURRENT_LOGINS],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    grown_mb = int(done.stdout.strip())
+    per_check_mb = users.HASHER.memory_cost // 1024
+    assert grown_mb <= (users.CHECK_SLOTS + 1) * per_check_mb, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("header", "sent", "expected"),
+    [
+        ("", {"X-Forwarded-For": "203.0.113.9"}, "10.0.0.2"),  # not configured: never read
+        ("X-Forwarded-For", {"X-Forwarded-For": "203.0.113.9"}, "203.0.113.9"),
+        # A client may send its own X-Forwarded-For; the proxy appends the address it saw.
+        ("X-Forwarded-For", {"X-Forwarded-For": "1.2.3.4, 203.0.113.9"}, "203.0.113.9"),
+        ("X-Real-IP", {"X-Real-IP": " 198.51.100.7 "}, "198.51.100.7"),
+        ("X-Forwarded-For", {}, "10.0.0.2"),  # missing: the connection's address
+    ],
+)
+def test_the_client_address_comes_from_the_trusted_proxy_header(
+    monkeypatch, header, sent, expected
+):
+    from types import SimpleNamespace
+
+    from ui import auth as ui_auth
+
+    monkeypatch.setenv("DASHBOARD_TRUSTED_PROXY_HEADER", header)
+    fake = SimpleNamespace(context=SimpleNamespace(headers=sent, ip_address="10.0.0.2"))
+    monkeypatch.setattr(ui_auth, "st", fake)
+    assert ui_auth.client_address() == expected

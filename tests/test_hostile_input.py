@@ -27,9 +27,12 @@ from lib.data.text import escape, markdown_escape
 from tests.support.hostile import (
     ARTICLE,
     LINK,
+    LIVE,
     PAYLOAD,
+    assert_page_survived,
     csv_line,
     fields_of,
+    markdown_sources,
     poison,
 )
 from ui import guard
@@ -93,7 +96,7 @@ def _event_case(name):
         return rows, (3, "places", "unknown place 'atlantis'")
     if name == "misspelled-header":
         rows[0] = rows[0].replace("date_precision", "date_precison")
-        return rows, (1, None, "'date_precison' (column 3) looks like a misspelling of")
+        return rows, (1, "date_precision", "'date_precison' (column 3) looks like a misspelling of")
     if name == "misspelled-optional-header":
         rows[0] = rows[0].replace("contests", "contest")
         return rows, (1, "contest", "unknown column (column 14)")
@@ -105,7 +108,7 @@ def _event_case(name):
         return rows, (5, None, "broken quoting on line 5")
     if name == "short-row":
         rows[2] = ",".join(rows[2].split(",")[:5])
-        return rows, (3, None, "no value for")
+        return rows, (3, "event_type", "no value for")  # the first column left without a value
     if name == "megabyte-cell":
         rows[2] = with_cell(rows[2], EVENT_COL["quote"], "x" * MB)
         return rows, (3, "quote", "a cell holds at most 65,536")
@@ -227,9 +230,10 @@ def _article_dir(tmp_path: Path, file_value: str) -> Path:
         ("../events.csv", "is not a file name in articles/"),
         ("/etc/hostname", "is not a file name in articles/"),
         ("link.txt", "is a symbolic link"),
+        ("articles.csv", "is the metadata table itself"),  # regression (issue 21)
         ("fifo.txt", "is not a regular file"),
     ],
-    ids=["nul", "too-long", "directory", "parent", "absolute", "symlink", "fifo"],
+    ids=["nul", "too-long", "directory", "parent", "absolute", "symlink", "metadata", "fifo"],
 )
 def test_a_hostile_article_file_value_is_a_problem_not_a_crash(tmp_path, file_value, words):
     folder = _article_dir(tmp_path, file_value)
@@ -329,11 +333,6 @@ def run_page(page: str, params: dict[str, str] | None = None) -> AppTest:
     return at.run()
 
 
-def assert_page_survived(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not [e.value for e in at.error if guard.MESSAGE in e.value]
-
-
 def _break(data_dir: Path, how: str) -> None:
     events = data_dir / "events.csv"
     if how == "header-only-events":
@@ -416,15 +415,6 @@ def test_an_unexpected_error_shows_one_line_and_is_logged(tmp_path, caplog):
 
 
 # --- Markdown injection through the data and the URL -------------------------------------------
-
-#: Markdown syntax that, unescaped, would make a link, an image or an entity.
-LIVE = re.compile(r"(?<!\\)\]\((?:http|www)|(?<!\\)!\[|(?<!\\)&(?:lt|gt|amp|#)|\u202e")
-
-
-def markdown_sources(at: AppTest) -> list[str]:
-    """The Markdown source of every element that renders Markdown."""
-    kinds = ("markdown", "caption", "warning", "error", "info", "subheader", "title", "header")
-    return [e.value for kind in kinds for e in getattr(at, kind)]
 
 
 def assert_shown_as_text(at: AppTest, payload_count: int) -> None:

@@ -18,10 +18,15 @@ A login survives a reload: a signed token (``lib.access.auth.issue_token``, HMAC
 in ``login_secret`` next to the users file) is set as a cookie by a few lines of JavaScript
 (``st.context.cookies`` can read cookies but not set them) and read back when a new session
 starts. It expires after ``DASHBOARD_LOGIN_HOURS`` (12 by default). Logging out clears the
-cookie and revokes the token in this server process.
+cookie and revokes the token, in this process and in ``revoked_logins`` beside the secret, so
+a restart does not bring it back.
 
-Wrong guesses are slowed down per session, per account name and per client address, never for
-everyone: a stranger's guesses do not keep other editors out.
+Wrong guesses slow the guesser, not the owner (OWASP's device cookie): a browser that has
+logged in as an account before holds a signed device cookie for it and has its own allowance
+of wrong guesses; every other browser ("strangers") shares one limit per account name (the
+shared password counts as one account, so a new session does not reset it), and per client
+address. Each attempt is counted before the password is checked, so simultaneous guesses
+cannot all slip past the wait, and at most ``lib.access.users.CHECK_SLOTS`` checks run at once.
 """
 
 from __future__ import annotations
@@ -36,14 +41,20 @@ import streamlit as st
 from lib.access import auth, users
 from lib.data import settings
 from lib.map.offline import STATIC_DIR
+from ui import drafts, safe
 from ui.keys import Keys
 
 COOKIE = "newsmap_login"
-#: Guesses at one account name: capped low, because they also slow the account's owner.
-ACCOUNT_FAILURES = auth.Throttle(auth.Backoff(first_s=1.0, max_s=30.0))
-#: Guesses from one client address (``st.context.ip_address``; ``None`` on localhost).
+DEVICE_COOKIE = "newsmap_device"
+#: Strangers' guesses at one account name (or the shared password): they no longer slow the
+#: owner, whose browser has its own allowance (`DEVICE_FAILURES`), so the cap can be high.
+ACCOUNT_FAILURES = auth.Throttle(auth.Backoff(first_s=1.0, max_s=300.0))
+#: Wrong guesses from one browser that logged in as the account before (its device cookie).
+DEVICE_FAILURES = auth.Throttle(auth.Backoff(first_s=1.0, max_s=30.0))
+#: Strangers' guesses from one client address (`client_address`; ``None`` on localhost).
 ADDRESS_FAILURES = auth.Throttle(auth.Backoff(first_s=1.0, max_s=300.0))
-#: Nonces of tokens logged out in this process (a logged-out cookie must not log back in).
+#: Nonces of tokens logged out in this process (a logged-out cookie must not log back in);
+#: also kept in ``revoked_logins`` beside the login secret (``lib.access.users.revoke``).
 _REVOKED: set[str] = set()
 _revoked_lock = threading.Lock()
 _process_key = secrets.token_bytes(32)
@@ -122,16 +133,15 @@ def _held() -> tuple[str, str, str] | None:
         return held
     if st.session_state.get(Keys.LOGGED_OUT):
         return None
-    try:
-        token = st.context.cookies.get(COOKIE)
-    except Exception:  # no browser context (a bare script run)
-        token = None
+    token = cookie(COOKIE)
     claims = auth.read_token(token, _signing_key(), time.time()) if token else None
     if claims is None:
         return None
     with _revoked_lock:
         if claims.nonce in _REVOKED:
             return None
+    if claims.nonce in users.revoked(users.users_file().parent, time.time()):
+        return None
     held = (claims.name, claims.stamp, claims.nonce)
     st.session_state[Keys.LOGIN] = held
     return held
@@ -163,24 +173,66 @@ def ensure_editor() -> auth.Identity:
     return identity
 
 
-def _set_cookie(value: str, max_age: int) -> None:
+def _set_cookie(name: str, value: str, max_age: int) -> None:
     global _cookie_component
     if _cookie_component is None:
         _cookie_component = st.components.v2.component("newsmap_login_cookie", js=_COOKIE_JS)
     base = st.get_option("server.baseUrlPath").strip("/")
     _cookie_component(
-        data={"name": COOKIE, "value": value, "max_age": max_age, "path": f"/{base}"},
-        key=Keys.widget("login_cookie"),
+        data={"name": name, "value": value, "max_age": max_age, "path": f"/{base}"},
+        key=Keys.widget(f"cookie:{name}"),
         height=0,
     )
 
 
+def cookie(name: str) -> str | None:
+    """The cookie ``name`` the browser sent when this session started (``None``: none)."""
+    try:
+        return st.context.cookies.get(name)
+    except Exception:  # no browser context (a bare script run)
+        return None
+
+
+def client_address() -> str | None:
+    """The client's address for the per-address throttle.
+
+    Behind a reverse proxy on another host every request comes from the proxy, so with
+    ``DASHBOARD_TRUSTED_PROXY_HEADER`` set (e.g. ``X-Forwarded-For``) the last address in that
+    header, the one the proxy itself added, is used instead. Set it only when the app cannot be
+    reached except through the proxy: anyone else could write the header themselves.
+    """
+    header = settings.value("DASHBOARD_TRUSTED_PROXY_HEADER")
+    try:
+        if header:
+            value = st.context.headers.get(header) or ""
+            last = value.split(",")[-1].strip()
+            if last:
+                return last[:64]
+        return st.context.ip_address
+    except Exception:
+        return None
+
+
+def _device(account: str) -> str | None:
+    """The nonce of this browser's device cookie when it names ``account``, else ``None``."""
+    held = st.session_state.get(Keys.DEVICE)
+    token = held if isinstance(held, str) else cookie(DEVICE_COOKIE)
+    claims = auth.read_device_token(token, _signing_key(), time.time()) if token else None
+    return claims[1] if claims and claims[0] == account else None
+
+
 def _log_in(identity: auth.Identity) -> None:
-    token = auth.issue_token(identity, _signing_key(), time.time(), _login_hours())
-    claims = auth.read_token(token, _signing_key(), time.time())
+    now = time.time()
+    token = auth.issue_token(identity, _signing_key(), now, _login_hours())
+    claims = auth.read_token(token, _signing_key(), now)
     st.session_state[Keys.LOGIN] = (identity.name, identity.stamp, claims.nonce)
     st.session_state[Keys.LOGIN_COOKIE] = (token, int(_login_hours() * 3600))
     st.session_state.pop(Keys.LOGGED_OUT, None)
+    st.session_state.pop(Keys.LOGIN_FAILED, None)
+    if _device(identity.name) is None:
+        device = auth.issue_device_token(identity.name, _signing_key(), now)
+        st.session_state[Keys.DEVICE] = device
+        st.session_state[Keys.DEVICE_COOKIE] = (device, int(auth.DEVICE_DAYS * 86400))
 
 
 def log_out() -> None:
@@ -188,61 +240,88 @@ def log_out() -> None:
     if isinstance(held, tuple) and len(held) == 3:
         with _revoked_lock:
             _REVOKED.add(held[2])
+        now = time.time()
+        users.revoke(users.users_file().parent, held[2], now + _login_hours() * 3600, now)
+        drafts.forget(held[2])
     st.session_state[Keys.LOGGED_OUT] = True
     st.session_state[Keys.LOGIN_COOKIE] = ("", 0)  # Max-Age=0 deletes the cookie
 
 
-def _failure_keys(name: str) -> tuple[list[str], list[str]]:
-    try:
-        address = st.context.ip_address
-    except Exception:
-        address = None
-    return ([f"account:{name}"] if name else []), ([f"address:{address}"] if address else [])
+def _limits(account: str) -> list[tuple[auth.Throttle | auth.FailureLog, list[str]]]:
+    """The throttles an attempt at ``account`` counts against (see the module docstring)."""
+    device = _device(account)
+    if device is not None:
+        return [(DEVICE_FAILURES, [f"device:{device}"])]
+    address = client_address()
+    return [
+        (_session_failures(), []),
+        (ACCOUNT_FAILURES, [f"account:{account}"]),
+        (ADDRESS_FAILURES, [f"address:{address}"] if address else []),
+    ]
 
 
-def _attempt(name: str, given: str) -> None:
+def _wait(limit, keys: list[str], now: float) -> float:
+    if isinstance(limit, auth.FailureLog):
+        return limit.wait_seconds(now)
+    return limit.wait_seconds(keys, now)
+
+
+def _claim(limits, now: float) -> float:
+    """The longest wait of any limit; when there is none, the attempt is counted against
+    every limit (atomically for each, so simultaneous attempts cannot all pass) and 0 is
+    returned. A refused attempt counts nowhere."""
+    wait = max([0.0, *(_wait(limit, keys, now) for limit, keys in limits)])
+    if wait > 0:
+        return wait
+    for limit, keys in limits:
+        wait = limit.claim(now) if isinstance(limit, auth.FailureLog) else limit.claim(keys, now)
+        if wait > 0:  # another attempt claimed it meanwhile
+            return wait
+    return 0.0
+
+
+def _attempt(name: str, given: str) -> str:
+    """Check one login; reruns on success, else returns what to tell the editor."""
     shared = configured_password()
     found = accounts()
     name = name.strip().lower()
+    account = name or auth.SHARED_NAME
     now = time.monotonic()
-    session = _session_failures()
-    account_keys, address_keys = _failure_keys(name)
-    wait = max(
-        session.wait_seconds(now),
-        ACCOUNT_FAILURES.wait_seconds(account_keys, now),
-        ADDRESS_FAILURES.wait_seconds(address_keys, now),
-    )
+    limits = _limits(account)
+    wait = _claim(limits, now)
     if wait > 0:
-        # Refused without comparing: guesses during the wait must not count as tries.
-        st.error(
+        return (
             "Too many wrong passwords. Try again in "
             f"{auth.wait_message(wait)}; this attempt was not checked."
         )
-        return
     identity = None
     if name:
-        account = users.verify(found, name, given)
-        identity = auth.account_identity(account) if account else None
+        found_account = users.verify(found, name, given)
+        identity = auth.account_identity(found_account) if found_account else None
     elif shared is not None and auth.password_matches(given, shared):
         identity = auth.shared_identity(shared)
     if identity is not None:
+        for limit, keys in limits:  # the attempt was right: it was no failure
+            limit.reset() if isinstance(limit, auth.FailureLog) else limit.forget(keys)
         _log_in(identity)
-        session.reset()
-        ACCOUNT_FAILURES.forget(account_keys)
         st.rerun()
     wait = max(
-        session.record_failure(now),
-        ACCOUNT_FAILURES.record_failure(account_keys, now),
-        ADDRESS_FAILURES.record_failure(address_keys, now),
+        limit.wait_seconds(now)
+        if isinstance(limit, auth.FailureLog)
+        else limit.wait_seconds(keys, now)
+        for limit, keys in limits
     )
     what = "name or password" if name else "password"
-    st.error(f"Wrong {what}. Wait {auth.wait_message(wait)} before trying again.")
+    return f"Wrong {what}. Wait {auth.wait_message(wait)} before trying again."
 
 
 def _cookie_pending() -> None:
     pending = st.session_state.get(Keys.LOGIN_COOKIE)
     if isinstance(pending, tuple):
-        _set_cookie(*pending)
+        _set_cookie(COOKIE, *pending)
+    device = st.session_state.get(Keys.DEVICE_COOKIE)
+    if isinstance(device, tuple):
+        _set_cookie(DEVICE_COOKIE, *device)
 
 
 def require_editor() -> bool:
@@ -261,13 +340,13 @@ def _gate() -> bool:
     shared = configured_password()
     found = accounts()
     for problem in found.problems:
-        st.error(problem)
+        safe.error(problem)
     if shared is None and not found.users:
         _, note = _secrets()
         if not found.problems:
             st.info(HOW_TO_CONFIGURE)
         if note:
-            st.warning(f".streamlit/secrets.toml could not be read: {note}")
+            safe.warning(f".streamlit/secrets.toml could not be read: {note}")
         return False
     identity = current()
     if identity is not None:
@@ -275,7 +354,7 @@ def _gate() -> bool:
             if identity.shared:
                 st.caption(SHARED_NOTE)
             else:
-                st.caption(f"Logged in as {identity.label} ({identity.role}).")
+                safe.caption(f"Logged in as {identity.label} ({identity.role}).")
             hours = _login_hours()
             st.caption(f"A login lasts {hours:g} hours, also across reloads, unless you log out.")
             if st.button("Log out", key=Keys.widget("logout")):
@@ -291,12 +370,23 @@ def _gate() -> bool:
             st.caption("Leave the name empty to log in with the shared editor password.")
     else:
         st.info("Viewing is open; editing needs the editor password.")
-    with st.form(Keys.widget("login_form"), clear_on_submit=True):
+    failed = st.session_state.get(Keys.LOGIN_FAILED)
+    if isinstance(failed, tuple):
+        st.error(failed[0])
+    # The name stays as typed after a wrong password; the password field is a new (empty)
+    # widget after each failure, since a form cannot clear one field alone.
+    tries = failed[1] if isinstance(failed, tuple) else 0
+    with st.form(Keys.widget("login_form")):
         name = ""
         if found.users:
             name = st.text_input("Account name", key=Keys.widget("account"))
-        given = st.text_input("Editor password", type="password", key=Keys.widget("password"))
+        given = st.text_input(
+            "Editor password",
+            type="password",
+            key=Keys.widget("password") + (f":{tries}" if tries else ""),
+        )
         submitted = st.form_submit_button("Log in")
     if submitted:
-        _attempt(name, given)
+        st.session_state[Keys.LOGIN_FAILED] = (_attempt(name, given), tries + 1)
+        st.rerun()
     return False

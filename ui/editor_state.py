@@ -1,7 +1,6 @@
 """Session state of the editor pages: every key, the working copies, and the save flow.
 
-All session-state keys the editor pages use are declared in `Keys` (``ui/keys.py``), and
-nowhere else.
+All session-state keys the editor pages use are declared in `Keys`, here and nowhere else.
 
 A `Workspace` is one editor's copy of one data file: the `Snapshot` they loaded (rows plus the
 fingerprint of the bytes) and their working rows. It lives in session state, so what an editor
@@ -29,11 +28,13 @@ import streamlit as st
 
 from lib.data.schema import Column
 from lib.data.storage import fingerprint
+from lib.data.text import markdown_escape
 from lib.editing import history
 from lib.editing import snapshot as editing
 from lib.editing.snapshot import Diff, Merge, Row, Snapshot
-from ui import auth
-from ui.keys import PREFIX, Keys  # the pages read them as state.Keys
+from lib.map.offline import STATIC_DIR
+from ui import auth, drafts, render, safe
+from ui.keys import PREFIX, Keys  # noqa: F401 (the pages read them as state.Keys)
 
 
 @dataclass
@@ -60,6 +61,13 @@ class Workspace:
     conflict: PendingConflict | None = None
     flash: str | None = None
     error: str | None = None
+    saves: int = 0  # saves made from this workspace: part of the note field's key
+
+    @property
+    def note_key(self) -> str:
+        """Key of the page's history note: a new (empty) field after each save, since deleting
+        a widget's state does not clear what the browser still shows."""
+        return Keys.widget(f"{self.name}:note:{self.saves}")
 
     @property
     def path(self) -> Path:
@@ -90,14 +98,67 @@ class Workspace:
 def workspace(key: str, path: Path, spec: Sequence[Column], label: str, root: Path) -> Workspace:
     """This session's workspace for ``path``, loaded from disk on first use.
 
-    A workspace for another data directory (``DASHBOARD_DATA_DIR`` changed) is replaced.
+    A workspace for another data directory (``DASHBOARD_DATA_DIR`` changed) is replaced. A new
+    session of a browser that left unsaved edits (a reload) gets them back from `keep_draft`.
     """
     ws = st.session_state.get(key)
     if not isinstance(ws, Workspace) or ws.path != Path(path):
-        snapshot = editing.read_snapshot(Path(path), spec, label)
-        ws = Workspace(key, spec, Path(root) / editing.BACKUP_DIR, snapshot, list(snapshot.rows))
+        draft = _take_draft(Path(path))
+        if draft is not None:
+            snapshot, rows = draft
+            ws = Workspace(key, spec, Path(root) / editing.BACKUP_DIR, snapshot, rows)
+            ws.flash = (
+                "Your unsaved edits from before the reload are back. They are checked "
+                f"against {label} as you loaded it, so a save made meanwhile is caught."
+            )
+        else:
+            snapshot = editing.read_snapshot(Path(path), spec, label)
+            ws = Workspace(
+                key, spec, Path(root) / editing.BACKUP_DIR, snapshot, list(snapshot.rows)
+            )
         st.session_state[key] = ws
     return ws
+
+
+# --- drafts: unsaved edits that survive a reload ------------------------------------------------
+
+_UNSAVED_JS = (STATIC_DIR / "editors" / "unsaved.js").read_text(encoding="utf-8")
+_unsaved_component = None
+
+
+def _login_nonce() -> str | None:
+    held = st.session_state.get(Keys.LOGIN)
+    return held[2] if isinstance(held, tuple) and len(held) == 3 else None
+
+
+def keep_draft(ws: Workspace) -> None:
+    """Remember this editor's unsaved working copy of ``ws`` (or forget it when there is none)."""
+    nonce = _login_nonce()
+    if nonce is None:
+        return
+    if ws.diff().is_empty:
+        drafts.drop(nonce, str(ws.path))
+    else:
+        drafts.put(nonce, str(ws.path), (ws.snapshot, list(ws.working)))
+
+
+def _take_draft(path: Path) -> tuple[Snapshot, list[Row]] | None:
+    nonce = _login_nonce()
+    return None if nonce is None else drafts.get(nonce, str(path))
+
+
+def warn_unsaved(ws: Workspace) -> None:
+    """Keep the draft, and make the browser ask before the page is left (reload, closed tab,
+    a swipe back) while there are unsaved edits. Switching to another page of the app keeps
+    the edits in the session and asks nothing."""
+    global _unsaved_component
+    keep_draft(ws)
+    if _unsaved_component is None:
+        _unsaved_component = st.components.v2.component("newsmap_unsaved", js=_UNSAVED_JS)
+    _unsaved_component(
+        data={"dirty": not ws.diff().is_empty}, key=Keys.widget(f"{ws.name}:unsaved"), height=0
+    )
+    st.html(render.stylesheet("editors.css"))  # no swipe-to-go-Back over the grid
 
 
 def reload(ws: Workspace, flash: str | None = None) -> None:
@@ -167,6 +228,7 @@ def save(
     failure (including a login that is no longer valid) ``ws.error`` says what happened. The
     working copy is kept in every case. The file keeps its own line endings and BOM.
     """
+
     ws.error = None
     try:
         identity = auth.ensure_editor()
@@ -175,7 +237,12 @@ def save(
         ws.error = f"Not saved: {exc}"
         return False
     diff = editing.diff_rows(ws.snapshot.rows, rows)
-    data = ws.snapshot.encode(rows)
+    try:
+        data = ws.snapshot.encode_checked(rows)
+    except editing.SaveError as exc:
+        ws.working = list(rows)
+        ws.error = str(exc)
+        return False
     recorder = history.Recorder(
         ws.backup_root.parent, ws.label, identity.name, identity.label, identity.email, note=note
     )
@@ -202,6 +269,7 @@ def save(
     ws.snapshot = editing.snapshot_of(ws.path, data, ws.spec, ws.label)
     set_working(ws, list(ws.snapshot.rows))
     ws.conflict = None
+    ws.saves += 1
     kept = ""
     if saved.backup is not None:
         where = saved.backup.relative_to(ws.backup_root.parent)
@@ -235,6 +303,10 @@ def accept_merge(ws: Workspace, choices: Mapping[str, str]) -> None:
 # --- views shared by the editor pages ----------------------------------------------------------
 
 
+#: Changed values longer than this (characters) are also shown whole under the diff table.
+LONG_CELL = 60
+
+
 def _frame(records: Sequence[Mapping[str, str]], columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame([{c: r.get(c, "") for c in columns} for r in records], columns=columns)
 
@@ -253,18 +325,75 @@ def show_diff(diff: Diff, columns: Sequence[str], *, key: str) -> None:
             for cell in change.cells
         ]
         st.dataframe(pd.DataFrame(cells), hide_index=True, key=f"{key}:changed")
+        long = [c for c in cells if max(len(c["before"]), len(c["after"])) > LONG_CELL]
+        if long:
+            # A table cell cuts long text; these are shown whole, as plain text.
+            with st.expander(f"Long values in full ({len(long)})"):
+                for cell in long:
+                    st.text(
+                        f"{cell['row']}, {cell['column']}\nbefore: {cell['before']}\n"
+                        f"after:  {cell['after']}"
+                    )
     if diff.deleted:
         st.markdown(f"**Deleted ({len(diff.deleted)})**")
         st.dataframe(_frame(diff.deleted, columns), hide_index=True, key=f"{key}:deleted")
 
 
 def show_messages(ws: Workspace) -> None:
-    """The result of the last action: saved, merged, or why a save failed."""
-    if ws.flash:
-        st.success(ws.flash)
-        ws.flash = None
+    """Why the last save failed, at the top of the page. The result of a save is shown by
+    `show_flash` where the editor clicked: a banner at the top pushed the grid down under the
+    pointer, and the next click landed on another row."""
+    # Both name the editor (a display name is theirs to choose) and may quote the data.
     if ws.error and ws.conflict is None:
-        st.error(ws.error + " Your edits are still here; download them below to keep a copy.")
+        safe.error(ws.error + " Your edits are still here; download them below to keep a copy.")
+
+
+def show_flash(ws: Workspace) -> None:
+    """The result of the last action in full, where it is called (below the save button)."""
+    if ws.flash:
+        safe.success(ws.flash)
+        ws.flash = None
+
+
+def offer_undo(ws: Workspace, *, after: Callable[[], None] | None = None) -> None:
+    """ "Undo my last save" when the newest save of this file is this editor's own and nothing
+    is pending here. The undo is a new save of the version before it (``action`` ``undo``),
+    checked against the file as this editor loaded it, like any save."""
+
+    identity = auth.current()
+    if identity is None or ws.conflict is not None or not ws.diff().is_empty:
+        return
+    root = ws.backup_root.parent
+    last = history.undoable(root, ws.label, identity.name)
+    if last is None:
+        return
+    if st.button(
+        f"Undo my last save ({last.when}: {last.summary})",
+        key=Keys.widget(f"{ws.name}:undo:{last.id}"),
+        help="Saves the version from before your save as a new save; the history keeps both.",
+    ):
+        try:
+            identity = auth.ensure_editor()
+            done = history.restore(
+                root, last, ws.snapshot.fingerprint, who=identity.name,
+                who_label=identity.label, email=identity.email, which="before",
+                note=f"undid my save {last.id}", action="undo",
+            )  # fmt: skip
+        except editing.ConflictError:
+            ws.error = (
+                f"Not undone: {ws.label} was changed by someone else since you loaded it. "
+                "Look at it again; the History page can restore any version."
+            )
+        except (PermissionError, editing.SaveError, history.RestoreError) as exc:
+            ws.error = f"Not undone: {exc}"
+        else:
+            if after is not None:
+                after()
+            reload(ws)
+            ws.flash = (
+                f"Undid your save of {last.when} ({last.summary}): history entry {done.entry.id}."
+            )
+        st.rerun()
 
 
 def show_conflict(ws: Workspace) -> None:
@@ -272,7 +401,7 @@ def show_conflict(ws: Workspace) -> None:
     pending = ws.conflict
     if pending is None:
         return
-    st.error(ws.error or f"{ws.label} changed on disk since you loaded it.")
+    safe.error(ws.error or f"{ws.label} changed on disk since you loaded it.")
     st.markdown(f"**What changed on disk since you loaded {ws.label}**")
     disk_diff = editing.diff_rows(ws.snapshot.rows, pending.disk.rows)
     if disk_diff.is_empty:
@@ -286,33 +415,79 @@ def show_conflict(ws: Workspace) -> None:
         )
         for conflict in pending.merge.conflicts:
             with st.container(border=True):
-                st.markdown(f"Row **{conflict.key}**")
+                st.markdown(f"Row **{markdown_escape(conflict.key)}**")
                 cells = pd.DataFrame(
                     conflict.cells(), columns=["column", "when you loaded it", "mine", "theirs"]
                 )
                 st.dataframe(cells, hide_index=True)
+                # No choice is made for the editor: Merge waits until each row has one.
                 choices[conflict.key] = st.radio(
                     "Keep",
                     [editing.MINE, editing.THEIRS],
+                    index=None,
                     format_func=lambda c: "my version" if c == editing.MINE else "the disk's",
                     horizontal=True,
                     key=Keys.widget(f"{ws.name}:choice:{conflict.key}"),
                 )
     else:
         st.info("Your changes and the ones on disk touch different rows: they merge cleanly.")
+    undecided = [key for key, choice in choices.items() if choice is None]
     left, right = st.columns(2)
     if left.button(
-        "Merge into my copy", type="primary", key=Keys.widget(f"{ws.name}:merge"), width="stretch"
+        "Merge into my copy",
+        type="primary",
+        key=Keys.widget(f"{ws.name}:merge"),
+        width="stretch",
+        disabled=bool(undecided),
+        help=f"Choose a version for {len(undecided)} row(s) first." if undecided else None,
     ):
         accept_merge(ws, choices)
         st.rerun()
-    if right.button(
-        "Discard my changes and load the disk version",
-        key=Keys.widget(f"{ws.name}:discard"),
-        width="stretch",
-    ):
-        reload(ws, flash=f"Loaded {ws.label} from disk; your unsaved changes were discarded.")
+    with right:
+        if confirmed_discard(
+            ws,
+            "Discard my changes and load the disk version",
+            key=f"{ws.name}:discard",
+        ):
+            reload(ws, flash=f"Loaded {ws.label} from disk; your unsaved changes were discarded.")
+            st.rerun()
+
+
+#: A save that deletes more rows than this asks first (a select-all and Delete empties a file).
+DELETE_CONFIRM_OVER = 3
+
+
+def delete_confirmed(ws: Workspace, deleted: int) -> bool:
+    """True unless the save would delete more than `DELETE_CONFIRM_OVER` rows and the editor
+    has not ticked the box this draws to say so."""
+    if deleted <= DELETE_CONFIRM_OVER:
+        return True
+    return st.checkbox(
+        f"Yes, delete {deleted} rows from {ws.label}",
+        key=Keys.widget(f"{ws.name}:confirm-delete:{ws.version}:{deleted}"),
+        help="Asked because the save would delete more than a few rows at once.",
+    )
+
+
+def confirmed_discard(ws: Workspace, label: str, *, key: str, changes: int | None = None) -> bool:
+    """A button that discards edits only after a second click on "Yes, discard" (one stray
+    click must not throw work away). True when the editor confirmed."""
+    asking = Keys.widget(f"{key}:asking")
+    if not st.session_state.get(asking):
+        if st.button(label, key=Keys.widget(key), width="stretch"):
+            st.session_state[asking] = True
+            st.rerun()
+        return False
+    what = f"your {changes} change(s)" if changes else "all your unsaved changes"
+    st.warning(f"Discard {what} to {ws.label}? This cannot be undone.")
+    yes, no = st.columns(2)
+    if no.button("Keep my changes", key=Keys.widget(f"{key}:no"), width="stretch"):
+        st.session_state.pop(asking, None)
         st.rerun()
+    if yes.button("Yes, discard", key=Keys.widget(f"{key}:yes"), width="stretch"):
+        st.session_state.pop(asking, None)
+        return True
+    return False
 
 
 def download_button(ws: Workspace, file_name: str) -> None:

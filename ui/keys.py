@@ -16,6 +16,9 @@ class Keys:
     LOGIN_FAILURES = PREFIX + "login_failures"  # lib.access.auth.FailureLog of this session
     LOGIN_COOKIE = PREFIX + "login_cookie"  # (token, max-age s) the browser is to keep
     LOGGED_OUT = PREFIX + "logged_out"  # set by Log out: ignore the cookie sent at start
+    LOGIN_FAILED = PREFIX + "login_failed"  # (message, failures) after a refused login
+    DEVICE = PREFIX + "device"  # the device token this session issued (lib.access.auth)
+    DEVICE_COOKIE = PREFIX + "device_cookie"  # (device token, max-age s) the browser is to keep
     HISTORY_PICK = PREFIX + "history_pick"  # the history entry shown on the History page
     EVENTS = PREFIX + "events"  # Workspace of events.csv
     PLACES = PREFIX + "places"  # Workspace of geodata/gazetteer.csv

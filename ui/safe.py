@@ -21,6 +21,11 @@ def warning(text: object) -> None:
     st.warning(markdown_escape(text))
 
 
+def success(text: object) -> None:
+    """``st.success`` showing ``text`` exactly."""
+    st.success(markdown_escape(text))
+
+
 def error(text: object) -> None:
     """``st.error`` showing ``text`` exactly."""
     st.error(markdown_escape(text))

@@ -112,6 +112,20 @@ class FailureLog:
             self._failures = 0
             self._last = 0.0
 
+    def claim(self, now: float) -> float:
+        """Atomically: the wait left, or (when none) count this attempt as a failure now and
+        return 0. A check that then succeeds calls `reset`. Counting before the password is
+        checked means simultaneous guesses cannot all pass the wait (12 of 12 did)."""
+        with self._lock:
+            self._expire(now)
+            if self._failures:
+                wait = self._last + self.policy.delay(self._failures) - now
+                if wait > 0:
+                    return wait
+            self._failures += 1
+            self._last = now
+            return 0.0
+
 
 def wait_message(seconds: float) -> str:
     """'3 seconds', '1 minute 5 seconds': how long to wait, rounded up to whole seconds."""
@@ -269,6 +283,23 @@ class Throttle:
             waits.append(log.record_failure(now))
         return max(waits)
 
+    def claim(self, keys: Iterable[str], now: float) -> float:
+        """`FailureLog.claim` over all ``keys`` at once: the longest wait of any of them, or 0
+        after counting the attempt against each (see `FailureLog.claim`)."""
+        keys = list(keys)
+        with self._lock:
+            logs = [self._logs[k] for k in keys if k in self._logs]
+            wait = max([0.0, *(log.wait_seconds(now) for log in logs)])
+            if wait > 0:
+                return wait
+            for key in keys:
+                log = self._logs.pop(key, None) or FailureLog(self.policy)
+                self._logs[key] = log
+                log.claim(now)
+            while len(self._logs) > self.max_keys:
+                self._logs.popitem(last=False)
+        return 0.0
+
     def forget(self, keys: Iterable[str]) -> None:
         with self._lock:
             for key in keys:
@@ -277,3 +308,38 @@ class Throttle:
     def reset(self) -> None:
         with self._lock:
             self._logs.clear()
+
+
+# --- device cookies (OWASP's "slow the guesser, not the owner") ----------------------------------
+
+#: How long a browser that logged in as an account keeps its own allowance of wrong guesses.
+DEVICE_DAYS = 180.0
+
+
+def issue_device_token(name: str, key: bytes, now: float, days: float = DEVICE_DAYS) -> str:
+    """A signed ``<payload>.<signature>`` saying "this browser logged in as ``name``".
+
+    Wrong guesses from a browser that holds one for the account it names count against that
+    browser alone (its nonce); strangers share the account's limit, so a guesser slows down
+    everyone but the owners. It grants nothing else: a login still needs the password.
+    """
+    payload = {"d": name, "e": int(now + days * 86400), "n": secrets.token_hex(8)}
+    body = _b64(json.dumps(payload, separators=(",", ":")).encode())
+    signature = _b64(hmac.new(key, b"device:" + body.encode(), hashlib.sha256).digest())
+    return f"{body}.{signature}"
+
+
+def read_device_token(token: str | None, key: bytes, now: float) -> tuple[str, str] | None:
+    """``(account name, nonce)`` of a valid, unexpired device token; else ``None``."""
+    if not isinstance(token, str) or token.count(".") != 1 or len(token) > 1000:
+        return None
+    body, signature = token.split(".")
+    expected = _b64(hmac.new(key, b"device:" + body.encode(), hashlib.sha256).digest())
+    if not hmac.compare_digest(signature, expected):
+        return None
+    try:
+        claims = json.loads(_unb64(body))
+        name, expires, nonce = str(claims["d"]), int(claims["e"]), str(claims["n"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (name, nonce) if expires > now else None

@@ -20,6 +20,7 @@ password, so that an administrator notices at once instead of one editor being l
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import hashlib
 import json
@@ -27,6 +28,7 @@ import os
 import re
 import secrets
 import sys
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,11 +195,59 @@ def verify(accounts: Accounts, name: str, password: str) -> Account | None:
         target = _DUMMY_HASH
     else:
         target = account.password_hash
-    try:
-        PasswordHasher().verify(target, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return None
+    # argon2 takes its memory (64 MiB by default) for each check: 24 logins at once took the
+    # server from 209 MB to 1.5 GB. At most CHECK_SLOTS checks run at a time; the others wait.
+    with _CHECK_SLOTS:
+        try:
+            PasswordHasher().verify(target, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return None
     return account
+
+
+#: Password checks that may run at once (each holds argon2's memory while it runs).
+CHECK_SLOTS = 2
+_CHECK_SLOTS = threading.BoundedSemaphore(CHECK_SLOTS)
+REVOKED_FILE = "revoked_logins"
+
+
+def revoke(folder: Path, nonce: str, expires: float, now: float) -> None:
+    """Remember, in ``folder/revoked_logins`` beside the login secret, that the login token
+    with ``nonce`` was logged out (until it would expire anyway), so a restart keeps it out.
+    Entries past their expiry are dropped. Never raises: the in-process list still holds."""
+    path = Path(folder) / REVOKED_FILE
+    with _revoked_lock, contextlib.suppress(OSError, ValueError):
+        kept = [f"{n} {int(e)}" for n, e in _read_revoked(path).items() if e > now]
+        kept.append(f"{nonce} {int(expires)}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{REVOKED_FILE}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write("\n".join(kept) + "\n")
+        os.replace(tmp, path)
+
+
+def revoked(folder: Path, now: float) -> set[str]:
+    """Nonces of login tokens logged out and not yet expired (see `revoke`)."""
+    path = Path(folder) / REVOKED_FILE
+    with _revoked_lock:
+        return {n for n, e in _read_revoked(path).items() if e > now}
+
+
+_revoked_lock = threading.Lock()
+
+
+def _read_revoked(path: Path) -> dict[str, float]:
+    out: dict[str, float] = {}
+    try:
+        lines = path.read_text(encoding="ascii").splitlines()
+    except (OSError, ValueError):
+        return out
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            out[parts[0]] = float(parts[1])
+    return out
 
 
 def login_secret(folder: Path) -> bytes | None:

@@ -97,6 +97,8 @@ def file_name_problem(name: str) -> str | None:
         return "the file name contains control characters"
     if "/" in name or "\\" in name or name.startswith("."):
         return f"'{name}' is not a file name in articles/"
+    if name.lower() == METADATA_FILE:  # the metadata would load as an article's text
+        return f"'{name}' is the metadata table itself, not an article's text"
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,29 @@ class Record:
     first_line: int
     last_line: int
     fields: list[str]
+    #: Lines inside this record that, read alone, are a whole row: a quote opened in one row
+    #: and closed in the same column of a later one swallowed them (see `records`).
+    swallowed: tuple[int, ...] = ()
+
+
+#: Characters some reader takes for a line break: the csv module splits on CR and LF only, but
+#: ``str.splitlines``, spreadsheets and editors also break at these. A cell holding one is
+#: always written quoted (`format_record`), so it reads back as it was.
+LINE_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_NEEDS_QUOTES = re.compile(f'[,"{LINE_BREAKS}]')
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"' if _NEEDS_QUOTES.search(value) else value
+
+
+def format_record(fields: list[str]) -> str:
+    """One CSV record without its line end: minimal quoting, as the csv module writes it,
+    except that a field holding any of `LINE_BREAKS` is quoted too (the csv module leaves a
+    lone CR unquoted when the line end is LF, and such a file no longer reads back)."""
+    if len(fields) == 1 and not fields[0]:
+        return '""'  # a lone empty field would read as a blank line
+    return ",".join(_quoted(str(f)) for f in fields)
 
 
 def _span(first: int, last: int) -> str:
@@ -122,7 +146,10 @@ def records(text: str, file: str) -> tuple[list[Record], list[Problem]]:
                     out.append(Record(row, first, first, []))
                     pos = first  # resume on the line after this record's first line
                     break
-                out.append(Record(len(out) + 1, first, last, fields))
+                swallowed = ()
+                if width is not None and last > first:
+                    swallowed = _whole_rows(lines[first:last], first + 1, width)
+                out.append(Record(len(out) + 1, first, last, fields, swallowed))
                 if width is None and any(f.strip() for f in fields):
                     width = len(fields)
             else:
@@ -151,6 +178,57 @@ def records(text: str, file: str) -> tuple[list[Record], list[Problem]]:
             out.append(Record(row, first, first, []))
             pos = first
     return out, problems
+
+
+def _whole_rows(lines: list[str], first_number: int, width: int) -> tuple[int, ...]:
+    """Numbers of the ``lines`` (numbered from ``first_number``) that read alone as at least
+    ``width`` fields: a row of their own, not the rest of a cell that spans lines.
+
+    A value that really spans lines (an address, a pasted paragraph) ends on a line holding
+    only the fields after it; a swallowed row keeps all of its own.
+    """
+    found = []
+    for number, line in enumerate(lines, start=first_number):
+        alone = next(csv.reader([line.rstrip("\r\n")]), [])
+        if len(alone) >= width and any(cell.strip() for cell in alone):
+            found.append(number)
+    return tuple(found)
+
+
+#: How the message of `swallowed_problem` starts (editors refuse to rewrite such a file).
+SWALLOWED = "malformed CSV, rows swallowed"
+
+
+def is_structural(problem: Problem) -> bool:
+    """Whether ``problem`` is about the file's structure (encoding, quoting, missing columns,
+    field counts) rather than one cell's value: rows were lost or guessed at, so rewriting the
+    file from what was read would lose data. Such a problem may still name a column."""
+    message = problem.message
+    return (
+        problem.column is None
+        or message.startswith(("malformed CSV", "missing column(s)"))
+        or (message.startswith("has ") and " fields but the header has " in message)
+    )
+
+
+def swallowed_problem(file: str, record: Record, header: list[str]) -> Problem:
+    """The error for a record that swallowed the rows on ``record.swallowed``, naming the
+    column whose quoted value spans the lines."""
+    column = next(
+        (name for name, cell in zip(header, record.fields, strict=False) if "\n" in cell or
+         "\r" in cell),
+        None,
+    )  # fmt: skip
+    lines = ", ".join(str(n) for n in record.swallowed)
+    return Problem(
+        file,
+        record.row,
+        column,
+        f"{SWALLOWED}: a quoted value opened on line {record.first_line} is closed on line "
+        f"{record.last_line}, so line(s) {lines}, a whole row of their own, were read as part "
+        f"of this cell ({record.last_line - record.first_line + 1} lines read as one row)",
+        'close the quote on its own line: a value quoted with " ends with " before the comma',
+    )
 
 
 def _misspelling(name: str, candidates: list[str]) -> str | None:
@@ -188,7 +266,7 @@ def parse(text: str, file: str, required: list[str], optional: list[str] = ()) -
             Problem(
                 file,
                 head.row,
-                None,
+                missing[0],  # the first missing one; the message names them all
                 f"missing column(s): {', '.join(missing)}",
                 "; ".join([*guesses, f"the header must name: {', '.join(required)}"]),
             )
@@ -222,6 +300,8 @@ def parse(text: str, file: str, required: list[str], optional: list[str] = ()) -
         return Table(file, header, [], problems)
     rows: list[tuple[int, dict[str, str]]] = []
     for record in body:
+        if record.swallowed:
+            problems.append(swallowed_problem(file, record, header))
         values = record.fields
         if len(values) != len(header):
             short = len(values) < len(header)
@@ -230,7 +310,8 @@ def parse(text: str, file: str, required: list[str], optional: list[str] = ()) -
                 Problem(
                     file,
                     record.row,
-                    None,
+                    # the first column without a value; surplus fields belong to no column
+                    lacking[0] if lacking else None,
                     f"has {len(values)} fields but the header has {len(header)}"
                     + (f" (no value for {', '.join(lacking)})" if short else ""),
                     "a comma inside a value needs the value in double quotes",
@@ -276,11 +357,9 @@ def read(path: Path, required: list[str], optional: list[str] = (), label: str |
     return table
 
 
-def write(columns: list[str], rows: list[dict[str, str]]) -> str:
-    """Serialise rows as CSV text with LF line ends and minimal quoting (stable diffs in git)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in columns})
-    return out.getvalue()
+def write(columns: list[str], rows: list[dict[str, str]], newline: str = "\n") -> str:
+    """Serialise rows as CSV text with ``newline`` line ends and minimal quoting (stable diffs
+    in git); every cell with a line break is quoted (`format_record`)."""
+    lines = [format_record(list(columns))]
+    lines += [format_record([row.get(c, "") or "" for c in columns]) for row in rows]
+    return "".join(line + newline for line in lines)

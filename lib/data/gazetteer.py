@@ -24,6 +24,11 @@ COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 #: Longest place name, variant or not_in phrase, in characters. The longest real one is under
 #: 40; the mention matcher's work grows with name length, so a pasted paragraph is refused.
 NAME_MAX = 200
+#: At most this many variants (or not_in phrases) per place, in a cell of at most this many
+#: characters. The busiest real place has 8 variants in 112 characters; 100 places with 64 KiB
+#: variant cells once cost `lib check` 1.7 GB, as every name enters the mention matcher.
+VARIANTS_MAX = 40
+VARIANTS_CELL_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,16 @@ def parse_place(row: dict[str, str], bad) -> Place | None:
         "variants": split_list(row.get("variants") or ""),
         "not_in": split_list(row.get("not_in") or ""),
     }
+    for column in ("variants", "not_in"):
+        cell, count = row.get(column) or "", len(names[column])
+        if len(cell) > VARIANTS_CELL_MAX or count > VARIANTS_MAX:
+            bad(
+                column,
+                f"holds {count:,} names in {len(cell):,} characters; a place has at most "
+                f"{VARIANTS_MAX} in {VARIANTS_CELL_MAX:,} characters",
+                "keep the spellings the reporting really uses",
+            )
+            return None  # nothing of it may reach the name index
     for column, items in names.items():
         longest = max((len(item.strip()) for item in items), default=0)
         if longest > NAME_MAX:

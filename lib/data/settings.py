@@ -45,6 +45,12 @@ SETTINGS: dict[str, Setting] = {
             "hours a login lasts, across reloads, before the editor must log in again",
         ),
         Setting(
+            "DASHBOARD_TRUSTED_PROXY_HEADER",
+            "",
+            "header a reverse proxy sets to the client's address (e.g. X-Forwarded-For), read "
+            "by the login throttle; set it only when every request comes through that proxy",
+        ),
+        Setting(
             "DASHBOARD_GIT_COMMIT",
             "off",
             "'on' makes every save a git commit of the data file, with the editor as author",

@@ -18,6 +18,8 @@ def fingerprint(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
         return None
+    except OSError:  # a directory, or unreadable: the loaders say why; nothing to compare
+        return None
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -29,9 +31,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so readers see the old file or the new one, never a mix.
 
     Writes a temporary file in the same directory, flushes and fsyncs it, then renames it over
-    the target (``os.replace`` is atomic on POSIX and Windows) and fsyncs the directory.
+    the target (``os.replace`` is atomic on POSIX and Windows) and fsyncs the directory. A
+    symbolic link is written through: the file it points to is replaced, the link stays.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     try:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:

@@ -7,11 +7,17 @@ Under ``<data root>/.history/`` (ignored by git):
   ``events.csv``), the action (``save``, ``restore``, ``add article``, or ``outside`` for a
   change made outside the app), the rows added, changed (column, before, after) and deleted,
   the editor's note, and the SHA-256 of the file before and after.
-* ``objects/<aa>/<sha256>``: the exact bytes of each version, content-addressed, so any
-  version can be restored (`restore`), however many saves ago.
+* ``objects/<aa>/<sha256>.gz``: the exact bytes of each version, content-addressed and
+  gzip-compressed (a CSV shrinks about fivefold), so a version can be restored (`restore`).
+  Older copies without ``.gz`` are still read. After each save `prune` drops the copies that
+  only saves beyond the policy need (`KEEP_SAVES`, `KEEP_DAYS`); the version each file has now
+  is never dropped, and the log keeps every entry's diff.
 
-A line torn by a crash is skipped when reading (and reported by `read_log`), and the next
-append starts on a new line. ``python -m lib history [--file F] [--event ID] [--who NAME]``
+A save is written to the log twice: first as an *intent* (the whole entry, before the file is
+replaced), then a short *done* line after. A save killed in between still has its entry: an
+intent without its done line counts when the file (or a later entry) holds its version, and is
+ignored when the replace never happened. A line torn by a crash is skipped when reading (and
+reported by `read_log`), and the next append starts on a new line. ``python -m lib history [--file F] [--event ID] [--who NAME]``
 prints the list.
 """
 
@@ -21,12 +27,15 @@ import argparse
 import contextlib
 import datetime as dt
 import fcntl
+import gzip
 import hashlib
 import json
 import os
 import secrets
 import subprocess
 import sys
+import time
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,23 +59,38 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: Versions kept by `prune`: those of the newest saves of each file, and of every save made in
+#: the last days; older copies go. The version each file has now is always kept.
+KEEP_SAVES = 50
+KEEP_DAYS = 30
+
+
+def _object_path(root: Path, digest: str) -> Path:
+    return history_dir(root) / "objects" / digest[:2] / f"{digest}.gz"
+
+
 def store(root: Path, data: bytes) -> str:
-    """Keep ``data`` in the object store (once); returns its SHA-256."""
+    """Keep ``data`` in the object store (once, gzip-compressed); returns its SHA-256."""
     digest = digest_of(data)
-    target = history_dir(root) / "objects" / digest[:2] / digest
-    if not target.exists():
+    target = _object_path(root, digest)
+    if not target.exists() and not target.with_suffix("").exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(target, data)
+        # mtime=0: the same bytes always make the same file
+        atomic_write_bytes(target, gzip.compress(data, compresslevel=6, mtime=0))
     return digest
 
 
 def load_object(root: Path, digest: str) -> bytes | None:
     if not digest or not all(c in "0123456789abcdef" for c in digest) or len(digest) != 64:
         return None
+    target = _object_path(root, digest)
     try:
-        data = (history_dir(root) / "objects" / digest[:2] / digest).read_bytes()
-    except OSError:
-        return None
+        data = gzip.decompress(target.read_bytes())
+    except (OSError, EOFError, zlib.error):
+        try:
+            data = target.with_suffix("").read_bytes()  # stored before compression
+        except OSError:
+            return None
     return data if digest_of(data) == digest else None
 
 
@@ -136,21 +160,52 @@ def _entry(record: Mapping) -> Entry:
 
 
 def read_log(root: Path) -> tuple[list[Entry], list[str]]:
-    """Every entry, oldest first, and a message for each line that could not be read."""
+    """Every entry, oldest first, and a message for each line that could not be read.
+
+    An intent without its done line (a save killed between the two) is an entry when its
+    version reached the disk: the file holds it now, or a later entry starts from it.
+    """
     path = history_dir(root) / LOG_FILE
     try:
         data = path.read_bytes()
     except OSError:
         return [], []
-    entries, problems = [], []
+    found: list[Entry] = []
+    intents: set[str] = set()
+    done: set[str] = set()
+    problems = []
     for number, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
             continue
         try:
-            entries.append(_entry(json.loads(line)))
-        except (ValueError, KeyError, TypeError):
+            record = json.loads(line)
+            if record.get("done"):
+                done.add(str(record["id"]))
+                continue
+            found.append(_entry(record))
+            if record.get("state") == "intent":
+                intents.add(found[-1].id)
+        except (ValueError, KeyError, TypeError, AttributeError):
             problems.append(f"{HISTORY_DIR}/{LOG_FILE} line {number}: unreadable, skipped")
-    return entries, problems
+    unfinished = intents - done
+    if unfinished:
+        found = [
+            e
+            for n, e in enumerate(found)
+            if e.id not in unfinished or _reached(root, e, found[n + 1 :])
+        ]
+    return found, problems
+
+
+def _reached(root: Path, intent: Entry, later: list[Entry]) -> bool:
+    """Whether the save of ``intent`` replaced its file (see `read_log`)."""
+    for item in later:
+        if item.file == intent.file:
+            return item.before == intent.after
+    try:
+        return digest_of((Path(root) / intent.file).read_bytes()) == intent.after
+    except OSError:
+        return False
 
 
 def entries(root: Path) -> list[Entry]:
@@ -158,7 +213,11 @@ def entries(root: Path) -> list[Entry]:
 
 
 def _append(root: Path, record: dict) -> Entry:
-    folder = history_dir(root)
+    _append_line(history_dir(root), record)
+    return _entry(record)
+
+
+def _append_line(folder: Path, record: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     fd = os.open(folder / LOG_FILE, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
@@ -173,7 +232,6 @@ def _append(root: Path, record: dict) -> Entry:
         os.fsync(fd)
     finally:
         os.close(fd)
-    return _entry(record)
 
 
 def _rows(data: bytes | None, label: str) -> list[dict[str, str]]:
@@ -215,14 +273,17 @@ def record(
     action: str = "save",
     note: str = "",
     restored_from: str = "",
+    intent: bool = False,
 ) -> Entry:
-    """Keep both versions and append the entry of one save of ``label``."""
+    """Keep both versions and append the entry of one save of ``label``; with ``intent`` the
+    entry waits for its done line (`complete`), see `read_log`."""
     before = store(root, old) if old is not None else None
     after = store(root, new)
     now = _now()
     return _append(
         root,
         {
+            **({"state": "intent"} if intent else {}),
             "id": now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(2),
             "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "who": who,
@@ -236,6 +297,54 @@ def record(
             "restored_from": restored_from,
         },
     )
+
+
+def complete(root: Path, entry: Entry) -> None:
+    """Append the done line of an intent written by `record`."""
+    folder = history_dir(root)
+    with contextlib.suppress(OSError):
+        _append_line(folder, {"id": entry.id, "done": True})
+
+
+def prune(root: Path, *, now: float | None = None) -> int:
+    """Delete stored versions no entry within the policy needs; returns how many went.
+
+    Kept: the versions (before and after) of the `KEEP_SAVES` newest entries of each file and
+    of every entry from the last `KEEP_DAYS` days, the version of each file now on disk, and
+    copies younger than a minute (a save may be writing its entry). Everything else, including
+    copies no entry names, goes. Never raises.
+    """
+    now = time.time() if now is None else now
+    found = entries(root)
+    keep: set[str] = set()
+    cutoff = dt.datetime.fromtimestamp(now - KEEP_DAYS * 86400, dt.UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    by_file: dict[str, list[Entry]] = {}
+    for item in found:
+        by_file.setdefault(item.file, []).append(item)
+    for items in by_file.values():
+        for n, item in enumerate(items):
+            if n >= len(items) - KEEP_SAVES or item.time >= cutoff:
+                keep.update(d for d in (item.before, item.after) if d)
+    for name in {*by_file, *TRACKED}:
+        with contextlib.suppress(OSError):
+            keep.add(digest_of((Path(root) / name).read_bytes()))
+    removed = 0
+    folder = history_dir(root) / "objects"
+    try:
+        stored = list(folder.glob("*/*"))
+    except OSError:
+        return 0
+    for path in stored:
+        digest = path.name.removesuffix(".gz")
+        if digest in keep or path.name.startswith("."):
+            continue
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < now - 60:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def _last_version(found: Iterable[Entry], label: str) -> str | None:
@@ -268,22 +377,40 @@ class Recorder:
     _problems: list[str] = field(default_factory=list)
 
     def before_replace(self, path: Path, old: bytes | None, new: bytes) -> None:
-        store(self.root, new)
-        if old is None:
-            return
-        last = _last_version(entries(self.root), self.label)
-        if last is not None and last != digest_of(old):
-            previous = load_object(self.root, last)
-            record(self.root, self.label, previous, old, who=OUTSIDE, action="outside",
-                   note="changed outside the app, or by a save that did not finish")  # fmt: skip
-
-    def after_replace(self, path: Path, old: bytes | None, new: bytes) -> None:
+        _remove_stale_temps(history_dir(self.root))
+        if old is not None:
+            last = _last_version(entries(self.root), self.label)
+            if last is not None and last != digest_of(old):
+                previous = load_object(self.root, last)
+                record(self.root, self.label, previous, old, who=OUTSIDE, action="outside",
+                       note="changed outside the app, or by a save that did not finish")  # fmt: skip
+        # The entry goes first, as an intent: a save killed after the replace keeps it.
         self.entry = record(
             self.root, self.label, old, new, who=self.who, who_label=self.who_label,
-            action=self.action, note=self.note, restored_from=self.restored_from,
+            action=self.action, note=self.note, restored_from=self.restored_from, intent=True,
         )  # fmt: skip
+
+    def after_replace(self, path: Path, old: bytes | None, new: bytes) -> None:
+        if self.entry is None:  # before_replace failed: record the save now
+            self.entry = record(self.root, self.label, old, new, who=self.who,
+                                who_label=self.who_label, action=self.action, note=self.note,
+                                restored_from=self.restored_from)  # fmt: skip
+        else:
+            complete(self.root, self.entry)
+        with contextlib.suppress(OSError):
+            prune(self.root)
         if settings.enabled("DASHBOARD_GIT_COMMIT"):
             self.git = git_commit(self.root, path, self.entry, self.email)
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """Temporary copies a killed save left under ``.history`` (older than a minute)."""
+    limit = time.time() - 60.0
+    with contextlib.suppress(OSError):
+        for temp in folder.rglob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                if temp.stat().st_mtime < limit:
+                    temp.unlink()
 
 
 # --- git ----------------------------------------------------------------------------------------
@@ -391,16 +518,18 @@ def restore(
     email: str = "",
     which: str = "after",
     note: str = "",
+    action: str = "restore",
 ) -> Recorder:
     """Save the version of ``item.file`` after (or before) ``item`` as a new save.
 
     The same rules as any save: refused with `lib.editing.snapshot.ConflictError` when the file changed
-    since ``base_fingerprint`` was read, and recorded with its own entry (action ``restore``).
+    since ``base_fingerprint`` was read, and recorded with its own entry (``action``: ``restore``,
+    or ``undo`` when an editor takes back their own last save, see `undoable`).
     """
     if item.file not in TRACKED:
         raise RestoreError(f"{item.file} is not a file the app saves")
     data = version(root, item, which)
-    recorder = Recorder(Path(root), item.file, who, who_label, email, "restore",
+    recorder = Recorder(Path(root), item.file, who, who_label, email, action,
                         note or f"restored the version {which} entry {item.id}", item.id)  # fmt: skip
     editing.save_bytes(
         Path(root) / item.file,
@@ -411,6 +540,23 @@ def restore(
         journal=recorder,
     )
     return recorder
+
+
+def undoable(root: Path, label: str, who: str) -> Entry | None:
+    """The save of ``label`` that ``who`` may undo: the newest entry of that file, when it is
+    their own save, made the version on disk now, and had a version before it. ``None``
+    otherwise (someone saved since, it was a restore or an undo, or the file was new)."""
+    last = None
+    for item in entries(root):
+        if item.file == label:
+            last = item
+    if last is None or last.who != who or last.action != "save" or last.before is None:
+        return None
+    try:
+        current = digest_of((Path(root) / label).read_bytes())
+    except OSError:
+        return None
+    return last if current == last.after else None
 
 
 # --- the command line ---------------------------------------------------------------------------

@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import csv
 import datetime as dt
 import errno
 import fcntl
 import hashlib
-import io
 import json
 import math
 import os
@@ -95,6 +93,18 @@ class Snapshot:
         """``rows`` as this file's bytes: its columns, line ending and byte-order mark."""
         return write_rows(self.columns, rows, newline=self.newline, bom=self.bom)
 
+    def encode_checked(self, rows: Sequence[Mapping[str, str]]) -> bytes:
+        """`encode`, then read the bytes back: `SaveError` unless every cell reads back as it
+        is in ``rows`` (see `round_trip_problem`)."""
+        data = self.encode(rows)
+        problem = round_trip_problem(self.columns, rows, data, self.label)
+        if problem:
+            raise SaveError(
+                f"Not saved: {self.label} would not read back as you wrote it ({problem}). "
+                "The file on disk was not changed."
+            )
+        return data
+
 
 def line_ending(data: bytes) -> str:
     """'\r\n' when most line ends of ``data`` are CRLF, else '\n'."""
@@ -109,20 +119,37 @@ def write_rows(
     newline: str = "\n",
     bom: bool = False,
 ) -> bytes:
-    """CSV bytes with minimal quoting (like `lib.data.csvio.write`), ending lines with ``newline``.
+    """CSV bytes with minimal quoting (`lib.data.csvio.write`), ending lines with ``newline``.
 
     Line breaks inside quoted values are left as they are: only the record separator follows
     the file's convention, so a CRLF file saved here differs from its old version only in the
     rows that changed.
     """
-    out = io.StringIO()
-    writer = csv.DictWriter(
-        out, fieldnames=list(columns), lineterminator=newline, extrasaction="ignore"
-    )
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") or "" for c in columns})
-    return (codecs.BOM_UTF8 if bom else b"") + out.getvalue().encode("utf-8")
+    text = csvio.write(list(columns), [dict(row) for row in rows], newline=newline)
+    return (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8")
+
+
+def round_trip_problem(
+    columns: Sequence[str], rows: Sequence[Mapping[str, str]], data: bytes, label: str
+) -> str:
+    """Why ``data`` would not read back as ``rows`` ('' when it would), naming row and column.
+
+    A save checks this before it replaces the file: bytes that read back differently (a cell
+    the writer could not protect, a row that vanished) never reach the disk.
+    """
+    text, _ = csvio.decode(data, label)
+    table = csvio.parse(text, label, [], [])
+    wanted = [[_value(row, c) for c in columns] for row in rows]
+    if table.header != list(columns):
+        return "its header would not read back as written"
+    got = [[r.get(c, "") for c in columns] for _, r in table.rows]
+    for n, (mine, theirs) in enumerate(zip(wanted, got, strict=False), start=2):
+        for column, a, b in zip(columns, mine, theirs, strict=True):
+            if a != b:
+                return f"row {n}, column '{column}' would read back as {b[:40]!r}, not {a[:40]!r}"
+    if len(got) != len(wanted):
+        return f"{len(wanted)} rows were written but {len(got)} would be read back"
+    return ""
 
 
 def read_snapshot(path: Path, spec: Sequence[Column], label: str | None = None) -> Snapshot:
@@ -155,7 +182,8 @@ def snapshot_of(path: Path, data: bytes, spec: Sequence[Column], label: str) -> 
     if text.strip():
         # Problems without a column are about the file's structure (encoding, quoting, missing
         # columns, field counts): rows were lost or guessed at, so a rewrite would lose data.
-        blocking = [p for p in problems if p.column is None]
+        # So does a row swallowed into another row's cell: it must come back out by hand.
+        blocking = [p for p in problems if csvio.is_structural(p)]
         for name in sorted({h for h in table.header if table.header.count(h) > 1}):
             blocking.append(Problem(label, 1, name, "column appears more than once"))
     columns = list(dict.fromkeys(table.header)) if table.header else []
@@ -576,7 +604,11 @@ def save_rows(
     journal: Journal | None = None,
 ) -> Saved:
     """`save_bytes` of ``rows`` as CSV with ``columns``, line ends ``newline`` (`write_rows`)."""
+    rows = list(rows)
     data = write_rows(columns, rows, newline=newline, bom=bom)
+    problem = round_trip_problem(columns, rows, data, label or Path(path).name)
+    if problem:
+        raise SaveError(f"Not saved: {label or Path(path).name} would not read back ({problem}).")
     return save_bytes(
         path, data, base_fingerprint, backup_root=backup_root, label=label, keep=keep,
         journal=journal,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 LINK = "[Session expired - click to log in again](http://evil.example/login)"
@@ -54,3 +55,21 @@ def poison(data_dir: Path) -> None:
     fields[column["source"]] = PAYLOAD
     rows[index] = csv_line(fields)
     places.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+#: Markdown syntax that, unescaped, would make a link, an image or an entity.
+LIVE = re.compile(r"(?<!\\)\]\((?:http|www)|(?<!\\)!\[|(?<!\\)&(?:lt|gt|amp|#)|\u202e")
+
+
+def markdown_sources(at) -> list[str]:
+    """The Markdown source of every element of an AppTest run that renders Markdown."""
+    kinds = ("markdown", "caption", "warning", "error", "info", "subheader", "title", "header")
+    return [e.value for kind in kinds for e in getattr(at, kind)]
+
+
+def assert_page_survived(at) -> None:
+    """No exception and no guard message ("... could not be shown") on an AppTest run."""
+    from ui import guard
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error if guard.MESSAGE in e.value]
