@@ -43,7 +43,9 @@ def event_card(row, headlines: dict[str, str], view=None) -> str:
     ``view`` (the map's query parameters) travels with the article links, see article_href.
     """
     colour = TYPE_COLOURS.get(row["event_type"], "#999")
-    precision = "" if row["date_precision"] == "day" else " (approximate)"
+    precision = {"day": "", "undated": " (undated: true by this day)"}.get(
+        row["date_precision"], " (approximate)"
+    )
     basis = f" title='{escape(row['date_basis'])}'" if row["date_basis"] else ""
     who = f"{escape(row['claimant'])} · " if row["claimant"] else ""
     contested = " <span class='tag contested'>contested</span>" if row["contested_with"] else ""
@@ -74,8 +76,9 @@ def passage(mention, headline: str, place_id: str, view=None) -> str:
     end = mention.end - mention.sentence_start
     text = highlight(mention.sentence, [(start, end)])
     href = article_href(mention.article_id, place_id, mention.start, view)
+    label = "Photo caption: " if getattr(mention, "caption", False) else ""
     return (
-        f"<div class='passage'>{text}<br><span class='src'>— "
+        f"<div class='passage'>{label}{text}<br><span class='src'>— "
         f"<a href='{escape(href)}' target='_self'>{escape(headline)}</a></span></div>"
     )
 

@@ -42,6 +42,7 @@ class Article:
     notes: str = ""
     title: str = ""  # metadata override of the headline, when the text's first line is wrong
     boilerplate: tuple[Range, ...] = ()  # line ranges (from 1, inclusive) that are not the article
+    captions: tuple[Range, ...] = ()  # line ranges that are photo captions (reporting, labelled)
 
     @property
     def headline(self) -> str:
@@ -57,6 +58,16 @@ class Article:
     def boilerplate_spans(self) -> list[tuple[int, int]]:
         """Character spans ``(start, end)`` of the boilerplate lines, end exclusive."""
         return line_spans(self.text, list(self.boilerplate))
+
+    @property
+    def caption_spans(self) -> list[tuple[int, int]]:
+        """Character spans ``(start, end)`` of the caption lines, end exclusive."""
+        return line_spans(self.text, list(self.captions))
+
+    @property
+    def caption_lines(self) -> frozenset[int]:
+        """Line numbers (from 1) that are photo captions."""
+        return frozenset(n for s, e in self.captions for n in range(s, e + 1))
 
     @property
     def boilerplate_lines(self) -> frozenset[int]:
@@ -210,6 +221,18 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
         boilerplate, range_errors = parse_ranges(row.get("boilerplate", ""), text.count("\n") + 1)
         for message in range_errors:
             bad("boilerplate", message, "lines count from 1 in the text file, e.g. '5-11;35'")
+        captions, range_errors = parse_ranges(row.get("captions", ""), text.count("\n") + 1)
+        for message in range_errors:
+            bad("captions", message, "lines count from 1 in the text file, e.g. '10;32'")
+        both = {n for a, b in boilerplate for n in range(a, b + 1)} & {
+            n for a, b in captions for n in range(a, b + 1)
+        }
+        if both:
+            bad(
+                "captions",
+                f"line(s) {', '.join(map(str, sorted(both)))} are also marked as boilerplate",
+                "a caption is reporting: take it out of 'boilerplate'",
+            )
         articles[art_id] = Article(
             id=art_id,
             file=name,
@@ -223,6 +246,7 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
             notes=row.get("notes", "").strip(),
             title=row.get("title", "").strip(),
             boilerplate=tuple(boilerplate),
+            captions=tuple(captions),
         )
 
     for path in sorted(directory.glob("*.txt")):
@@ -250,12 +274,12 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
 
 
 # Lines that scraping keeps but readers do not need: newsletter prompts, related-story links,
-# image credits. The stored text keeps them (it is the source); the reader may hide them.
+# footers. The stored text keeps them (it is the source); the reader may hide them. Photo
+# captions ('... (Image: GETTY)') are reporting and are not matched.
 _BOILERPLATE = re.compile(
     r"^(sign up to receive|invalid email|we use your sign-?up|related post|source: read full article"
     r"|just in:|this is a representational image|©)"
-    r"|\[(analysis|insight|reveal)\]\s*$"
-    r"|\((image|photo): [^)]*\)\s*$",
+    r"|\[(analysis|insight|reveal)\]\s*$",
     re.IGNORECASE,
 )
 

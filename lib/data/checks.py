@@ -74,7 +74,7 @@ _NUMBER_TOKEN = re.compile(r"\d[\d,]*|[a-z]+")
 
 # Casualty words (lib.data.schema.CASUALTY_WORDS) that a quote may write otherwise; any other word
 # must appear as itself.
-_COUNT_WORDS = {"dozens": r"\bdozens?\b"}
+_COUNT_WORDS = {"dozens": r"\bdozens?\b", "large-numbers": r"\blarge numbers?\b"}
 
 _DENIED_STATUSES = {"denied", "disputed"}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from lib.data.schema import (
     DATE_PRECISIONS,
     EVENT_COLUMNS,
     EVENT_TYPES,
+    REVIEW_STATES,
     STATUSES,
 )
 from lib.data.text import control_chars, normalize_quote, split_list
@@ -71,11 +73,34 @@ class Event:
     contests: tuple[str, ...] = ()
     place_basis: str = ""
     acknowledged: tuple[str, ...] = ()
+    # Events built in code (tests, benchmarks) are treated as reviewed; the loader always sets
+    # the state from the file (see MISSING_REVIEW).
+    review: str = "approved"
     row: int | None = None  # spreadsheet row it came from, for messages
 
     @property
     def is_contested(self) -> bool:
         return bool(self.contests) or self.status == "disputed"
+
+    @property
+    def is_public(self) -> bool:
+        """True if readers may see the row: it has been approved."""
+        return self.review == "approved"
+
+
+def for_readers(events: Iterable[Event]) -> list[Event]:
+    """The events readers see (the map, the exports, the edition): approved rows only.
+
+    The one place where publication is decided; drafts and rows ready for review stay with
+    the editors.
+    """
+    return [e for e in events if e.is_public]
+
+
+#: What a file without a ``review`` column means: every row approved, as published before the
+#: column existed (treating them as drafts would empty the reader map on upgrade). The loader
+#: says so in a warning.
+MISSING_REVIEW = "approved"
 
 
 @dataclass
@@ -276,6 +301,11 @@ def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: s
     if not quote:
         bad("quote", "is empty", "paste the words from the article that support this row")
 
+    review = get.get("review", "").lower() if "review" in get else MISSING_REVIEW
+    if review and review not in REVIEW_STATES:
+        bad("review", f"'{review}' is not a review state", "one of: " + ", ".join(REVIEW_STATES))
+    review = review or "draft"
+
     contests = tuple(split_list(get.get("contests", "")))
     if event_id and event_id in contests:
         bad("contests", "names the row itself", "name the events this one contradicts")
@@ -299,6 +329,7 @@ def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: s
         contests=contests,
         place_basis=get.get("place_basis", ""),
         acknowledged=tuple(split_list(get.get("acknowledged", ""))),
+        review=review,
         row=row_no,
     ), problems
 
@@ -354,6 +385,19 @@ def load_events(path: Path, ctx: Context, label: str = LABEL) -> EventTable:
     raw = csvio.read(Path(path), required, optional, label=label)
     table = validate_rows(raw.rows, ctx, label)
     table.problems[:0] = raw.problems
+    if raw.header and "review" not in raw.header:
+        table.problems.insert(
+            len(raw.problems),
+            Problem(
+                label,
+                None,
+                "review",
+                f"has no review column: every row is treated as {MISSING_REVIEW}, "
+                "as before review states existed",
+                "add a 'review' column (draft, ready or approved) to hold rows back from readers",
+                severity="warning",
+            ),
+        )
     table.header = raw.header
     return table
 

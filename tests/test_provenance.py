@@ -1,0 +1,183 @@
+"""Issue 20: rows that say no more than their article, captions kept as reporting, review states."""
+
+import csv
+import datetime as dt
+import shutil
+
+import pytest
+
+from lib.data import csvio
+from lib.data.dataset import REPO_ROOT, load_dataset
+from lib.data.events import Event, for_readers
+from lib.data.mentions import build_index
+from tests.fixtures import FIXTURE_DATA
+
+pytestmark = pytest.mark.unit
+
+TODAY = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_dataset(REPO_ROOT, today=TODAY)
+
+
+def shipped_event(data, event_id):
+    return next(e for e in data.events.events if e.id == event_id)
+
+
+def copy_fixture(tmp_path):
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, root)
+    return root
+
+
+def rewrite(path, change):
+    """Apply ``change(rows, columns)`` to a CSV file, keeping its minimal quoting."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = list(reader.fieldnames), list(reader)
+    columns = change(rows, columns) or columns
+    path.write_text(csvio.write(columns, rows), encoding="utf-8")
+
+
+# --- the rows mended in issue 20 (shipped data; no counts) -------------------------------
+
+
+@pytest.mark.parametrize("event_id", ["E017", "E042", "E055", "E056"])
+def test_rows_the_text_does_not_date_are_undated_not_pinned(shipped, event_id):
+    assert shipped_event(shipped, event_id).date_precision == "undated"
+
+
+def test_e017_warning_is_not_placed_after_the_attacks_it_warned_of(shipped):
+    # The first attack in the reporting is late Monday 30 Aug (E004).
+    assert shipped_event(shipped, "E017").date <= shipped_event(shipped, "E004").date
+
+
+def test_e012_tweet_is_not_given_the_day_of_the_sentence_before(shipped):
+    assert shipped_event(shipped, "E012").date_precision != "day"
+
+
+def test_e036_is_split_into_the_denial_and_the_accusation_of_pakistan(shipped):
+    denial = shipped_event(shipped, "E036")
+    assert denial.event_type == "denial" and "Pakistan" not in denial.quote
+    accusation = next(
+        e for e in shipped.events.events if "accused Pakistan" in e.quote and e.id != "E036"
+    )
+    assert accusation.places == ("pakistan",)
+    assert "E037" in accusation.contests
+    assert accusation.id in shipped_event(shipped, "E037").contests
+
+
+def test_rows_that_do_not_contradict_are_not_paired(shipped):
+    assert not shipped_event(shipped, "E039").contests
+    assert not shipped_event(shipped, "E040").contests
+    # E016 and E029 report the same Taliban claim: paired alike with E023 (here: neither).
+    e023 = shipped_event(shipped, "E023")
+    assert ("E016" in e023.contests) == ("E029" in e023.contests)
+
+
+def test_e044_casualties_keep_large_numbers(shipped):
+    assert [str(c) for c in shipped_event(shipped, "E044").casualties] == [
+        "large-numbers killed taliban"
+    ]
+
+
+def test_the_caption_claim_about_the_gorge_has_a_row_contesting_e022(shipped):
+    row = next(e for e in shipped.events.events if "dared to enter the narrow gorge" in e.quote)
+    assert "E022" in row.contests and row.id in shipped_event(shipped, "E022").contests
+
+
+# --- captions are reporting --------------------------------------------------------------
+
+
+def test_captions_stay_in_the_passages_labelled_and_furniture_does_not(tmp_path):
+    root = copy_fixture(tmp_path)
+
+    def mark(rows, columns):
+        for row in rows:
+            if row["id"] == "valley-attack":
+                row["boilerplate"], row["captions"] = "6", "5"
+        return [*columns, "captions"]
+
+    rewrite(root / "articles" / "articles.csv", mark)
+    data = load_dataset(root, today=TODAY)
+    assert not [str(p) for p in data.problems if p.severity == "error"]
+    caption = [m for m in build_index(data.articles.values(), data.gazetteer) if m.caption]
+    assert [(m.article_id, m.matched) for m in caption] == [("valley-attack", "Bazarak")]
+
+    from ui.render import passage
+
+    assert "Photo caption:" in passage(caption[0], "Fighters hold the valley", "bazarak")
+
+
+def test_a_line_marked_both_caption_and_boilerplate_is_reported(tmp_path):
+    root = copy_fixture(tmp_path)
+
+    def mark(rows, columns):
+        for row in rows:
+            row["captions"] = "5" if row["id"] == "valley-attack" else ""
+        return [*columns, "captions"]
+
+    rewrite(root / "articles" / "articles.csv", mark)
+    data = load_dataset(root, today=TODAY)
+    (problem,) = [p for p in data.problems if p.column == "captions"]
+    assert problem.row == 2 and "5" in problem.message
+
+
+def test_shipped_captions_e006_e014_are_in_the_passages(shipped):
+    index = build_index(shipped.articles.values(), shipped.gazetteer)
+    khenj = [m for m in index if m.place_id == "khenj" and m.caption]
+    assert any("gather in Khenj District" in m.sentence for m in khenj)
+
+
+# --- review states -----------------------------------------------------------------------
+
+
+def test_only_approved_rows_reach_readers():
+    base = dict(
+        date=dt.date(2021, 9, 1),
+        date_precision="day",
+        places=("kabul",),
+        event_type="clash",
+        status="reported",
+        summary="s",
+        articles=("a",),
+        quote="q",
+    )
+    events = [Event(id=i, review=r, **base) for i, r in [("A", "draft"), ("B", "ready")]]
+    events.append(Event(id="C", review="approved", **base))
+    assert [e.id for e in for_readers(events)] == ["C"]
+
+
+def test_a_file_without_the_review_column_loads_every_row_approved_with_a_warning(tmp_path):
+    root = copy_fixture(tmp_path)
+    rewrite(root / "events.csv", lambda rows, columns: [c for c in columns if c != "review"])
+    data = load_dataset(root, today=TODAY)
+    assert data.events.events and all(e.review == "approved" for e in data.events.events)
+    (warning,) = [p for p in data.problems if p.column == "review"]
+    assert warning.severity == "warning" and "approved" in warning.message
+
+
+@pytest.mark.parametrize(
+    "cell, state, error",
+    [
+        ("draft", "draft", False),
+        ("Ready", "ready", False),
+        # a row typed in the grid without a state is not published
+        ("", "draft", False),
+        ("publish", None, True),
+    ],
+)
+def test_review_cells(tmp_path, cell, state, error):
+    root = copy_fixture(tmp_path)
+
+    def set_first(rows, columns):
+        rows[0]["review"] = cell
+
+    rewrite(root / "events.csv", set_first)
+    data = load_dataset(root, today=TODAY)
+    errors = [p for p in data.problems if p.severity == "error" and p.column == "review"]
+    assert bool(errors) == error
+    if state:
+        assert data.events.events[0].review == state
