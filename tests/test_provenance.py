@@ -181,3 +181,51 @@ def test_review_cells(tmp_path, cell, state, error):
     assert bool(errors) == error
     if state:
         assert data.events.events[0].review == state
+
+
+def fixture_with_a_draft(tmp_path, event_id="F004", state="draft"):
+    root = copy_fixture(tmp_path)
+
+    def hold_back(rows, columns):
+        for row in rows:
+            if row["id"] == event_id:
+                row["review"] = state
+
+    rewrite(root / "events.csv", hold_back)
+    return root
+
+
+@pytest.mark.parametrize("state", ["draft", "ready"])
+def test_the_exports_leave_out_rows_not_approved(tmp_path, state):
+    import json
+
+    from lib.pictures import export
+
+    root = fixture_with_a_draft(tmp_path, state=state)
+    data = export.load_export_data(root, cache=False)
+    assert "F004" not in set(data.frame["event_id"])
+    assert "F001" in set(data.frame["event_id"])
+    assert "F004" not in export.events_csv(data.frame)
+    assert "F004" not in json.dumps(export.events_geojson(data.frame, data.gazetteer))
+
+
+def test_the_reader_map_leaves_out_drafts(tmp_path, monkeypatch):
+    from ui import data as store
+
+    root = fixture_with_a_draft(tmp_path)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(root))
+    store.refresh()
+    try:
+        ids = set(store.frame()["event_id"])
+    finally:
+        store.refresh()
+    assert "F004" not in ids and "F001" in ids
+
+
+def test_add_article_drafts_start_as_drafts():
+    from lib.data.articles import Article
+    from lib.editing.snapshot import SentenceMentions, draft_events
+
+    article = Article("a", "a.txt", "Head\nFighting in Kabul.", published_from=dt.date(2021, 9, 1))
+    (row,) = draft_events(article, [SentenceMentions(5, "Fighting in Kabul.", ("kabul",))], [])
+    assert row["review"] == "draft"

@@ -1087,7 +1087,8 @@ def draft_events(
 ) -> list[Row]:
     """Event rows for an editor to complete: one per sentence that names a place.
 
-    Dated at the publication date (earliest possible), precision approximate, status reported;
+    Dated at the publication date (earliest possible), precision approximate, status reported,
+    review state draft (readers never see it until it is approved);
     the quote is the sentence and the summary the sentence on one line, at most 200 characters.
     ``event_type`` is left empty on purpose: validation then asks the editor to choose one.
     """
@@ -1111,6 +1112,8 @@ def draft_events(
                 "articles": article.id,
                 "quote": item.sentence,
                 "contests": "",
+                # Nothing drafted reaches readers until an editor approves it.
+                "review": "draft",
             }
         )
     return rows
