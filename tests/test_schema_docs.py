@@ -5,6 +5,7 @@ import pytest
 from lib.data.dataset import REPO_ROOT
 from lib.data.schema import (
     ARTICLE_COLUMNS,
+    CLAIMANT_COLUMNS,
     DATE_PRECISIONS,
     EVENT_COLUMNS,
     EVENT_TYPES,
@@ -26,7 +27,7 @@ DOCS = "\n".join(
 
 @pytest.mark.parametrize(
     "name",
-    sorted({c.name for c in EVENT_COLUMNS + PLACE_COLUMNS + ARTICLE_COLUMNS}),
+    sorted({c.name for c in EVENT_COLUMNS + PLACE_COLUMNS + ARTICLE_COLUMNS + CLAIMANT_COLUMNS}),
 )
 def test_every_column_is_documented(name):
     assert f"| `{name}` |" in DOCS

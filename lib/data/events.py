@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lib.data import csvio
 from lib.data.articles import Article
+from lib.data.claimants import Claimants
 from lib.data.gazetteer import Gazetteer
 from lib.data.problems import Problem
 from lib.data.schema import (
@@ -118,6 +119,8 @@ class Context:
     gazetteer: Gazetteer | None = None
     articles: dict[str, Article] | None = None
     today: dt.date | None = None
+    # The canonical claimants (lib.data.claimants); without them claimants compare as written.
+    claimants: Claimants | None = None
     # Normalised article texts, filled on first use: normalising a long article once per
     # event made loading 100,000 events take half a minute.
     _texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)

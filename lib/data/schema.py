@@ -186,3 +186,15 @@ ARTICLE_COLUMNS = [
         "and labelled as captions (same form as boilerplate, e.g. '10;32-33')",
     ),
 ]
+
+CLAIMANT_COLUMNS = [
+    Column("id", True, "stable identifier, lower-case letters, digits and '_' (e.g. nrf)"),
+    Column("name", True, "the party's usual name (e.g. National Resistance Front)"),
+    Column(
+        "aliases",
+        False,
+        "other names that stand for the party in a claimant cell, ';'-separated: spellings, "
+        "abbreviations, its spokespeople and leaders (e.g. NRF; Northern Alliance; Fahim Dashti)",
+    ),
+    Column("note", False, "anything an editor should know (why a person counts for the party)"),
+]
