@@ -229,3 +229,74 @@ def test_add_article_drafts_start_as_drafts():
     article = Article("a", "a.txt", "Head\nFighting in Kabul.", published_from=dt.date(2021, 9, 1))
     (row,) = draft_events(article, [SentenceMentions(5, "Fighting in Kabul.", ("kabul",))], [])
     assert row["review"] == "draft"
+
+
+# --- who approved: from the history; a second person when the setting is on -------------
+
+
+def save_as(root, who, change):
+    """Change events.csv as ``who`` would through the app: the history records the save."""
+    from lib.editing import history
+
+    path = root / "events.csv"
+    old = path.read_bytes()
+    rewrite(path, change)
+    history.record(root, "events.csv", old, path.read_bytes(), who=who)
+
+
+def set_review(event_id, state):
+    def change(rows, columns):
+        for row in rows:
+            if row["id"] == event_id:
+                row["review"] = state
+
+    return change
+
+
+@pytest.fixture()
+def reviewed(tmp_path):
+    root = fixture_with_a_draft(tmp_path, "F004", "ready")
+    return root
+
+
+def review_problems_of(root, second_person=True):
+    from lib.editing.review import review_problems
+
+    data = load_dataset(root, today=TODAY)
+    found = review_problems(data.events.events, root, second_person)
+    return {(p.row, p.code) for p in found if p.row == 5}
+
+
+def test_approving_your_own_row_is_refused_when_a_second_person_is_required(reviewed):
+    save_as(reviewed, "alice", lambda rows, columns: rows[3].update(summary="Talks fail."))
+    save_as(reviewed, "alice", set_review("F004", "approved"))
+    assert review_problems_of(reviewed) == {(5, "approved-by-author")}
+    assert review_problems_of(reviewed, second_person=False) == set()
+
+
+def test_a_second_editor_approves_and_the_history_says_who_and_when(reviewed):
+    from lib.editing.review import approvals
+
+    save_as(reviewed, "alice", lambda rows, columns: rows[3].update(summary="Talks fail."))
+    save_as(reviewed, "bob", set_review("F004", "approved"))
+    assert review_problems_of(reviewed) == set()
+    approval = approvals(reviewed)["F004"]
+    assert approval.who == "bob" and approval.when.endswith("UTC")
+
+
+def test_an_approval_without_a_record_is_a_warning_when_a_second_person_is_required(reviewed):
+    save_as(reviewed, "alice", set_review("F004", "approved"))
+    save_as(reviewed, "bob", set_review("F004", "ready"))  # taken back: no approval now
+    rewrite(reviewed / "events.csv", set_review("F004", "approved"))  # outside the app
+    assert review_problems_of(reviewed) == {(5, "approval-unrecorded")}
+
+
+def test_the_second_person_setting_reaches_lib_check(reviewed, monkeypatch):
+    from lib.commands import check
+
+    save_as(reviewed, "alice", lambda rows, columns: rows[3].update(summary="Talks fail."))
+    save_as(reviewed, "alice", set_review("F004", "approved"))
+    monkeypatch.setenv("DASHBOARD_REVIEW_SECOND_PERSON", "on")
+    assert check.main(["--root", str(reviewed)]) == 1
+    monkeypatch.setenv("DASHBOARD_REVIEW_SECOND_PERSON", "off")
+    assert check.main(["--root", str(reviewed)]) == 0

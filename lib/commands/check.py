@@ -20,6 +20,7 @@ from lib.data.dataset import Dataset, load_dataset
 from lib.data.mentions import Matcher, build_index
 from lib.data.problems import Problem
 from lib.data.problems import errors as error_problems
+from lib.editing.review import review_problems
 from lib.editing.snapshot import interrupted_saves
 
 
@@ -68,7 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     data = load_dataset(args.root)
-    problems = data.problems + corpus_problems(data) + interrupted_saves(data.paths.root)
+    problems = (
+        data.problems
+        + corpus_problems(data)
+        + review_problems(data.events.events, data.paths.root)
+        + interrupted_saves(data.paths.root)
+    )
     errors = error_problems(problems)
     for problem in problems:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
