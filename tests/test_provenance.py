@@ -300,3 +300,161 @@ def test_the_second_person_setting_reaches_lib_check(reviewed, monkeypatch):
     assert check.main(["--root", str(reviewed)]) == 1
     monkeypatch.setenv("DASHBOARD_REVIEW_SECOND_PERSON", "off")
     assert check.main(["--root", str(reviewed)]) == 0
+
+
+# --- provenance of the articles: addresses, archive, hash -------------------------------
+
+
+def with_provenance(root, **cells):
+    def change(rows, columns):
+        for row in rows:
+            if row["id"] == "valley-attack":
+                row.update(cells)
+        return list(dict.fromkeys([*columns, *cells]))
+
+    rewrite(root / "articles" / "articles.csv", change)
+
+
+def sha256_of(path):
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_text_changed_after_retrieval_is_an_error_with_its_row_and_column(tmp_path):
+    root = copy_fixture(tmp_path)
+    text = root / "articles" / "valley-attack.txt"
+    with_provenance(root, sha256=sha256_of(text), language="en")
+    assert not [p for p in load_dataset(root, today=TODAY).problems if p.column == "sha256"]
+
+    text.write_text(text.read_text(encoding="utf-8").replace("12", "21"), encoding="utf-8")
+    (problem,) = [p for p in load_dataset(root, today=TODAY).problems if p.column == "sha256"]
+    assert problem.severity == "error"
+    assert str(problem).startswith("articles/articles.csv, row 2, column 'sha256':")
+    assert "valley-attack.txt has changed since it was retrieved" in problem.message
+    assert sha256_of(text) in problem.hint  # the new hash, for a deliberate change
+
+
+def test_lib_check_fails_on_a_hash_mismatch(tmp_path):
+    from lib.commands import check
+
+    root = copy_fixture(tmp_path)
+    with_provenance(root, sha256="0" * 64)
+    assert check.main(["--root", str(root)]) == 1
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("url", "javascript:alert(1)"),
+        ("archive_url", "web.archive.org/web/2021/x"),
+        ("retrieved_at", "yesterday"),
+        ("language", "English"),
+        ("sha256", "not-a-hash"),
+    ],
+)
+def test_bad_provenance_cells_are_reported_and_not_used(tmp_path, column, value):
+    root = copy_fixture(tmp_path)
+    with_provenance(root, **{column: value})
+    data = load_dataset(root, today=TODAY)
+    (problem,) = [p for p in data.problems if p.column == column]
+    assert problem.row == 2 and problem.file == "articles/articles.csv"
+    assert getattr(data.articles["valley-attack"], column) == ""
+
+
+def test_good_provenance_cells_load(tmp_path):
+    root = copy_fixture(tmp_path)
+    cells = {
+        "url": "https://example.org/news/valley",
+        "archive_url": "https://web.archive.org/web/20210904101500/https://example.org/news/valley",
+        "retrieved_at": "2021-09-04T10:15:00Z",
+        "language": "en-GB",
+    }
+    with_provenance(root, **cells)
+    data = load_dataset(root, today=TODAY)
+    assert not [p for p in data.problems if p.file.startswith("articles")]
+    article = data.articles["valley-attack"]
+    assert (article.url, article.language) == (cells["url"], "en-GB")
+
+
+class FakeResponse:
+    def __init__(self, location):
+        self.headers = {"Content-Location": location}
+
+    def geturl(self):
+        return ""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_archive_writes_the_copy_address(tmp_path, capsys):
+    from lib.commands import archive
+
+    root = copy_fixture(tmp_path)
+    with_provenance(root, url="https://example.org/news/valley")
+    asked = []
+
+    def opener(request, timeout):
+        asked.append(request.full_url)
+        return FakeResponse("/web/20261206043000/https://example.org/news/valley")
+
+    assert archive.main(["valley-attack", "--root", str(root)], opener=opener) == 0
+    assert asked == ["https://web.archive.org/save/https://example.org/news/valley"]
+    article = load_dataset(root, today=TODAY).articles["valley-attack"]
+    assert article.archive_url == (
+        "https://web.archive.org/web/20261206043000/https://example.org/news/valley"
+    )
+
+
+def test_archive_without_a_network_skips_cleanly_and_changes_nothing(tmp_path, capsys):
+    import urllib.error
+
+    from lib.commands import archive
+
+    root = copy_fixture(tmp_path)
+    with_provenance(root, url="https://example.org/news/valley")
+    before = (root / "articles" / "articles.csv").read_bytes()
+
+    def offline(request, timeout):
+        raise urllib.error.URLError("Temporary failure in name resolution")
+
+    assert archive.main(["valley-attack", "--root", str(root)], opener=offline) == 0
+    assert "skipped" in capsys.readouterr().out
+    assert (root / "articles" / "articles.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("article", ["valley-attack", "no-such-article"])
+def test_archive_says_what_to_fix_when_it_cannot_start(tmp_path, capsys, article):
+    from lib.commands import archive
+
+    root = copy_fixture(tmp_path)
+    assert archive.main([article, "--root", str(root)], opener=None) == 1
+    assert capsys.readouterr().err
+
+
+def test_the_articles_page_links_the_source_and_its_archive(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    root = copy_fixture(tmp_path)
+    with_provenance(
+        root,
+        url="https://example.org/news/valley?a=1&b='x'",
+        archive_url="https://web.archive.org/web/2021/https://example.org/news/valley",
+    )
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(root))
+    from ui import data as store
+
+    store.refresh()
+    at = AppTest.from_file("../pages/1_Articles.py", default_timeout=60)
+    at.query_params["article"] = "valley-attack"
+    at.run()
+    store.refresh()
+    assert not at.exception
+    html = "".join(h.proto.body for h in at.get("html"))
+    assert "href='https://example.org/news/valley?a=1&amp;b=&#x27;x&#x27;'" in html
+    assert "https://web.archive.org/web/2021/https://example.org/news/valley" in html
+    assert ">Archived copy</a>" in html

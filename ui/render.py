@@ -83,6 +83,23 @@ def passage(mention, headline: str, place_id: str, view=None) -> str:
     )
 
 
+def source_links(article) -> str:
+    """Links to the article's web address and its archived copy, when the metadata has them.
+
+    The loader accepts only http(s) addresses in ``url``/``archive_url``, and they are escaped
+    here like any other data; ``rel=noopener noreferrer`` keeps the source from seeing the app.
+    """
+    items = []
+    for label, href in (("Source", article.url), ("Archived copy", article.archive_url)):
+        if href:
+            items.append(
+                f"<a href='{escape(href)}' target='_blank' rel='noopener noreferrer'>"
+                f"{escape(label)}</a>"
+            )
+    retrieved = f" · retrieved {escape(article.retrieved_at)}" if article.retrieved_at else ""
+    return f"<div class='meta provenance'>{' · '.join(items)}{retrieved}</div>"
+
+
 def side_by_side(cards: Iterable[str]) -> str:
     return "<div class='side-by-side'>" + "".join(f"<div>{c}</div>" for c in cards) + "</div>"
 

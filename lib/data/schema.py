@@ -185,6 +185,24 @@ ARTICLE_COLUMNS = [
         "line ranges of the text that are photo captions: reporting, kept in the passages "
         "and labelled as captions (same form as boilerplate, e.g. '10;32-33')",
     ),
+    Column("url", False, "the article's address on the web (http or https), where it is known"),
+    Column(
+        "archive_url",
+        False,
+        "an archived copy (Wayback Machine or archive.today), e.g. from `python -m lib archive`",
+    ),
+    Column(
+        "retrieved_at",
+        False,
+        "when the text was retrieved, ISO date or UTC time (2021-09-04 or 2021-09-04T10:15:00Z)",
+    ),
+    Column("language", False, "the text's language, as a BCP 47 tag (en, fa, ps, en-GB)"),
+    Column(
+        "sha256",
+        False,
+        "SHA-256 of the text file's bytes when retrieved (64 hex digits, as sha256sum prints it); "
+        "`python -m lib check` reports a text changed since",
+    ),
 ]
 
 CLAIMANT_COLUMNS = [
