@@ -458,3 +458,58 @@ def test_the_articles_page_links_the_source_and_its_archive(tmp_path, monkeypatc
     assert "href='https://example.org/news/valley?a=1&amp;b=&#x27;x&#x27;'" in html
     assert "https://web.archive.org/web/2021/https://example.org/news/valley" in html
     assert ">Archived copy</a>" in html
+
+
+# --- corroboration: computed from the articles' outlets ---------------------------------
+
+
+def outlets(**by_id):
+    from lib.data.articles import Article
+
+    return {i: Article(i, f"{i}.txt", "text", outlet=o) for i, o in by_id.items()}
+
+
+@pytest.mark.parametrize(
+    "ids, known, independent, label",
+    [
+        (["a"], {"a": "Express"}, 1, "one article only"),
+        (["a", "b"], {"a": "Express", "b": "Latin Times"}, 2, "2 articles, several outlets"),
+        # two articles of one outlet are one voice
+        (["a", "b"], {"a": "Express", "b": "express"}, 1, "2 articles, all from one outlet"),
+        # an article naming no outlet may be from one already counted
+        (["a", "b"], {"a": "Express", "b": ""}, 1, "2 articles, independence not established"),
+        (["a", "x"], {"a": ""}, 0, "2 articles, independence not established"),
+    ],
+)
+def test_corroboration_counts_outlets_not_articles(ids, known, independent, label):
+    from lib.data.events import corroboration
+
+    found = corroboration(ids, outlets(**known))
+    assert found.independent == independent
+    assert found.label.startswith(label)
+
+
+def test_the_event_card_shows_the_computed_corroboration(tmp_path, monkeypatch):
+    from ui import data as store
+    from ui.render import event_card
+
+    root = copy_fixture(tmp_path)
+
+    def name_outlets(rows, columns):
+        for row in rows:
+            row["outlet"] = {"valley-attack": "Valley Post", "kabul-talks": "Kabul <Daily>"}[
+                row["id"]
+            ]
+
+    rewrite(root / "articles" / "articles.csv", name_outlets)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(root))
+    store.refresh()
+    try:
+        frame = store.frame()
+    finally:
+        store.refresh()
+    row = frame[frame["event_id"] == "F002"].iloc[0].to_dict()  # cites both articles
+    html = event_card(row, {})
+    assert "Reported by: 2 articles, several outlets: Valley Post, Kabul &lt;Daily&gt;" in html
+    single = frame[frame["event_id"] == "F004"].iloc[0].to_dict()
+    assert "Reported by: one article only" in event_card(single, {})

@@ -52,6 +52,8 @@ def event_card(row, headlines: dict[str, str], view=None) -> str:
     casualties = (
         f"<div class='meta'>Figures: {escape(row['casualties'])}</div>" if row["casualties"] else ""
     )
+    if row.get("corroboration"):  # computed from the articles' outlets (ui.data.frame)
+        casualties += f"<div class='meta'>Reported by: {escape(row['corroboration'])}</div>"
     sources = ", ".join(
         f"<a href='{escape(article_href(a, view=view))}' target='_self'>{escape(headlines.get(a, a))}</a>"
         for a in row["articles"].split("; ")

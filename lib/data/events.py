@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +96,61 @@ def for_readers(events: Iterable[Event]) -> list[Event]:
     the editors.
     """
     return [e for e in events if e.is_public]
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """How many outlets report a happening, computed from its articles' ``outlet`` (never typed).
+
+    ``outlets`` are the distinct outlets the articles' texts identify, in the row's order;
+    ``unidentified`` counts articles whose outlet the text does not name (they may be from an
+    outlet already counted, so they add no proven independence).
+    """
+
+    articles: int
+    outlets: tuple[str, ...]
+    unidentified: int
+
+    @property
+    def independent(self) -> int:
+        """Independent outlets that are established: the distinct identified ones."""
+        return len(self.outlets)
+
+    @property
+    def label(self) -> str:
+        """'one article only', or '3 articles, several outlets: Express, Latin Times and ...'."""
+        if self.articles <= 1:
+            return "one article only"
+        if self.independent >= 2:
+            head = "several outlets"
+        elif self.independent == 1 and not self.unidentified:
+            head = "all from one outlet"
+        else:
+            head = "independence not established"
+        parts = []
+        if self.outlets:
+            parts.append(", ".join(self.outlets))
+        if self.unidentified:
+            parts.append(
+                f"{self.unidentified} article{'s' if self.unidentified > 1 else ''} "
+                "naming no outlet"
+            )
+        return f"{self.articles} articles, {head}: {' and '.join(parts)}"
+
+
+def corroboration(article_ids: Iterable[str], articles: Mapping[str, Article]) -> Corroboration:
+    """The corroboration of a row citing ``article_ids`` (unknown ids count as unidentified)."""
+    ids = list(dict.fromkeys(article_ids))
+    outlets: list[str] = []
+    unidentified = 0
+    for article_id in ids:
+        article = articles.get(article_id)
+        outlet = article.outlet.strip() if article is not None else ""
+        if not outlet:
+            unidentified += 1
+        elif outlet.casefold() not in {o.casefold() for o in outlets}:
+            outlets.append(outlet)
+    return Corroboration(len(ids), tuple(outlets), unidentified)
 
 
 #: What a file without a ``review`` column means: every row approved, as published before the
