@@ -28,6 +28,7 @@ CLAIMS = (
     "The National Resistance Front said on Thursday that attacks from 6 sides were repelled "
     "and 34 Taliban were killed while 3 resistance fighters died near Bazarak.\n"
     "A spokesman said the Taliban had retreated from Shotul.\n"
+    "Officials said several people were killed and 21 Taliban fighters were wounded in Bazarak.\n"
 )
 REPEATS = (
     "Front repeats its claims\n"
@@ -210,3 +211,20 @@ def test_the_summary_says_duplicates_are_warnings_that_do_not_fail(root):
     last = result.stdout.strip().splitlines()[-1]
     assert "0 error(s)" in last and "possible duplicates" in last
     assert "warnings do not fail the check" in last
+
+
+@pytest.mark.parametrize(
+    "quote, casualties",
+    [
+        # 'wounded' after its number, 'killed' before the next one: each read as its own
+        (
+            "several people were killed and 21 Taliban fighters were wounded in Bazarak",
+            "several killed unknown; 21 wounded taliban",
+        ),
+        ("34 Taliban were killed while 3 resistance fighters died near Bazarak", None),
+    ],
+)
+def test_figures_of_several_kinds_in_one_quote_are_read_right(root, quote, casualties):
+    row = {**G001, "quote": quote, "casualties": casualties or G001["casualties"]}
+    found = [p for p in problems(root, row) if p.code.startswith("figure-")]
+    assert found == []

@@ -513,3 +513,25 @@ def test_the_event_card_shows_the_computed_corroboration(tmp_path, monkeypatch):
     assert "Reported by: 2 articles, several outlets: Valley Post, Kabul &lt;Daily&gt;" in html
     single = frame[frame["event_id"] == "F004"].iloc[0].to_dict()
     assert "Reported by: one article only" in event_card(single, {})
+
+
+def test_an_undated_row_reads_as_true_by_its_date_on_the_card_and_the_map():
+    from lib.map.engine import _day_label
+    from ui.render import event_card
+
+    row = {
+        "event_type": "political",
+        "date_precision": "undated",
+        "date": "2021-09-03",
+        "date_basis": "'declared himself'",
+        "claimant": "",
+        "contested_with": "",
+        "casualties": "",
+        "articles": "a",
+        "status": "claimed",
+        "event_id": "E1",
+        "summary": "s",
+        "quote": "q",
+    }
+    assert "by 2021-09-03 (undated)" in event_card(row, {})
+    assert _day_label(dt.date(2021, 9, 3), "undated") == "by 3 Sep 2021 (undated)"

@@ -43,9 +43,8 @@ def event_card(row, headlines: dict[str, str], view=None) -> str:
     ``view`` (the map's query parameters) travels with the article links, see article_href.
     """
     colour = TYPE_COLOURS.get(row["event_type"], "#999")
-    precision = {"day": "", "undated": " (undated: true by this day)"}.get(
-        row["date_precision"], " (approximate)"
-    )
+    undated = row["date_precision"] == "undated"  # context the text does not date
+    precision = {"day": "", "undated": " (undated)"}.get(row["date_precision"], " (approximate)")
     basis = f" title='{escape(row['date_basis'])}'" if row["date_basis"] else ""
     who = f"{escape(row['claimant'])} · " if row["claimant"] else ""
     contested = " <span class='tag contested'>contested</span>" if row["contested_with"] else ""
@@ -60,7 +59,7 @@ def event_card(row, headlines: dict[str, str], view=None) -> str:
     )
     return (
         f"<div class='ev' style='border-left-color:{colour}'>"
-        f"<div class='meta'><b{basis}>{escape(row['date'])}{precision}</b> · "
+        f"<div class='meta'><b{basis}>{'by ' if undated else ''}{escape(row['date'])}{precision}</b> · "
         f"<span class='tag' style='background:{colour};color:{text_on(colour)}'>{escape(TYPE_LABELS.get(row['event_type'], row['event_type']))}</span>"
         f" · {who}{escape(row['status'])} <span class='meta'>[{escape(row['event_id'])}]</span>{contested}</div>"
         f"<div>{escape(row['summary'])}</div>{casualties}"

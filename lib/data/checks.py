@@ -311,60 +311,81 @@ def _number_positions(words: list[str]) -> list[tuple[int, int, int]]:
     return found
 
 
+def _distance(index: int, first: int, last: int) -> int:
+    """Words between position ``index`` and the span ``first..last``."""
+    return first - index if index < first else max(0, index - last)
+
+
 def _figure_reading(event: Event, figure) -> list[Problem]:
-    """Does the quote give the figure's number as its kind, and to its side?"""
+    """Does the quote give the figure's number as its kind, and to its side?
+
+    Each word saying killed / wounded / captured / casualties belongs to the number nearest to
+    it ("34 Taliban were killed and 65 wounded": both words go to 65); a number that no such
+    word belongs to takes the nearest one within ``KIND_WINDOW`` words (34: killed). A range
+    is read right when either of its ends is; a number followed by a word such as 'sides' or
+    'miles' counts no people.
+    """
     words = _NUMBER_TOKEN.findall(fold(event.quote).replace("-", " "))
-    spots = [(a, b) for value, a, b in _number_positions(words) if value == figure.low]
-    if not spots:
-        return []
+    numbers = _number_positions(words)
+    kinds_of: dict[int, set[str]] = {}
+    for i, word in enumerate(words):
+        if word in _KIND_OF and numbers:
+            distance, n = min((_distance(i, a, b), n) for n, (_, a, b) in enumerate(numbers))
+            if distance <= KIND_WINDOW:
+                kinds_of.setdefault(n, set()).add(_KIND_OF[word])
+    wanted = {figure.low, figure.high} - {None}
     readings = []
-    for first, last in spots:
+    for n, (value, first, last) in enumerate(numbers):
+        if value not in wanted:
+            continue
         after = words[last + 1] if last + 1 < len(words) else ""
-        kinds = [
-            (abs(i - first) if i < first else i - last, _KIND_OF[w])
-            for i, w in enumerate(words)
-            if w in _KIND_OF and abs(i - first) <= KIND_WINDOW
-        ]
-        kind = min(kinds)[1] if kinds else None
+        kinds = kinds_of.get(n, set())
+        if not kinds:
+            near = [
+                (_distance(i, first, last), _KIND_OF[w])
+                for i, w in enumerate(words)
+                if w in _KIND_OF and _distance(i, first, last) <= KIND_WINDOW
+            ]
+            kinds = {min(near)[1]} if near else set()
         side = next(
             (_SIDE_OF[w] for w in words[last + 1 : last + 1 + SIDE_WINDOW] if w in _SIDE_OF),
             None,
         )
-        readings.append((after, kind, side))
+        readings.append((value, after, kinds, side))
+    if not readings:
+        return []
     # One reading of the number that fits is enough (a quote may give it twice).
     as_kind = [
         r
         for r in readings
-        if r[0] not in _NOT_PEOPLE
-        and r[1] is not None
-        and (figure.kind == "casualties" or r[1] == figure.kind)
+        if r[1] not in _NOT_PEOPLE and r[2] and (figure.kind == "casualties" or figure.kind in r[2])
     ]
     if not as_kind:
-        after, kind, _ = readings[0]
+        value, after, kinds, _ = readings[0]
         said = (
-            f"'{figure.count} {after}'"
+            f"'{value} {after}'"
             if after in _NOT_PEOPLE
-            else f"{kind}"
-            if kind
+            else " / ".join(sorted(kinds))
+            if kinds
             else "with no word saying who was killed, wounded or captured"
         )
         return _problem(
             event,
             "casualties",
             "figure-kind",
-            f"'{figure}': the quote gives {figure.low} as {said}, not {figure.kind}",
+            f"'{figure}': the quote gives {value} as {said}, not {figure.kind}",
             "give the figure the kind the quote gives it, or leave it out",
         )
     if figure.side in ("both", "unknown"):
         return []
-    sides = {r[2] for r in as_kind}
+    sides = {r[3] for r in as_kind}
     if None in sides or figure.side in sides:
         return []
     return _problem(
         event,
         "casualties",
         "figure-side",
-        f"'{figure}': the quote gives {figure.low} to the {' / '.join(sorted(sides))} side",
+        f"'{figure}': the quote gives {as_kind[0][0]} to the {' / '.join(sorted(sides))} side",
         "swap the sides of the figures, or check which side the quote counts",
     )
 
