@@ -677,8 +677,10 @@ def test_drafted_events_go_to_the_editors_working_copy_not_to_disk(editor_env):
     (problems,) = [d.value for d in at.dataframe if "how to fix" in d.value.columns]
     shipped = load_dataset(editor_env).events.events
     last = max(int(e.id[1:]) for e in shipped if e.id[1:].isdigit())
-    assert set(problems["event"]) == {f"E{last + 1:03d}", f"E{last + 2:03d}"}
-    assert set(problems["column"]) == {"event_type"}  # the only thing left to decide
+    # Drafts propose type, claimant, status and date from the text (lib.editing.drafts); what
+    # they could not read is left for the editor, and the grid says so.
+    assert set(problems["event"]) <= {f"E{last + 1:03d}", f"E{last + 2:03d}"}
+    assert set(problems["column"]) <= {"event_type", "claimant"}
     assert fingerprint(editor_env / "events.csv") == before
 
 

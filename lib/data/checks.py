@@ -268,7 +268,7 @@ _NOT_PEOPLE = frozenset(
 _SIDE_WORDS = {
     "taliban": "taliban talibani terrorists terrorist enemy enemies militants islamists",
     "nrf": "nrf nrfa resistance rebels rebel militia militiamen",
-    "civilians": "civilians civilian residents people children women",
+    "civilians": "civilians civilian residents children women",
 }
 _SIDE_OF = {w: side for side, words in _SIDE_WORDS.items() for w in words.split()}
 #: How far (in words) a kind word may be from its number.
@@ -720,3 +720,70 @@ def check_rows(
     table = validate_rows([(n, dict(row)) for n, row in rows], context, label)
     problems = table.problems + check_events(table.events, context, matcher, label)
     return sorted(problems, key=lambda p: p.row or 0)
+
+
+_AT_LEAST = (("more", "than"), ("at", "least"), ("over",))
+
+
+def figures_in(text: str) -> list[str]:
+    """Casualty figures a sentence gives, in the ``casualties`` cell's form, read as the
+    figure checks read them: ``'34 killed taliban'``, ``'7-8 killed taliban'``, ``'40+
+    captured unknown'``. A number takes the kind word after it ('21 ... were wounded') over
+    one before. For drafts, which an editor checks; never raises."""
+    words = _NUMBER_TOKEN.findall(fold(text).replace("-", " "))
+    numbers = _number_positions(words)
+    kind_words = [(i, _KIND_OF[w]) for i, w in enumerate(words) if w in _KIND_OF]
+    assigned: dict[int, list[tuple[int, str]]] = {}
+    for i, kind in kind_words:
+        if numbers:
+            distance, n = min((_distance(i, a, b), n) for n, (_, a, b) in enumerate(numbers))
+            if distance <= KIND_WINDOW:
+                assigned.setdefault(n, []).append((i, kind))
+    # First the numbers that kind words belong to (a word after the number before one
+    # before it), then the others take the nearest kind word no number has used.
+    items = []
+    n = 0
+    while n < len(numbers):
+        value, first, last = numbers[n]
+        count, members = str(value), [n]
+        # 'seven or eight', 'between 4 and 11', '4 to 11': one range
+        if (
+            n + 1 < len(numbers)
+            and numbers[n + 1][1] == last + 2
+            and words[last + 1] in ("or", "to", "and")
+            and numbers[n + 1][0] > value
+        ):
+            count, last = f"{value}-{numbers[n + 1][0]}", numbers[n + 1][2]
+            members.append(n + 1)
+        elif any(tuple(words[max(0, first - len(p)) : first]) == p for p in _AT_LEAST):
+            count = f"{value}+"
+        n += len(members)
+        mine = [k for m in members for k in assigned.get(m, [])]
+        following = [k for k in mine if k[0] > last]
+        items.append([count, first, last, (following or mine or [None])[0]])
+    used = {item[3][0] for item in items if item[3]}
+    for item in items:
+        if item[3] is None:
+            # A used word is shared only with a number that counts one side's people
+            # ('seven or eight Taliban ... killed ... along with one or two resistance fighters').
+            after = words[item[2] + 1 : item[2] + 1 + SIDE_WINDOW]
+            shared = any(w in _SIDE_OF for w in after)
+            near = [
+                (_distance(i, item[1], item[2]), i, k)
+                for i, k in kind_words
+                if (shared or i not in used) and _distance(i, item[1], item[2]) <= KIND_WINDOW
+            ]
+            if near:
+                item[3] = min(near)[1:]
+                used.add(item[3][0])
+    figures: list[str] = []
+    for count, _first, last, chosen in items:
+        after = words[last + 1] if last + 1 < len(words) else ""
+        if chosen is None or after in _NOT_PEOPLE:
+            continue
+        side = next(
+            (_SIDE_OF[w] for w in words[last + 1 : last + 1 + SIDE_WINDOW] if w in _SIDE_OF),
+            "unknown",
+        )
+        figures.append(f"{count} {chosen[1]} {side}")
+    return figures
