@@ -23,6 +23,9 @@ COMMANDS: dict[str, Command] = {
     "check": Command(
         "lib.commands.check", "validate articles, gazetteer and events; list every problem"
     ),
+    "archive": Command(
+        "lib.commands.archive", "ask the Wayback Machine to archive an article; note its address"
+    ),
     "export": Command(
         "lib.pictures.export", "the map as PNG, GIF, MP4, PDF, SVG or HTML; the data as CSV/GeoJSON"
     ),

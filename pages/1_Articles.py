@@ -77,6 +77,8 @@ with guard.page("this article"):
         if article.outlet_evidence:
             safe.caption(article.outlet_evidence)
         safe.field("Published", article.published_label)
+        if article.url or article.archive_url:  # provenance (docs/provenance.md)
+            st.html(render.source_links(article))
         if article.date_reasoning:
             safe.caption(article.date_reasoning)
         if article.notes:

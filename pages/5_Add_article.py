@@ -276,9 +276,9 @@ if st.button(
 # --- 5. draft events -----------------------------------------------------------------------------
 st.header("5. Draft events from an article")
 st.caption(
-    "One draft per sentence that names a place: dated at the publication date (precision "
-    "approximate), quoting the sentence, status reported. Drafts go to the events editor for you "
-    "to complete and save; nothing is written here."
+    "One draft per claim (a clause where two claimants disagree), with claimant, type, status, "
+    "figures and a date read from the text, each with its basis; review state draft. Drafts go "
+    "to the events editor for you to check and save; nothing is written here."
 )
 article_ids = sorted(data.articles)
 if not article_ids:
@@ -300,7 +300,7 @@ if not (source.published_from or source.published_to):
         f"{source_id} has no publication date: its drafts get no date, and each must be dated "
         "by hand in the events editor."
     )
-sentences = editing.sentences_with_places(find_mentions(source, matcher))
+sentences = editing.sentences_with_places(find_mentions(source, matcher), source)
 chosen = []
 for item in sentences:
     places = ", ".join(data.gazetteer.places[p].name for p in item.place_ids)

@@ -158,7 +158,12 @@ def test_each_check_catches_its_case(data, changes, extra, code, row, column):
     "changes, extra",
     [
         (
-            {"F004": {"quote": "but the talks failed", "place_basis": "the talks of the headline"}},
+            {
+                "F004": {
+                    "quote": "but the talks failed",
+                    "place_basis": "'Negotiators met in Kabul'",
+                }
+            },
             None,
         ),
         ({"F002": {"casualties": "12 killed taliban"}}, None),

@@ -108,7 +108,7 @@ def _swallow(path: Path, column: str, row: int) -> tuple[int, int]:
     ("file", "column", "spec"),
     [
         ("events.csv", "summary", EVENT_COLUMNS),
-        ("events.csv", "acknowledged", EVENT_COLUMNS),  # the last column
+        ("events.csv", "review", EVENT_COLUMNS),  # the last column
         ("geodata/gazetteer.csv", "note", PLACE_COLUMNS),
     ],
 )

@@ -150,7 +150,9 @@ def test_gazetteer_only_places_resolve_by_variant(gazetteer, geonames, query, pl
         ("Golbahar", "IR", 900),  # Golbahār in Iran (GeoNames 7082152)
         ("Gulbahar", "IR", 900),
         ("Dashtak", "IR", 1500),
-        ("Faryab", "IR", 1000),
+        # 'Faryab' is also an Afghan province (geoBoundaries), 428 km away, beyond the radius;
+        # with no gazetteer there is no story's country to suggest it in (see below).
+        ("Faryab", "AF", 400),
     ],
 )
 def test_false_friends_far_away_are_refused_with_their_distance(geonames, query, country, min_km):
@@ -470,3 +472,32 @@ def test_online_result_cached_into_the_gazetteer_resolves_offline_next_time(tmp_
     assert len(reloaded.places) == len(gaz.places) + 1
     again = resolve("Rukha", reloaded, GeoNamesIndex({}))
     assert (again.tier, again.place.id) == ("gazetteer", new_id)
+
+
+# --- issue 20: provinces found offline; the story's own country is no false friend ---------
+
+
+@pytest.mark.parametrize("query", ["Kapisa", "Kapisa province", "kapisa"])
+def test_kapisa_is_found_as_the_province_next_door(geonames, query):
+    result = resolve(query, EMPTY, geonames, region=PANJSHIR)
+    assert result.status == "resolved" and result.place.kind == "province"
+    assert result.place.name == "Kapisa Province"
+    # south-east of the Panjshir valley, an area tens of km across
+    assert 34.8 < result.place.lat < 35.3 and 69.3 < result.place.lon < 69.9
+    assert 15 < result.place.uncertainty_km < 40
+    assert "geoBoundaries" in result.place.source
+
+
+def test_a_place_in_the_storys_country_beyond_the_radius_is_suggested_with_a_warning(
+    gazetteer, geonames
+):
+    result = resolve("Mazar-i-Sharif", gazetteer, geonames, region=PANJSHIR)
+    assert result.status == "resolved" and result.place.country == "AF"
+    assert result.place.distance_km > PANJSHIR.radius_km
+    assert "beyond its region" in result.warnings[0] and "check it" in result.warnings[0]
+
+
+def test_false_friends_abroad_stay_refused_with_the_storys_gazetteer(gazetteer):
+    far = index(("Anaba", 36.9, 7.77, "DZ"), ("Anaba", 32.62, 36.10, "SY"))
+    result = resolve("Anaba", gazetteer, far, region=PANJSHIR)
+    assert result.status == "outside_region" and result.place is None

@@ -149,6 +149,7 @@ def test_cli_prints_json_lines(monkeypatch):
         "end",
         "sentence",
         "sentence_start",
+        "caption",
     }
     # The fixture's Bazarak caption (a boilerplate line) and its 'National Resistance Front of
     # Panjshir' are not mentions.

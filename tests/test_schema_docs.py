@@ -4,12 +4,14 @@ import pytest
 
 from lib.data.schema import (
     ARTICLE_COLUMNS,
+    CLAIMANT_COLUMNS,
     DATE_PRECISIONS,
     EVENT_COLUMNS,
     EVENT_TYPES,
     PLACE_COLUMNS,
     PLACE_KINDS,
     PRECISIONS,
+    REVIEW_STATES,
     STATUSES,
 )
 from tests.support.docs import README, documentation
@@ -21,14 +23,15 @@ DOCS = documentation()
 
 @pytest.mark.parametrize(
     "name",
-    sorted({c.name for c in EVENT_COLUMNS + PLACE_COLUMNS + ARTICLE_COLUMNS}),
+    sorted({c.name for c in EVENT_COLUMNS + PLACE_COLUMNS + ARTICLE_COLUMNS + CLAIMANT_COLUMNS}),
 )
 def test_every_column_is_documented(name):
     assert f"| `{name}` |" in DOCS
 
 
 @pytest.mark.parametrize(
-    "value", sorted({*EVENT_TYPES, *STATUSES, *DATE_PRECISIONS, *PRECISIONS, *PLACE_KINDS})
+    "value",
+    sorted({*EVENT_TYPES, *STATUSES, *DATE_PRECISIONS, *PRECISIONS, *PLACE_KINDS, *REVIEW_STATES}),
 )
 def test_every_allowed_value_is_documented(value):
     assert f"- `{value}`:" in DOCS

@@ -120,10 +120,18 @@ def _frame(root: str, stamp: str):
     # cache_resource, not cache_data: cache_data unpickles a copy on every rerun, which cost
     # most of a slider step at 100,000 events. Shared read-only: callers derive new frames
     # (filtering, pandas copy-on-write) and never assign into this one.
+    from lib.data.events import corroboration, for_readers
     from lib.map.viewstate import events_frame
 
     data = _load(root, stamp)
-    return events_frame(data.events.events, data.gazetteer)
+    # Readers see approved rows only (lib.data.events.for_readers); drafts stay with editors.
+    frame = events_frame(for_readers(data.events.events), data.gazetteer)
+    # For the cards: how many outlets report each event, computed from the articles.
+    labels = {
+        cell: corroboration(cell.split("; "), data.articles).label
+        for cell in frame["articles"].unique()
+    }
+    return frame.assign(corroboration=frame["articles"].map(labels).fillna(""))
 
 
 def frame():

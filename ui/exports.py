@@ -15,6 +15,7 @@ import streamlit as st
 
 from lib.data import story
 from lib.data.dataset import Dataset
+from lib.data.events import for_readers
 from lib.map.viewstate import PlaceGroup, ViewState, events_frame, state_to_params
 from lib.pictures import export
 from lib.pictures.alttext import alt_text
@@ -46,7 +47,7 @@ def geojson_bytes(frame: pd.DataFrame, dataset: Dataset) -> bytes:
 
 def standalone_bytes(state: ViewState, dataset: Dataset) -> bytes:
     """The interactive map with its own timeline, for every date (the state's filters apply)."""
-    frame = events_frame(dataset.events.events, dataset.gazetteer)
+    frame = events_frame(for_readers(dataset.events.events), dataset.gazetteer)
     return standalone_html(frame, state, dataset.articles).encode("utf-8")
 
 

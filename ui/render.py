@@ -37,20 +37,23 @@ def event_card(row, headlines: dict[str, str], view=None) -> str:
     ``view`` (the map's query parameters) travels with the article links, see article_href.
     """
     colour = TYPE_COLOURS.get(row["event_type"], "#999")
-    precision = "" if row["date_precision"] == "day" else " (approximate)"
+    undated = row["date_precision"] == "undated"  # context the text does not date
+    precision = {"day": "", "undated": " (undated)"}.get(row["date_precision"], " (approximate)")
     basis = f" title='{escape(row['date_basis'])}'" if row["date_basis"] else ""
     who = f"{escape(row['claimant'])} · " if row["claimant"] else ""
     contested = " <span class='tag contested'>contested</span>" if row["contested_with"] else ""
     casualties = (
         f"<div class='meta'>Figures: {escape(row['casualties'])}</div>" if row["casualties"] else ""
     )
+    if row.get("corroboration"):  # computed from the articles' outlets (ui.data.frame)
+        casualties += f"<div class='meta'>Reported by: {escape(row['corroboration'])}</div>"
     sources = ", ".join(
         f"<a href='{escape(article_href(a, view=view))}' target='_self'>{escape(headlines.get(a, a))}</a>"
         for a in row["articles"].split("; ")
     )
     return (
         f"<div class='ev' style='border-left-color:{colour}'>"
-        f"<div class='meta'><b{basis}>{escape(row['date'])}{precision}</b> · "
+        f"<div class='meta'><b{basis}>{'by ' if undated else ''}{escape(row['date'])}{precision}</b> · "
         f"<span class='tag' style='background:{colour};color:{text_on(colour)}'>{escape(TYPE_LABELS.get(row['event_type'], row['event_type']))}</span>"
         f" · {who}{escape(row['status'])} <span class='meta'>[{escape(row['event_id'])}]</span>{contested}</div>"
         f"<div>{escape(row['summary'])}</div>{casualties}"
@@ -68,10 +71,28 @@ def passage(mention, headline: str, place_id: str, view=None) -> str:
     end = mention.end - mention.sentence_start
     text = highlight(mention.sentence, [(start, end)])
     href = article_href(mention.article_id, place_id, mention.start, view)
+    label = "Photo caption: " if getattr(mention, "caption", False) else ""
     return (
-        f"<div class='passage'>{text}<br><span class='src'>— "
+        f"<div class='passage'>{label}{text}<br><span class='src'>— "
         f"<a href='{escape(href)}' target='_self'>{escape(headline)}</a></span></div>"
     )
+
+
+def source_links(article) -> str:
+    """Links to the article's web address and its archived copy, when the metadata has them.
+
+    The loader accepts only http(s) addresses in ``url``/``archive_url``, and they are escaped
+    here like any other data; ``rel=noopener noreferrer`` keeps the source from seeing the app.
+    """
+    items = []
+    for label, href in (("Source", article.url), ("Archived copy", article.archive_url)):
+        if href:
+            items.append(
+                f"<a href='{escape(href)}' target='_blank' rel='noopener noreferrer'>"
+                f"{escape(label)}</a>"
+            )
+    retrieved = f" · retrieved {escape(article.retrieved_at)}" if article.retrieved_at else ""
+    return f"<div class='meta provenance'>{' · '.join(items)}{retrieved}</div>"
 
 
 def side_by_side(cards: Iterable[str]) -> str:

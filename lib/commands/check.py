@@ -4,8 +4,9 @@ Checks the articles and their metadata, the gazetteer, and every event (schema, 
 resolve, articles that exist, quotes present in their article, dates not after publication),
 the editorial checks of ``lib.data.checks`` (quotes that name the place and give the figures, days
 that are known, duplicates, contests both ways), then the corpus as a whole (places never
-mentioned, articles no event cites). Exits 1 when there is any error; warnings are printed but
-do not fail, and a row can acknowledge its warnings (``acknowledged``).
+mentioned, articles no event cites). Exits 1 when there is any error; warnings (possible
+duplicates among them) are printed and counted in the summary but do not fail, and a row can
+acknowledge its warnings (``acknowledged``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from lib.data.dataset import Dataset, load_dataset
 from lib.data.mentions import Matcher, build_index
 from lib.data.problems import Problem
 from lib.data.problems import errors as error_problems
+from lib.editing.review import review_problems
 from lib.editing.snapshot import interrupted_saves
 
 
@@ -67,16 +69,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     data = load_dataset(args.root)
-    problems = data.problems + corpus_problems(data) + interrupted_saves(data.paths.root)
+    problems = (
+        data.problems
+        + corpus_problems(data)
+        + review_problems(data.events.events, data.paths.root)
+        + interrupted_saves(data.paths.root)
+    )
     errors = error_problems(problems)
     for problem in problems:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
-    print(
+    print(summary(data, problems))
+    return 1 if errors else 0
+
+
+def summary(data: Dataset, problems: list[Problem]) -> str:
+    """The last line: what loaded, and how many errors and warnings, saying what warnings
+    (duplicates among them) mean for the exit status."""
+    errors = error_problems(problems)
+    warnings = [p for p in problems if p.severity != "error"]
+    duplicates = sum(1 for p in warnings if p.code.startswith("duplicate-"))
+    line = (
         f"{len(data.articles)} articles, {len(data.gazetteer.places)} places, "
         f"{len(data.events.events)} events loaded; {len(data.events.rejected)} event rows rejected; "
-        f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)"
+        f"{len(errors)} error(s), {len(warnings)} warning(s)"
     )
-    return 1 if errors else 0
+    if warnings:
+        line += (
+            f" ({duplicates} of them possible duplicates); warnings do not fail the check: "
+            "read each, then fix the row or add its code to 'acknowledged'"
+        )
+    return line
 
 
 if __name__ == "__main__":

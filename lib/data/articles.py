@@ -7,6 +7,7 @@ no metadata row yet); its id is then the file name without ``.txt``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import stat
@@ -42,6 +43,12 @@ class Article:
     notes: str = ""
     title: str = ""  # metadata override of the headline, when the text's first line is wrong
     boilerplate: tuple[Range, ...] = ()  # line ranges (from 1, inclusive) that are not the article
+    captions: tuple[Range, ...] = ()  # line ranges that are photo captions (reporting, labelled)
+    url: str = ""  # where the article was published (http/https)
+    archive_url: str = ""  # an archived copy of it
+    retrieved_at: str = ""  # when the text was retrieved (ISO date or UTC time)
+    language: str = ""  # BCP 47 tag
+    sha256: str = ""  # of the file's bytes, as recorded when it was retrieved
 
     @property
     def headline(self) -> str:
@@ -57,6 +64,16 @@ class Article:
     def boilerplate_spans(self) -> list[tuple[int, int]]:
         """Character spans ``(start, end)`` of the boilerplate lines, end exclusive."""
         return line_spans(self.text, list(self.boilerplate))
+
+    @property
+    def caption_spans(self) -> list[tuple[int, int]]:
+        """Character spans ``(start, end)`` of the caption lines, end exclusive."""
+        return line_spans(self.text, list(self.captions))
+
+    @property
+    def caption_lines(self) -> frozenset[int]:
+        """Line numbers (from 1) that are photo captions."""
+        return frozenset(n for s, e in self.captions for n in range(s, e + 1))
 
     @property
     def boilerplate_lines(self) -> frozenset[int]:
@@ -103,7 +120,14 @@ def file_name_problem(name: str) -> str | None:
 
 
 def read_article(directory: Path, name: str) -> tuple[str | None, str]:
-    """The text of ``articles/<name>``, or ``(None, why not)``. Never raises.
+    """The text of ``articles/<name>``, or ``(None, why not)``. Never raises (see read_article_bytes)."""
+    text, _digest, why = read_article_bytes(directory, name)
+    return text, why
+
+
+def read_article_bytes(directory: Path, name: str) -> tuple[str | None, str, str]:
+    """``(text, SHA-256 of the file's bytes, "")`` of ``articles/<name>``, or ``(None, "", why
+    not)``. Never raises.
 
     Only a regular file directly inside ``directory`` is read: a symbolic link (which could
     serve any file the server can read), a directory, a FIFO (which would block the server)
@@ -111,24 +135,28 @@ def read_article(directory: Path, name: str) -> tuple[str | None, str]:
     """
     why = file_name_problem(name)
     if why is not None:
-        return None, why
+        return None, "", why
     path = Path(directory) / name
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        return None, f"articles/{name} does not exist"
+        return None, "", f"articles/{name} does not exist"
     except (OSError, ValueError) as exc:
-        return None, f"articles/{name} cannot be read: {getattr(exc, 'strerror', None) or exc}"
+        return None, "", f"articles/{name} cannot be read: {getattr(exc, 'strerror', None) or exc}"
     if stat.S_ISLNK(info.st_mode):
-        return None, f"articles/{name} is a symbolic link; an article must be a regular file"
+        return None, "", f"articles/{name} is a symbolic link; an article must be a regular file"
     if stat.S_ISDIR(info.st_mode):
-        return None, f"articles/{name} is a directory, not a text file"
+        return None, "", f"articles/{name} is a directory, not a text file"
     if not stat.S_ISREG(info.st_mode):
-        return None, f"articles/{name} is not a regular file"
+        return None, "", f"articles/{name} is not a regular file"
     if info.st_size > ARTICLE_MAX_BYTES:
-        return None, (
-            f"articles/{name} is {info.st_size:,} bytes; an article has at most "
-            f"{ARTICLE_MAX_BYTES:,}"
+        return (
+            None,
+            "",
+            (
+                f"articles/{name} is {info.st_size:,} bytes; an article has at most "
+                f"{ARTICLE_MAX_BYTES:,}"
+            ),
         )
     try:
         # O_NOFOLLOW: a link swapped in after the check above is still not followed.
@@ -136,14 +164,53 @@ def read_article(directory: Path, name: str) -> tuple[str | None, str]:
         with os.fdopen(fd, "rb") as handle:
             data = handle.read(ARTICLE_MAX_BYTES + 1)
     except OSError as exc:
-        return None, f"articles/{name} cannot be read: {exc.strerror or exc}"
+        return None, "", f"articles/{name} cannot be read: {exc.strerror or exc}"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, f"articles/{name} is not UTF-8 text"
+        return None, "", f"articles/{name} is not UTF-8 text"
     if not text.strip():
-        return None, f"articles/{name} is empty"
-    return text, ""
+        return None, "", f"articles/{name} is empty"
+    return text, hashlib.sha256(data).hexdigest(), ""
+
+
+_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$", re.IGNORECASE)
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$", re.IGNORECASE)
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _provenance(row: dict[str, str], name: str, digest: str, bad) -> dict[str, str]:
+    """The provenance cells of an articles.csv row, checked; ``bad(column, message, hint)``
+    reports each problem. A text whose bytes no longer hash to ``sha256`` is an error: it
+    changed after retrieval, and quotes checked against it may no longer be the source's."""
+    cells = {c: row.get(c, "").strip() for c in ("url", "archive_url", "retrieved_at", "language")}
+    for column in ("url", "archive_url"):
+        if cells[column] and not _URL.match(cells[column]):
+            bad(column, f"'{cells[column][:80]}' is not a web address", "start it with https://")
+            cells[column] = ""
+    when = cells["retrieved_at"]
+    if when:
+        try:
+            dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        except ValueError:
+            bad("retrieved_at", f"'{when[:40]}' is not a date", "e.g. 2021-09-04T10:15:00Z")
+            cells["retrieved_at"] = ""
+    if cells["language"] and not _LANGUAGE.match(cells["language"]):
+        bad("language", f"'{cells['language'][:20]}' is not a language tag", "e.g. en, fa, ps")
+        cells["language"] = ""
+    recorded = row.get("sha256", "").strip().lower()
+    if recorded and not _SHA256.match(recorded):
+        bad("sha256", "is not 64 hexadecimal digits", f"sha256sum articles/{name} prints it")
+        recorded = ""
+    elif recorded and recorded != digest:
+        bad(
+            "sha256",
+            f"articles/{name} has changed since it was retrieved: its SHA-256 is now "
+            f"{digest[:12]}…, the row says {recorded[:12]}…",
+            "restore the retrieved text, or, if the change is deliberate, put the new hash "
+            f"({digest}) and the time in the row",
+        )
+    return {**cells, "sha256": recorded}
 
 
 def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
@@ -186,10 +253,11 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
         name = row["file"].strip()
         if file_name_problem(name) is None:
             described.add(name)
-        text, why = read_article(directory, name)
+        text, digest, why = read_article_bytes(directory, name)
         if text is None:
             bad("file", why, "add the text file or fix the name (a file directly in articles/)")
             continue
+        provenance = _provenance(row, name, digest, bad)
         start = _parse_date(row.get("published_from", "")) if row.get("published_from") else None
         end = _parse_date(row.get("published_to", "")) if row.get("published_to") else None
         for column, raw, parsed in (
@@ -212,6 +280,18 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
         boilerplate, range_errors = parse_ranges(row.get("boilerplate", ""), text.count("\n") + 1)
         for message in range_errors:
             bad("boilerplate", message, "lines count from 1 in the text file, e.g. '5-11;35'")
+        captions, range_errors = parse_ranges(row.get("captions", ""), text.count("\n") + 1)
+        for message in range_errors:
+            bad("captions", message, "lines count from 1 in the text file, e.g. '10;32'")
+        both = {n for a, b in boilerplate for n in range(a, b + 1)} & {
+            n for a, b in captions for n in range(a, b + 1)
+        }
+        if both:
+            bad(
+                "captions",
+                f"line(s) {', '.join(map(str, sorted(both)))} are also marked as boilerplate",
+                "a caption is reporting: take it out of 'boilerplate'",
+            )
         articles[art_id] = Article(
             id=art_id,
             file=name,
@@ -225,6 +305,8 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
             notes=row.get("notes", "").strip(),
             title=row.get("title", "").strip(),
             boilerplate=tuple(boilerplate),
+            captions=tuple(captions),
+            **provenance,
         )
 
     for path in sorted(directory.glob("*.txt")):
@@ -252,12 +334,12 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
 
 
 # Lines that scraping keeps but readers do not need: newsletter prompts, related-story links,
-# image credits. The stored text keeps them (it is the source); the reader may hide them.
+# footers. The stored text keeps them (it is the source); the reader may hide them. Photo
+# captions ('... (Image: GETTY)') are reporting and are not matched.
 _BOILERPLATE = re.compile(
     r"^(sign up to receive|invalid email|we use your sign-?up|related post|source: read full article"
     r"|just in:|this is a representational image|©)"
-    r"|\[(analysis|insight|reveal)\]\s*$"
-    r"|\((image|photo): [^)]*\)\s*$",
+    r"|\[(analysis|insight|reveal)\]\s*$",
     re.IGNORECASE,
 )
 

@@ -1,7 +1,8 @@
 """The whole data set in one call: articles, gazetteer, events, and every problem found.
 
 The data directory is the repository root unless ``DASHBOARD_DATA_DIR`` names another one with
-the same layout (``articles/``, ``geodata/gazetteer.csv``, ``events.csv``); tests and
+the same layout (``articles/``, ``geodata/gazetteer.csv``, ``events.csv``, optionally
+``claimants.csv``); tests and
 benchmarks use that to point the app at fixture or synthetic data.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from lib.data import settings
 from lib.data.articles import Article, load_articles
+from lib.data.claimants import Claimants, load_claimants
 from lib.data.events import Context, EventTable, load_events
 from lib.data.gazetteer import Gazetteer, load_gazetteer
 from lib.data.problems import Problem
@@ -40,6 +42,10 @@ class Paths:
     def events(self) -> Path:
         return self.root / "events.csv"
 
+    @property
+    def claimants(self) -> Path:
+        return self.root / "claimants.csv"
+
 
 @dataclass
 class Dataset:
@@ -48,10 +54,11 @@ class Dataset:
     events: EventTable
     problems: list[Problem] = field(default_factory=list)
     paths: Paths | None = None
+    claimants: Claimants = field(default_factory=Claimants)
 
     @property
     def context(self) -> Context:
-        return Context(self.gazetteer, self.articles)
+        return Context(self.gazetteer, self.articles, claimants=self.claimants)
 
 
 def load_dataset(root: Path | None = None, today: dt.date | None = None) -> Dataset:
@@ -59,6 +66,7 @@ def load_dataset(root: Path | None = None, today: dt.date | None = None) -> Data
     paths = Paths(Path(root) if root else data_dir())
     articles, article_problems = load_articles(paths.articles)
     gazetteer, place_problems = load_gazetteer(paths.gazetteer)
-    events = load_events(paths.events, Context(gazetteer, articles, today))
-    problems = article_problems + place_problems + events.problems
-    return Dataset(articles, gazetteer, events, problems, paths)
+    claimants, claimant_problems = load_claimants(paths.claimants)
+    events = load_events(paths.events, Context(gazetteer, articles, today, claimants))
+    problems = article_problems + place_problems + claimant_problems + events.problems
+    return Dataset(articles, gazetteer, events, problems, paths, claimants)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib.data import csvio
 from lib.data.articles import Article
+from lib.data.claimants import Claimants
 from lib.data.gazetteer import Gazetteer
 from lib.data.problems import Problem
 from lib.data.schema import (
@@ -25,6 +27,7 @@ from lib.data.schema import (
     DATE_PRECISIONS,
     EVENT_COLUMNS,
     EVENT_TYPES,
+    REVIEW_STATES,
     STATUSES,
 )
 from lib.data.text import control_chars, normalize_quote, split_list
@@ -71,11 +74,89 @@ class Event:
     contests: tuple[str, ...] = ()
     place_basis: str = ""
     acknowledged: tuple[str, ...] = ()
+    # Events built in code (tests, benchmarks) are treated as reviewed; the loader always sets
+    # the state from the file (see MISSING_REVIEW).
+    review: str = "approved"
     row: int | None = None  # spreadsheet row it came from, for messages
 
     @property
     def is_contested(self) -> bool:
         return bool(self.contests) or self.status == "disputed"
+
+    @property
+    def is_public(self) -> bool:
+        """True if readers may see the row: it has been approved."""
+        return self.review == "approved"
+
+
+def for_readers(events: Iterable[Event]) -> list[Event]:
+    """The events readers see (the map, the exports, the edition): approved rows only.
+
+    The one place where publication is decided; drafts and rows ready for review stay with
+    the editors.
+    """
+    return [e for e in events if e.is_public]
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """How many outlets report a happening, computed from its articles' ``outlet`` (never typed).
+
+    ``outlets`` are the distinct outlets the articles' texts identify, in the row's order;
+    ``unidentified`` counts articles whose outlet the text does not name (they may be from an
+    outlet already counted, so they add no proven independence).
+    """
+
+    articles: int
+    outlets: tuple[str, ...]
+    unidentified: int
+
+    @property
+    def independent(self) -> int:
+        """Independent outlets that are established: the distinct identified ones."""
+        return len(self.outlets)
+
+    @property
+    def label(self) -> str:
+        """'one article only', or '3 articles, several outlets: Express, Latin Times and ...'."""
+        if self.articles <= 1:
+            return "one article only"
+        if self.independent >= 2:
+            head = "several outlets"
+        elif self.independent == 1 and not self.unidentified:
+            head = "all from one outlet"
+        else:
+            head = "independence not established"
+        parts = []
+        if self.outlets:
+            parts.append(", ".join(self.outlets))
+        if self.unidentified:
+            parts.append(
+                f"{self.unidentified} article{'s' if self.unidentified > 1 else ''} "
+                "naming no outlet"
+            )
+        return f"{self.articles} articles, {head}: {' and '.join(parts)}"
+
+
+def corroboration(article_ids: Iterable[str], articles: Mapping[str, Article]) -> Corroboration:
+    """The corroboration of a row citing ``article_ids`` (unknown ids count as unidentified)."""
+    ids = list(dict.fromkeys(article_ids))
+    outlets: list[str] = []
+    unidentified = 0
+    for article_id in ids:
+        article = articles.get(article_id)
+        outlet = article.outlet.strip() if article is not None else ""
+        if not outlet:
+            unidentified += 1
+        elif outlet.casefold() not in {o.casefold() for o in outlets}:
+            outlets.append(outlet)
+    return Corroboration(len(ids), tuple(outlets), unidentified)
+
+
+#: What a file without a ``review`` column means: every row approved, as published before the
+#: column existed (treating them as drafts would empty the reader map on upgrade). The loader
+#: says so in a warning.
+MISSING_REVIEW = "approved"
 
 
 @dataclass
@@ -93,6 +174,8 @@ class Context:
     gazetteer: Gazetteer | None = None
     articles: dict[str, Article] | None = None
     today: dt.date | None = None
+    # The canonical claimants (lib.data.claimants); without them claimants compare as written.
+    claimants: Claimants | None = None
     # Normalised article texts, filled on first use: normalising a long article once per
     # event made loading 100,000 events take half a minute.
     _texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -276,6 +359,11 @@ def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: s
     if not quote:
         bad("quote", "is empty", "paste the words from the article that support this row")
 
+    review = get.get("review", "").lower() if "review" in get else MISSING_REVIEW
+    if review and review not in REVIEW_STATES:
+        bad("review", f"'{review}' is not a review state", "one of: " + ", ".join(REVIEW_STATES))
+    review = review or "draft"
+
     contests = tuple(split_list(get.get("contests", "")))
     if event_id and event_id in contests:
         bad("contests", "names the row itself", "name the events this one contradicts")
@@ -299,6 +387,7 @@ def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: s
         contests=contests,
         place_basis=get.get("place_basis", ""),
         acknowledged=tuple(split_list(get.get("acknowledged", ""))),
+        review=review,
         row=row_no,
     ), problems
 
@@ -354,6 +443,19 @@ def load_events(path: Path, ctx: Context, label: str = LABEL) -> EventTable:
     raw = csvio.read(Path(path), required, optional, label=label)
     table = validate_rows(raw.rows, ctx, label)
     table.problems[:0] = raw.problems
+    if raw.header and "review" not in raw.header:
+        table.problems.insert(
+            len(raw.problems),
+            Problem(
+                label,
+                None,
+                "review",
+                f"has no review column: every row is treated as {MISSING_REVIEW}, "
+                "as before review states existed",
+                "add a 'review' column (draft, ready or approved) to hold rows back from readers",
+                severity="warning",
+            ),
+        )
     table.header = raw.header
     return table
 

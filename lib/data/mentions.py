@@ -18,8 +18,11 @@ A place name is not a mention of the place:
   matched the same way;
 - as the end of an organisation's name: "National Resistance Front of Afghanistan", "Central
   Bank of Afghanistan" (a capitalised word from ``ORGANISATION_WORDS`` and "of" just before it);
-- on a boilerplate line of the article (``Article.boilerplate``: captions, tags, newsletter
-  boxes), which is not the article.
+- on a boilerplate line of the article (``Article.boilerplate``: photo tags, newsletter
+  boxes, related links), which is not the article.
+
+Photo captions (``Article.captions``) are reporting: their mentions are kept, with ``caption``
+set so that a passage can say it comes from a caption.
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ class Mention:
     end: int
     sentence: str
     sentence_start: int
+    caption: bool = False  # on a photo caption line (Article.captions): reporting, labelled
 
 
 @dataclass(frozen=True)
@@ -233,7 +237,8 @@ def find_mentions(
 ) -> list[Mention]:
     """Every mention of every place in one article, in text order.
 
-    Boilerplate lines (captions, tags) are skipped unless ``boilerplate`` is true.
+    Boilerplate lines (tags, newsletter boxes) are skipped unless ``boilerplate`` is true;
+    mentions on caption lines are kept and marked ``caption``.
     """
     text = article.text
     # The tokens of lib.data.text.tokens as two lists (words, spans): twice as fast over a corpus.
@@ -251,6 +256,8 @@ def find_mentions(
     blocked_starts = [s for s, _, _ in blocked]
     furniture = [] if boilerplate else [(s, e, True) for s, e in sorted(article.boilerplate_spans)]
     furniture_starts = [s for s, _, _ in furniture]
+    captions = [(s, e, True) for s, e in sorted(article.caption_spans)]
+    caption_starts = [s for s, _, _ in captions]
     sentences = sentence_spans(text)
     starts = [s for s, _ in sentences]
     found: list[Mention] = []
@@ -268,7 +275,14 @@ def find_mentions(
                 continue
             found.append(
                 Mention(
-                    article.id, place_id, text[start:end], start, end, text[s_start:s_end], s_start
+                    article.id,
+                    place_id,
+                    text[start:end],
+                    start,
+                    end,
+                    text[s_start:s_end],
+                    s_start,
+                    bool(captions and _in_spans(start, end, caption_starts, captions)),
                 )
             )
     return found

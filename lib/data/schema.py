@@ -40,6 +40,17 @@ STATUSES: dict[str, str] = {
 DATE_PRECISIONS: dict[str, str] = {
     "day": "the article fixes the day (a date, or a weekday read against a known publication day)",
     "approximate": "within a day or two ('yesterday' in an article whose day is uncertain, 'this week', 'last week')",
+    "undated": "the text gives no date: the row is context, true by its date, which is the latest "
+    "day the text allows (often the article's earliest publication day); date_basis says what "
+    "the text does support",
+}
+
+#: Review states of an event, in the order a row moves through them. Only approved rows reach
+#: readers (the map, the exports, the edition): ``lib.data.events.for_readers``.
+REVIEW_STATES: dict[str, str] = {
+    "draft": "not yet checked against the article (rows made by Add article start here)",
+    "ready": "checked by its editor and waiting for someone to approve it",
+    "approved": "approved for readers: shown on the reader map, in the exports and the edition",
 }
 
 # 'casualties' is for claims that do not tell dead from wounded ("their casualties are high").
@@ -55,6 +66,7 @@ CASUALTY_WORDS = (
     "heavy",
     "high",
     "catastrophic",
+    "large-numbers",
 )
 
 PLACE_KINDS: dict[str, str] = {
@@ -114,6 +126,12 @@ EVENT_COLUMNS = [
         "codes of warnings an editor has read and accepts for this row, ';'-separated "
         "(e.g. duplicate-quote); see Checks",
     ),
+    Column(
+        "review",
+        False,
+        "one of: " + ", ".join(REVIEW_STATES) + "; an empty cell is a draft; who approved a "
+        "row and when comes from the edit history",
+    ),
 ]
 
 PLACE_COLUMNS = [
@@ -161,4 +179,40 @@ ARTICLE_COLUMNS = [
         "line ranges of the text that are not the article (captions, photo tags, newsletter "
         "boxes, related links), ';'-separated, lines counted from 1: e.g. '5-11;35'",
     ),
+    Column(
+        "captions",
+        False,
+        "line ranges of the text that are photo captions: reporting, kept in the passages "
+        "and labelled as captions (same form as boilerplate, e.g. '10;32-33')",
+    ),
+    Column("url", False, "the article's address on the web (http or https), where it is known"),
+    Column(
+        "archive_url",
+        False,
+        "an archived copy (Wayback Machine or archive.today), e.g. from `python -m lib archive`",
+    ),
+    Column(
+        "retrieved_at",
+        False,
+        "when the text was retrieved, ISO date or UTC time (2021-09-04 or 2021-09-04T10:15:00Z)",
+    ),
+    Column("language", False, "the text's language, as a BCP 47 tag (en, fa, ps, en-GB)"),
+    Column(
+        "sha256",
+        False,
+        "SHA-256 of the text file's bytes when retrieved (64 hex digits, as sha256sum prints it); "
+        "`python -m lib check` reports a text changed since",
+    ),
+]
+
+CLAIMANT_COLUMNS = [
+    Column("id", True, "stable identifier, lower-case letters, digits and '_' (e.g. nrf)"),
+    Column("name", True, "the party's usual name (e.g. National Resistance Front)"),
+    Column(
+        "aliases",
+        False,
+        "other names that stand for the party in a claimant cell, ';'-separated: spellings, "
+        "abbreviations, its spokespeople and leaders (e.g. NRF; Northern Alliance; Fahim Dashti)",
+    ),
+    Column("note", False, "anything an editor should know (why a person counts for the party)"),
 ]

@@ -61,6 +61,12 @@ SETTINGS: dict[str, Setting] = {
             "User-Agent sent to Nominatim by `python -m lib geocode --online`",
         ),
         Setting(
+            "DASHBOARD_REVIEW_SECOND_PERSON",
+            "off",
+            "'on' makes `python -m lib check` refuse an event approved by someone who wrote it "
+            "(nobody approves their own row; who did what comes from the edit history)",
+        ),
+        Setting(
             "CHROMIUM_PATH",
             "",
             "Chromium binary for PNG export and browser tests (default: /usr/bin/chromium, else Playwright's)",

@@ -49,6 +49,7 @@ from lib.data.problems import Problem
 from lib.data.schema import ARTICLE_COLUMNS, PLACE_COLUMNS, Column
 from lib.data.storage import atomic_write_bytes, fingerprint
 from lib.data.text import escape, join_list, name_key, split_list
+from lib.editing import drafts
 from lib.map import mapview
 from lib.map.offline import STREAMLIT_STATIC_ROUTE
 from lib.places.geocode import Candidate, GeoNamesIndex, Resolution, candidate_row, resolve
@@ -1098,14 +1099,30 @@ def one_line(text: str, limit: int = SUMMARY_MAX) -> str:
 
 @dataclass(frozen=True)
 class SentenceMentions:
-    """One sentence of an article and the gazetteer places it names."""
+    """One sentence (or clause) of an article and the gazetteer places it names.
+
+    ``inferred_place`` is the article's main place for a clause that names none, and
+    ``inferred_name`` the article's words for it (lib.editing.drafts)."""
 
     start: int
     sentence: str
     place_ids: tuple[str, ...]
+    inferred_place: str = ""
+    inferred_name: str = ""
 
 
-def sentences_with_places(mentions: Iterable[Mention]) -> list[SentenceMentions]:
+def sentences_with_places(
+    mentions: Iterable[Mention], article: Article | None = None
+) -> list[SentenceMentions]:
+    """What to draft from. With ``article``: its reporting clauses (lib.editing.drafts:
+    claims too where no place is named, one clause per claimant where two disagree; no
+    headline, dateline, furniture or file-photo caption). Without: each sentence naming a
+    place."""
+    if article is not None:
+        return [
+            SentenceMentions(c.start, c.text, c.place_ids, c.inferred_place, c.inferred_name)
+            for c in drafts.reporting_clauses(article, mentions)
+        ]
     grouped: dict[int, tuple[str, list[str]]] = {}
     for m in mentions:
         sentence, ids = grouped.setdefault(m.sentence_start, (m.sentence, []))
@@ -1117,34 +1134,23 @@ def sentences_with_places(mentions: Iterable[Mention]) -> list[SentenceMentions]
 def draft_events(
     article: Article, sentences: Sequence[SentenceMentions], existing_ids: Iterable[str]
 ) -> list[Row]:
-    """Event rows for an editor to complete: one per sentence that names a place.
+    """Event rows for an editor to review: one per sentence or clause, review state draft.
 
-    Dated at the publication date (earliest possible), precision approximate, status reported;
-    the quote is the sentence and the summary the sentence on one line, at most 200 characters.
-    ``event_type`` is left empty on purpose: validation then asks the editor to choose one.
+    Each proposes claimant, event type, status and figures read from its words, and a date
+    resolved from its own 'Saturday' / 'yesterday' / 'August 15' against the publication
+    window, with the basis of each (lib.editing.drafts.draft_row); the quote is the clause and
+    the summary the clause on one line, at most 200 characters. A clause naming no place gets
+    the article's main place, marked as inferred in ``place_basis``. Readers never see a draft
+    until it is approved.
     """
     ids = next_event_ids(existing_ids, len(sentences))
-    date = article.published_from or article.published_to
     rows = []
     for event_id, item in zip(ids, sentences, strict=True):
-        rows.append(
-            {
-                "id": event_id,
-                "date": date.isoformat() if date else "",
-                "date_precision": "approximate",
-                "date_basis": f"draft: publication date of {article.id}; set the event's own date",
-                "places": join_list(item.place_ids),
-                "event_type": "",
-                "actors": "",
-                "claimant": "",
-                "status": "reported",
-                "casualties": "",
-                "summary": one_line(item.sentence),
-                "articles": article.id,
-                "quote": item.sentence,
-                "contests": "",
-            }
+        clause = drafts.Clause(
+            item.start, item.sentence, item.place_ids, item.inferred_place, item.inferred_name
         )
+        row = drafts.draft_row(clause, article)
+        rows.append({"id": event_id, **row, "summary": one_line(item.sentence)})
     return rows
 
 

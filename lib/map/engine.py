@@ -51,6 +51,8 @@ def script_json(value: object) -> str:
 
 
 def _day_label(day: dt.date, precision: str) -> str:
+    if precision == "undated":  # context the text does not date: true by this day
+        return f"by {day:%-d %b %Y} (undated)"
     return f"{day:%-d %b %Y}" + ("" if precision == "day" else " (approx.)")
 
 

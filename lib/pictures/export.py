@@ -256,6 +256,7 @@ def load_export_data(root: Path | None = None, *, cache: bool = True) -> ExportD
     cache. A cache that cannot be read or written is ignored: the data is loaded as usual.
     """
     from lib.data.dataset import data_dir, load_dataset
+    from lib.data.events import for_readers
     from lib.map.viewstate import events_frame
 
     root = Path(root) if root else data_dir()
@@ -271,7 +272,8 @@ def load_export_data(root: Path | None = None, *, cache: bool = True) -> ExportD
             pass
     dataset = load_dataset(root)
     data = ExportData(
-        frame=events_frame(dataset.events.events, dataset.gazetteer),
+        # Journalists export what readers see: approved rows only.
+        frame=events_frame(for_readers(dataset.events.events), dataset.gazetteer),
         # Without their text: exports name articles by headline, outlet and date, and 10,000
         # texts were most of the cache's size and of the time it took to read.
         articles={k: replace(a, title=a.headline, text="") for k, a in dataset.articles.items()},

@@ -38,6 +38,7 @@ from lib.data.gazetteer import Gazetteer, Place
 from lib.data.schema import PLACE_COLUMNS
 from lib.data.storage import atomic_write_text
 from lib.data.text import fold, name_key, split_list, tokens
+from lib.places import boundaries
 
 #: Two candidates closer than this are taken to be the same place listed twice.
 SAME_PLACE_KM = 5.0
@@ -430,14 +431,71 @@ def _same_place(a: Candidate, b: Candidate) -> bool:
 _MATCH_RANK = {"exact": 0, "variant": 1, "fuzzy": 2}
 
 
+def story_countries(gazetteer: Gazetteer, region: Region) -> frozenset[str]:
+    """The countries the story happens in: those of the gazetteer's places inside the region.
+
+    A false friend is a same-named place in another country (Golbahar in Iran, Annaba in
+    Algeria); a place of the story's own country beyond the radius (Mazar-i-Sharif, 266 km) is
+    a real candidate, suggested with a warning.
+    """
+    return frozenset(
+        p.country
+        for p in gazetteer.places.values()
+        if p.country and distance_km(p.lat, p.lon, region.centre) <= region.radius_km
+    )
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> tuple[tuple[str, str, float, float, float], ...]:
+    """``(name, shapeISO, lat, lon, radius km)`` of each province outline that ships offline."""
+    out = []
+    for feature in boundaries.load()["features"]:
+        props = feature["properties"]
+        lat, lon, area = boundaries.centroid_and_area(feature["geometry"])
+        radius = boundaries.equivalent_radius_km(area)
+        out.append((props.get("shapeName", ""), props.get("shapeISO", ""), lat, lon, radius))
+    return tuple(out)
+
+
+_PROVINCE_WORD = re.compile(r"\s+province\s*$", re.IGNORECASE)
+
+
+def province_candidates(name: str) -> list[Candidate]:
+    """Provinces named ``name`` ('Kapisa', 'Kapisa province'), from the outlines in
+    geodata/boundaries: centred on the outline's centroid, uncertain by its equivalent radius."""
+    key = spelling_key(_PROVINCE_WORD.sub("", name))
+    if not key:
+        return []
+    return [
+        Candidate(
+            name=f"{shape} Province",
+            lat=round(lat, 5),
+            lon=round(lon, 5),
+            kind="province",
+            precision="province",
+            source=f"{boundaries.ATTRIBUTION}: centroid of the outline {iso.replace('_', '-')}",
+            country="AF",
+            uncertainty_km=round(radius, 1),
+        )
+        for shape, iso, lat, lon, radius in _provinces()
+        if spelling_key(shape) == key
+    ]
+
+
 def _pick(
-    query: str, tier: str, candidates: list[Candidate], region: Region | None = None
+    query: str,
+    tier: str,
+    candidates: list[Candidate],
+    region: Region | None = None,
+    countries: frozenset[str] = frozenset(),
 ) -> Resolution:
     """Apply the region constraint and the ambiguity rule to a tier's candidates.
 
     Inside the region the best kind of match wins (exact over variant over fuzzy). A district
     and its seat are one place: the town is picked (a point where the name applies) unless the
-    query asks for the district ("Khenj district").
+    query asks for the district ("Khenj district"). With nothing inside the region, a candidate
+    in one of ``countries`` (the story's, see `story_countries`) is picked with a warning
+    instead of being refused as a false friend.
     """
     region = region or story_region()
     radius = region.radius_km
@@ -452,6 +510,9 @@ def _pick(
         )
     )
     inside = [c for c in candidates if c.distance_km <= radius]
+    beyond = not inside
+    if beyond:
+        inside = [c for c in candidates if c.country and c.country in countries]
     if not inside:
         nearest = min(candidates, key=lambda c: c.distance_km)
         return Resolution(
@@ -506,11 +567,18 @@ def _pick(
         )
     elif pick.match == "variant":
         warnings.append(f"'{query}' read as a spelling of {pick.name}")
-    outside = len(candidates) - len([c for c in candidates if c.distance_km <= radius])
-    if outside:
-        far = min((c for c in candidates if c.distance_km > radius), key=lambda c: c.distance_km)
+    if beyond:
+        warnings.insert(
+            0,
+            f"{pick.name} ({pick.country}) is {pick.distance_km:.0f} km from the story's centre, "
+            f"beyond its region ({radius:.0f} km); suggested because it is in the story's "
+            f"country ({', '.join(sorted(countries))}): check it is the place meant",
+        )
+    ignored = [c for c in candidates if c.distance_km > radius and c not in group]
+    if ignored:
+        far = min(ignored, key=lambda c: c.distance_km)
         warnings.append(
-            f"{outside} same-named place(s) outside the region ignored, the nearest {far.name} "
+            f"{len(ignored)} same-named place(s) outside the region ignored, the nearest {far.name} "
             f"({far.country}) {far.distance_km:.0f} km away"
         )
     return Resolution(query, "resolved", tier, pick, candidates, warnings)
@@ -568,15 +636,16 @@ def resolve(
             [f"'{query}' is a variant of {len(places)} gazetteer places"],
         )
     geonames = geonames if geonames is not None else default_geonames()
-    found = geonames.lookup(query)
+    countries = story_countries(gazetteer, region)
+    found = geonames.lookup(query) + province_candidates(query)
     if not any(distance_km(c.lat, c.lon, region.centre) <= region.radius_km for c in found):
         found += geonames.fuzzy(query, region)
     if found:
-        return _pick(query, "geonames", found, region)
+        return _pick(query, "geonames", found, region, countries)
     if online is not None:
         found = online.search(query)
         if found:
-            return _pick(query, "online", found, region)
+            return _pick(query, "online", found, region, countries)
     hint = []
     for gone in geonames.unplaced(query):
         hint.append(

@@ -87,7 +87,7 @@ def write_dataset(root: Path) -> Path:
         [
             {"id": i, "date": d, "date_precision": "day", "places": pl, "event_type": t,
              "claimant": c, "status": s, "summary": su, "articles": a, "quote": q,
-             "contests": co}
+             "contests": co, "review": "approved"}
             for i, d, pl, t, c, s, su, a, q, co in EVENTS
         ],
     )  # fmt: skip
