@@ -222,6 +222,19 @@ def test_one_wrong_guess_every_30_seconds_does_not_keep_the_owner_out(editor_env
     assert "1 minute" in texts(login(browser_session(), "guess", name="alice"))
 
 
+def test_a_device_cookie_with_many_wrong_guesses_is_a_stranger_again(editor_env, clock, browsers):
+    add_user("alice", "alice's long password")
+    first = browser_session("alice")
+    login(first, "alice's long password", name="alice")
+    browsers["alice"] = device_of(first)
+    for _ in range(auth.DEVICE_MAX_FAILURES):
+        login(browser_session("alice"), "guess", name="alice")
+        clock.now += 31  # past each wait of the device's own allowance
+    # The next guesses from that browser count against the account, with the strangers'.
+    login(browser_session("alice"), "guess", name="alice")
+    assert "Too many wrong passwords" in texts(login(browser_session(), "guess", name="alice"))
+
+
 def test_a_failed_login_keeps_the_name_and_clears_the_password(editor_env):
     """Issue 22: a failed login cleared both the name and the password."""
     add_user("alice", "alice's long password")

@@ -1,6 +1,7 @@
 """The time engine's data (lib/map/engine.py): every day once, compact, and safe in a script."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,12 @@ def test_script_json_cannot_close_the_script():
     text = engine.script_json({"a": "</script><script>alert(1)</script>", "b": "\u2028"})
     assert "</script" not in text and "<" not in text
     assert "\u2028" not in text
+
+
+def test_a_right_to_left_override_in_a_place_name_does_not_reach_the_map():
+    """Regression (issue 21): RLO characters in place names reached the map's labels."""
+    text = engine.script_json({"name": "Shotul\u202eexe.txt", "other": "a\u2066b\u2069"})
+    assert json.loads(text) == {"name": "Shotulexe.txt", "other": "ab"}
 
 
 def test_per_day_counts_distinct_events_by_type():

@@ -51,6 +51,10 @@ DEVICE_COOKIE = "newsmap_device"
 ACCOUNT_FAILURES = auth.Throttle(auth.Backoff(first_s=1.0, max_s=300.0))
 #: Wrong guesses from one browser that logged in as the account before (its device cookie).
 DEVICE_FAILURES = auth.Throttle(auth.Backoff(first_s=1.0, max_s=30.0))
+#: After this many wrong guesses in a row, a device cookie gives no allowance of its own any
+#: more (a stolen one must not become a way around the account's limit): that browser is a
+#: stranger until the quiet period (15 minutes) forgets them or it logs in.
+DEVICE_MAX_FAILURES = 10
 #: Strangers' guesses from one client address (`client_address`; ``None`` on localhost).
 ADDRESS_FAILURES = auth.Throttle(auth.Backoff(first_s=1.0, max_s=300.0))
 #: Nonces of tokens logged out in this process (a logged-out cookie must not log back in);
@@ -250,7 +254,9 @@ def log_out() -> None:
 def _limits(account: str) -> list[tuple[auth.Throttle | auth.FailureLog, list[str]]]:
     """The throttles an attempt at ``account`` counts against (see the module docstring)."""
     device = _device(account)
-    if device is not None:
+    if device is not None and (
+        DEVICE_FAILURES.failures(f"device:{device}", time.monotonic()) < DEVICE_MAX_FAILURES
+    ):
         return [(DEVICE_FAILURES, [f"device:{device}"])]
     address = client_address()
     return [

@@ -300,6 +300,15 @@ class Throttle:
                 self._logs.popitem(last=False)
         return 0.0
 
+    def failures(self, key: str, now: float) -> int:
+        """Wrong guesses counted for ``key`` and not yet forgotten."""
+        with self._lock:
+            log = self._logs.get(key)
+        if log is None:
+            return 0
+        log.wait_seconds(now)  # forgets them after the quiet period
+        return log.failures
+
     def forget(self, keys: Iterable[str]) -> None:
         with self._lock:
             for key in keys:

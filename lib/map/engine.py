@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data.schema import EVENT_TYPES, PIN_PRECISIONS
+from lib.data.text import strip_bidi
 
 #: Above this many events, popups carry no event text (it would dominate the page's weight).
 INFO_MAX = 2000
@@ -46,6 +47,9 @@ def script_json(value: object) -> str:
     reads back as ``{``.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # Bidi overrides in a place name would show the map's label reversed (issue 21): dropped
+    # here, where all data enters the page, as lib.data.text.escape drops them from HTML.
+    text = strip_bidi(text)
     text = text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
 
