@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib.data.schema import REVIEW_STATES
 from lib.data.storage import fingerprint
 from lib.editing import history
 from lib.editing import snapshot as editing
@@ -58,7 +59,7 @@ event_key = state.Keys.widget("history:event")
 if event_key not in st.session_state:
     # A link such as ?event=E012 (e.g. from the dashboard's panel) opens that event's saves.
     st.session_state[event_key] = str(st.query_params.get("event", ""))[:64]
-file_col, who_col, event_col = st.columns(3)
+file_col, who_col, event_col, review_col = st.columns(4)
 file = file_col.selectbox(
     "File",
     [ALL, *files],
@@ -73,7 +74,15 @@ editor = who_col.selectbox(
     disabled=not show_names,
 )
 event = event_col.text_input("Event or row id", key=event_key, help="e.g. E012 or kabul").strip()
-chosen = list(reversed(history.select(found, file=file, who=editor, event=event)))
+review = review_col.selectbox(
+    "Review state",
+    [ALL, *REVIEW_STATES],
+    format_func=lambda r: f"events now {r}" if r else "any",
+    key=state.Keys.widget("history:review"),
+    help="Saves that touched an event whose review state is now this one (e.g. every draft).",
+)
+rows = {e.id for e in data.events.events if e.review == review} if review else None
+chosen = list(reversed(history.select(found, file=file, who=editor, event=event, rows=rows)))
 st.write(f"{len(chosen)} of {len(found)} saves, newest first.")
 if not chosen:
     st.stop()

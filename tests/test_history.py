@@ -195,6 +195,21 @@ def test_the_history_page_lists_filters_and_shows_a_diff(editor_env):
     assert at.radio(key="editor:w:history:which").value == "after"
 
 
+def test_the_history_page_filters_by_review_state(editor_env):
+    ids = [r["id"] for r in read_events(editor_env)]
+    save_events(editor_env, "alice", lambda rows: rows[0].update(review="draft"), note="back")
+    save_events(editor_env, "bob", lambda rows: rows[1].update(summary="B."))
+    at = app("history").run()
+    login(at)
+    assert at.dataframe[0].value["note"].tolist() == ["", "back"]
+    at.selectbox(key="editor:w:history:review").set_value("draft").run()
+    listing = at.dataframe[0].value
+    assert listing["note"].tolist() == ["back"]  # only the save that touched the draft
+    assert ids[0] in listing["rows"].iloc[0]
+    at.selectbox(key="editor:w:history:review").set_value("approved").run()
+    assert at.dataframe[0].value["note"].tolist() == [""]
+
+
 def test_the_history_page_shows_account_names_to_editors_only(editor_env):
     """Regression (issue 21): every account name was listed to anonymous visitors."""
     add_user("carol", "carol's long password", display_name="Carol Secret")

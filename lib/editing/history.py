@@ -36,7 +36,7 @@ import subprocess
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -450,11 +450,20 @@ def git_commit(root: Path, path: Path, entry: Entry, email: str = "") -> str:
 
 
 def select(
-    found: Iterable[Entry], *, file: str = "", who: str = "", event: str = "", entry: str = ""
+    found: Iterable[Entry],
+    *,
+    file: str = "",
+    who: str = "",
+    event: str = "",
+    entry: str = "",
+    rows: Collection[str] | None = None,
 ) -> list[Entry]:
-    """Entries matching every filter given (file as its label, editor name, row id, entry id)."""
+    """Entries matching every filter given (file as its label, editor name, row id, entry id,
+    and ``rows``: entries that touched at least one of these row ids, e.g. every draft)."""
     out = []
     for item in found:
+        if rows is not None and not rows & set(item.event_ids):
+            continue
         if file and item.file != file:
             continue
         if who and who not in (item.who, item.who_label):
