@@ -180,7 +180,8 @@ def place_panel(state, visible: pd.DataFrame, groups) -> None:
     passages = by_place.get(state.place, [])
     html.append(f"<h3>Every passage naming {escape(place.name)} ({len(passages)})</h3>")
     html.extend(
-        render.passage(m, headlines.get(m.article_id, m.article_id), state.place) for m in passages
+        render.passage(m, headlines.get(m.article_id, m.article_id), state.place, link_view)
+        for m in passages
     )
     st.html("".join(html))
 
