@@ -18,7 +18,7 @@ from lib.data.dataset import Dataset
 from lib.map.viewstate import PlaceGroup, ViewState, events_frame, state_to_params
 from lib.pictures import export
 from lib.pictures.alttext import alt_text
-from lib.pictures.presentation import DEFAULT_TITLE, standalone_html
+from lib.pictures.presentation import DEFAULT_TITLE, Size, standalone_html
 
 #: Multipage URL of pages/2_Screenshot_mode.py (Streamlit drops the number prefix).
 SCREENSHOT_PAGE = "Screenshot_mode"
@@ -48,6 +48,48 @@ def standalone_bytes(state: ViewState, dataset: Dataset) -> bytes:
     """The interactive map with its own timeline, for every date (the state's filters apply)."""
     frame = events_frame(dataset.events.events, dataset.gazetteer)
     return standalone_html(frame, state, dataset.articles).encode("utf-8")
+
+
+def missing_browser() -> str | None:
+    """Why the picture files cannot be drawn here (no Playwright, a wrong CHROMIUM_PATH), or
+    None. Asked before the buttons are drawn: a file rendered on click that fails can only
+    say "Failed to generate file", never the remedy."""
+    import importlib.util
+
+    from lib.pictures.browser import chromium_executable
+
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright is not installed."
+    try:
+        chromium_executable()
+    except FileNotFoundError as error:
+        return str(error)
+    return None
+
+
+@st.cache_data(max_entries=12, show_spinner=False)
+def picture_file(
+    kind: str,
+    page_digest: str,
+    size: Size,
+    tiles: bool,
+    title: str,
+    day_ms: int,
+    hold_ms: int,
+    _data: export.ExportData,
+    _state: ViewState,
+) -> bytes:
+    """The picture file of format ``kind`` (png, gif, mp4, pdf, svg), rendered in Chromium.
+
+    Cached by what the file depends on: ``page_digest`` (a hash of the picture page, which
+    holds the view, the data drawn, the title, the size and the tiles) and the animation's
+    timing; ``_data`` and ``_state`` are what that digest stands for. A download button's
+    callable runs outside the script, so this must not call ``st`` itself.
+    """
+    body = export.render(
+        kind, _data, _state, size=size, tiles=tiles, title=title, day_ms=day_ms, hold_ms=hold_ms
+    )
+    return body.encode("utf-8") if isinstance(body, str) else body
 
 
 def render_download_buttons(

@@ -150,8 +150,12 @@ def _json_value(value: object) -> object:
     return value
 
 
-def export_filename(state: ViewState, extension: str, stem: str | None = None) -> str:
-    """A file name that says which view it holds: ``panjshir-map_2021-08-30_2021-09-04.png``.
+def export_filename(
+    state: ViewState, extension: str, stem: str | None = None, preset: str | None = None
+) -> str:
+    """A file name that says which view it holds: ``panjshir-map_2021-08-30_2021-09-04.png``,
+    and for a picture its size preset: ``panjshir-map_to_2021-09-04_1080x1350.png`` (two
+    presets of one view used to share a name, and the second download replaced the first).
 
     ``stem`` defaults to the story's ``file_stem`` (story.toml)."""
     stem = stem or story.current().file_stem
@@ -161,7 +165,8 @@ def export_filename(state: ViewState, extension: str, stem: str | None = None) -
         else f"to_{state.end.isoformat()}"
     )
     place = f"_{state.place}" if state.place else ""
-    return f"{stem}_{dates}{place}.{extension.lstrip('.')}"
+    size = f"_{preset}" if preset else ""
+    return f"{stem}_{dates}{place}{size}.{extension.lstrip('.')}"
 
 
 def embed_snippet(src: str, title: str, description: str = "", aspect: str = "4 / 3") -> str:
