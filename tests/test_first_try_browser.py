@@ -33,3 +33,46 @@ def test_a_picture_downloads_in_one_click_and_its_name_carries_the_preset(offlin
     assert download.suggested_filename == "panjshir-map_2021-08-30_2021-09-02_1600x900.gif"
     gif = Image.open(io.BytesIO(download.path().read_bytes()))
     assert gif.size == (1600, 900) and gif.n_frames == 4  # 30 Aug to 2 Sep
+
+
+#: Points over an open popup's box where something else is on top, and the labels and chips
+#: whose boxes meet the popup's (so that the test shows it had something to cover).
+POPUP_ON_TOP_JS = """() => {
+  const pop = document.querySelector('.leaflet-popup-content-wrapper');
+  if (!pop) return null;
+  const r = pop.getBoundingClientRect(), under = [], covered = [];
+  for (const el of document.querySelectorAll('.nm-label, .nm-edge, .leaflet-control')) {
+    const b = el.getBoundingClientRect();
+    if (el.classList.contains('nm-measure') || !b.width) continue;
+    if (b.left < r.right && r.left < b.right && b.top < r.bottom && r.top < b.bottom)
+      under.push(el.textContent.trim());
+  }
+  for (let x = r.left + 2; x < r.right - 1; x += 6) {
+    for (let y = r.top + 2; y < r.bottom - 1; y += 6) {
+      const hit = document.elementFromPoint(x, y);
+      if (!hit || !hit.closest('.leaflet-popup')) covered.push([x, y, hit && hit.className]);
+    }
+  }
+  return {under, covered, box: [r.left, r.top, r.width, r.height]};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [dashboard.DESKTOP, dashboard.PHONE], ids=["desktop", "phone"])
+def test_an_open_popup_is_on_top_of_every_label_and_chip(offline_context, app, viewport):
+    """Regression (issue 22): labels and edge chips of other places drew over an open popup."""
+    page, frame = dashboard.open_dashboard(offline_context, app, "?to=2021-09-03", viewport)
+    # Zoomed out, the popup of Beta lies over Alpha's and Gamma's labels.
+    frame.evaluate(
+        "() => newsmapEngine.map.setZoom(newsmapEngine.map.getZoom() - 1, {animate: false})"
+    )
+    frame.wait_for_function("window.newsmapLabelsSettled")
+    frame.locator(".nm-label[data-place='beta']:visible").click()
+    frame.wait_for_selector(".leaflet-popup-content-wrapper")
+    found = frame.evaluate(POPUP_ON_TOP_JS)
+    assert found["under"], "nothing under the popup: this view tests nothing"
+    assert found["covered"] == [], found
+    # The popup stays on its place while the map moves (its layer follows the map pane).
+    before = frame.locator(".leaflet-popup-tip").bounding_box()
+    frame.evaluate("() => newsmapEngine.map.panBy([30, 20], {animate: false})")
+    after = frame.locator(".leaflet-popup-tip").bounding_box()
+    assert (round(before["x"] - after["x"]), round(before["y"] - after["y"])) == (30, 20)

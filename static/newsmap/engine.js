@@ -189,8 +189,7 @@
             // Web fonts arriving late change every label's width: measure again.
             document.fonts.ready.then(function () { self.widths = {}; self._h = 0; self._ctx = undefined; self._layout(); });
         }
-        map.on("popupclose", function () { container.classList.remove("nm-popup-open"); });
-        map.on("popupopen", function () { container.classList.add("nm-popup-open"); });
+        this._popupPane();
         map.on("click", function () { self._deselectFocus(); });
         if (L.Browser.mobile && map.dragging && this.opt.cooperative !== false && !this.opt.still) {
             // On a phone a one-finger swipe scrolls the page past the map; a tap on the map (or
@@ -204,6 +203,23 @@
         var given = container.getAttribute("aria-label");
         container.setAttribute("aria-label", given ? given + " " + how + "." :
             (D.title ? D.title + ": " : "") + "map of the events; " + how);
+    };
+
+    /**
+     * Popups open in a pane of their own above the labels, the edge chips and the controls.
+     * Labels and chips are overlays of the map's container (z-index 650), above Leaflet's
+     * whole map pane (400), so a popup in Leaflet's popup pane was under every label and
+     * chip near it, whatever z-index it had inside that pane. This pane is a child of the
+     * container that follows the map pane's position, so a popup placed in layer pixels
+     * still sits on its place while the map is dragged.
+     */
+    Engine.prototype._popupPane = function () {
+        var map = this.map, top = L.DomUtil.create("div", "nm-popup-layer", map.getContainer());
+        map.createPane("nmPopupPane", top);
+        var follow = function () { L.DomUtil.setPosition(top, map.layerPointToContainerPoint([0, 0])); };
+        map.on("move zoom viewreset zoomend moveend resize", follow);
+        follow();
+        this.popupLayer = top;
     };
 
     Engine.prototype._areaOpacity = function (radiusM) {
@@ -891,7 +907,7 @@
         }
         L.popup({maxWidth: Math.max(160, Math.min(320, size.x - 60)), minWidth: Math.min(200, size.x - 80),
             maxHeight: Math.max(120, Math.min(280, size.y - 90)), autoPanPadding: [12, 12],
-            className: "nm-popup"})
+            className: "nm-popup", pane: "nmPopupPane"})
             .setLatLng(latlng).setContent(html).openOn(this.map);
     };
 
