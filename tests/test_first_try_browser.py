@@ -76,3 +76,34 @@ def test_an_open_popup_is_on_top_of_every_label_and_chip(offline_context, app, v
     frame.evaluate("() => newsmapEngine.map.panBy([30, 20], {animate: false})")
     after = frame.locator(".leaflet-popup-tip").bounding_box()
     assert (round(before["x"] - after["x"]), round(before["y"] - after["y"])) == (30, 20)
+
+
+#: For each zoom out from the opening view, and each place in view: the label the selected
+#: place gets ("" when none).
+SELECTED_LABELS_JS = """(zooms) => {
+  const e = newsmapEngine, m = e.map, out = [];
+  const view = Object.assign({}, e.view);
+  for (const z of zooms) {
+    m.setZoom(z, {animate: false});
+    for (let i = 0; i < e.np; i++) {
+      if (!e.count[i]) continue;
+      const id = e.D.places[i][0];
+      e.setView(Object.assign({}, view, {place: id}));
+      const l = e.labelled[id];
+      const onMap = e.markers().find((k) => k.place_id === id).in_frame;
+      if (onMap) out.push([z, e.D.places[i][1], l && l.on ? l.text : ""]);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [dashboard.DESKTOP, dashboard.PHONE], ids=["desktop", "phone"])
+def test_the_selected_place_always_shows_its_name(offline_context, app, viewport):
+    """Regression (issue 22): the busiest place, selected, was labelled "7 ⚑" only."""
+    page, frame = dashboard.open_dashboard(offline_context, app, "?to=2021-09-03", viewport)
+    zoom = frame.evaluate("() => newsmapEngine.map.getZoom()")
+    labels = frame.evaluate(SELECTED_LABELS_JS, [zoom, zoom - 1, zoom - 2, zoom - 3])
+    assert labels
+    unnamed = [(z, name, text) for z, name, text in labels if not text.startswith(name + " · ")]
+    assert unnamed == [], labels

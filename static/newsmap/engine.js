@@ -557,29 +557,32 @@
         // picture is only read: where a dense map leaves no free spot, a label may lie over
         // other pins (never over its own, another label or the edge chips), or a map of
         // 2,000 places would name two of them.
-        var keepOff = [function (b, i) { return pinIndex.hits(b, i); }];
-        if (this.opt.still) {
-            keepOff.push(function (b, i) { return !!pinBoxes[i] && overlaps(pinBoxes[i], b); });
-        }
+        var strict = function (b, i) { return pinIndex.hits(b, i); };
+        var loose = function (b, i) { return !!pinBoxes[i] && overlaps(pinBoxes[i], b); };
+        var keepOff = this.opt.still ? [strict, loose] : [strict];
         var inFrame = function (b) {
             return b.x >= frame.x && b.y >= frame.y && b.x + b.w <= frame.x + frame.w &&
                 b.y + b.h <= frame.y + frame.h;
         };
         inView.forEach(function (i, rank) {
             if (rank >= limit) { return; }
-            var anchor = self._anchor(i, size);
+            var anchor = self._anchor(i, size), chosen = i === focus || i === selected;
             h = h || self._h || self._height();
-            var tries = [[self._label(i, false), false], [self._label(i, true), true]];
-            keepOff.some(function (hitsPin) {
-                return tries.some(function (t) {
-                    var b = self._candidates(i, anchor, self._width(t[0]), h).find(function (c) {
-                        return inFrame(c) && !boxes.hits(c) && !hitsPin(c, i);
-                    });
-                    if (!b) { return false; }
-                    boxes.add(b);
-                    placed[i] = {box: b, text: t[0], short: t[1]};
-                    return true;
+            var full = [self._label(i, false), false], short = [self._label(i, true), true];
+            // The place a reader chose always shows its name: farther spots first, then (only
+            // for it) over another pin, before its label shortens to the count.
+            var order = chosen
+                ? [[full, strict], [full, loose], [short, strict], [short, loose]]
+                : keepOff.reduce(function (out, hitsPin) { return out.concat([[full, hitsPin], [short, hitsPin]]); }, []);
+            order.some(function (o) {
+                var t = o[0], hitsPin = o[1];
+                var b = self._candidates(i, anchor, self._width(t[0]), h, chosen).find(function (c) {
+                    return inFrame(c) && !boxes.hits(c) && !hitsPin(c, i);
                 });
+                if (!b) { return false; }
+                boxes.add(b);
+                placed[i] = {box: b, text: t[0], short: t[1]};
+                return true;
             });
         });
         this._drawLabels(placed);
@@ -660,10 +663,15 @@
         return {x: x, y: y, r: 0, pin: false, cy: c.y, rpx: rpx, width: size.x};
     };
 
-    Engine.prototype._candidates = function (i, a, w, h) {
+    /**
+     * Spots for a label of w x h px around anchor ``a``, best first. ``far`` (the place the
+     * reader chose) adds spots farther out, so that its name finds room in a crowded valley.
+     */
+    Engine.prototype._candidates = function (i, a, w, h, far) {
+        var out;
         if (a.pin) {
             var g = a.r + 3;
-            return [
+            out = [
                 {x: a.x + g, y: a.y - h / 2, w: w, h: h, side: "r"},
                 {x: a.x - g - w, y: a.y - h / 2, w: w, h: h, side: "l"},
                 {x: a.x - w / 2, y: a.y - g - h, w: w, h: h, side: "t"},
@@ -671,15 +679,41 @@
                 {x: a.x + g * 0.7, y: a.y - g * 0.7 - h, w: w, h: h, side: "tr"},
                 {x: a.x + g * 0.7, y: a.y + g * 0.7, w: w, h: h, side: "br"}
             ];
+            if (far) {
+                out.push({x: a.x - w / 2, y: a.y - g - 2 * h - 2, w: w, h: h, side: "t2"},
+                    {x: a.x - w / 2, y: a.y + g + h + 2, w: w, h: h, side: "b2"},
+                    {x: a.x - g * 0.7 - w, y: a.y - g * 0.7 - h, w: w, h: h, side: "tl"},
+                    {x: a.x - g * 0.7 - w, y: a.y + g * 0.7, w: w, h: h, side: "bl"});
+            }
+            return out;
         }
         // Centred on the anchor, but kept inside the frame: an area near the map's edge (a
         // country's circle) had no candidate inside it, so its label never showed and the
-        // arrow keys could not reach it.
-        var x = Math.max(4, Math.min(a.width - 4 - w, a.x - w / 2));
-        var out = [{x: x, y: a.y - h / 2, w: w, h: h, side: "t"}];
+        // arrow keys could not reach it. Then along the top edge to either side, where a pin
+        // or another label sits on the centre (the busiest district was shown as "7 ⚑").
+        var clamp = function (x) { return Math.max(4, Math.min(a.width - 4 - w, x)); };
+        var x = clamp(a.x - w / 2);
+        out = [{x: x, y: a.y - h / 2, w: w, h: h, side: "t"}];
         if (a.rpx > h * 2) {
             out.push({x: x, y: a.cy + a.rpx - h / 2, w: w, h: h, side: "b"});
             out.push({x: x, y: a.y + h, w: w, h: h, side: "t2"});
+        }
+        out.push({x: clamp(a.x + 4), y: a.y - h / 2, w: w, h: h, side: "tr"},
+            {x: clamp(a.x - w - 4), y: a.y - h / 2, w: w, h: h, side: "tl"});
+        if (far) {
+            // Rows above and below the edge, sliding sideways: an area that fills the view
+            // (a country) hangs its label in a corner, where the zoom buttons may sit.
+            [-1.5, 2, 4].forEach(function (rows) {
+                out.push({x: x, y: a.y - h / 2 + rows * (h + 2), w: w, h: h, side: "row"});
+            });
+            [-1.5, 0, 2, 4].forEach(function (rows) {
+                for (var k = 1; k <= 3; k++) {
+                    [1, -1].forEach(function (dir) {
+                        out.push({x: clamp(x + dir * k * (w + 8)), y: a.y - h / 2 + rows * (h + 2),
+                            w: w, h: h, side: "slide"});
+                    });
+                }
+            });
         }
         return out;
     };
