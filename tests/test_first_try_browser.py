@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
@@ -107,3 +108,26 @@ def test_the_selected_place_always_shows_its_name(offline_context, app, viewport
     assert labels
     unnamed = [(z, name, text) for z, name, text in labels if not text.startswith(name + " · ")]
     assert unnamed == [], labels
+
+
+@pytest.mark.parametrize("viewport", [dashboard.DESKTOP, dashboard.PHONE], ids=["desktop", "phone"])
+def test_a_country_wide_event_does_not_tint_the_map(offline_context, app, viewport):
+    """Regression (issue 22): a country's 449 km circle washed the whole map in its colour."""
+    page, frame = dashboard.open_dashboard(offline_context, app, "?to=2021-09-03", viewport)
+    shown = frame.evaluate("() => newsmapEngine.markers().map((m) => m.place_id)")
+    assert "wideland" in shown
+    iframe = page.locator("iframe[src*='streamlit_folium']")
+    # The picture with Wideland's event, then without it (every type but "political").
+    frame.evaluate("() => { newsmapEngine.map.closePopup(); document.activeElement.blur(); }")
+    with_wide = np.asarray(Image.open(io.BytesIO(iframe.screenshot())).convert("RGB"), dtype=int)
+    frame.evaluate(
+        """() => { const e = newsmapEngine;
+          e.setView(Object.assign({}, e.view, {types: e.D.types.filter((t) => t !== 'political')})); }"""
+    )
+    frame.wait_for_function("!newsmapEngine.markers().some((m) => m.place_id === 'wideland')")
+    without = np.asarray(Image.open(io.BytesIO(iframe.screenshot())).convert("RGB"), dtype=int)
+    changed = (np.abs(with_wide - without).sum(axis=2) > 3).mean()
+    # Its outline and label change a few pixels; a fill, however faint, changed most of them.
+    assert changed < 0.05, f"{changed:.0%} of the map changed colour"
+    legend = frame.locator(".nm-legend")
+    expect(legend).to_contain_text("country-wide (outline only)")

@@ -264,6 +264,7 @@ body.nm {{ {body} display:flex; flex-direction:column; background:#fff; color:#1
 .nm-key i.area {{ border:{px(2)} solid #555; background:rgba(85,85,85,.18);
   width:{px(15)}; height:{px(15)}; }}
 .nm-key i.dashed {{ border:{px(2)} dashed #b00; background:none; }}
+.nm-key i.wide {{ border:{px(1.5)} solid #555; background:none; width:{px(15)}; height:{px(15)}; }}
 .nm-credits {{ order:2; padding:{px(7)} {px(24)} {px(10)}; font-size:{px(12.5)}; line-height:1.35;
   color:#555; border-top:1px solid #ddd; }}
 .nm-credits p {{ margin:0; }}

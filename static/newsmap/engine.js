@@ -55,6 +55,13 @@
      * draws a false geography; a reader zooms in to tell them apart.
      */
     var SPREAD_MAX = 8;
+    /**
+     * An area wider than this (m, radius) is country-wide: drawn as an outline with no fill.
+     * Filled, even faintly, Afghanistan's 449 km circle tinted the whole map, live and in
+     * every picture, in the colour of its events.
+     */
+    var WIDE_M = 150000;
+    Newsmap.WIDE_M = WIDE_M;
 
     function overlaps(a, b) {
         return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -156,8 +163,8 @@
             } else {
                 // Small areas are clickable like pins; a large one (a province, the country) is
                 // not, or a click anywhere in it would select it: its label is the handle.
-                layer = L.circle(latlng, {radius: p[5], weight: p[5] > 150000 ? 0 : 2,
-                    fillOpacity: this._areaOpacity(p[5]), interactive: p[5] <= 25000,
+                layer = L.circle(latlng, {radius: p[5], weight: p[5] > WIDE_M ? 1.5 : 2,
+                    fill: p[5] <= WIDE_M, fillOpacity: this._areaOpacity(p[5]), interactive: p[5] <= 25000,
                     bubblingMouseEvents: false, className: "nm-area"});
             }
             layer.nmIndex = i;
@@ -241,6 +248,8 @@
             }).join(""),
             keys: "<li class='key'><i class='pin'></i>exact place, town</li>" +
                 "<li class='key'><i class='area'></i>area (circle = uncertainty)</li>" +
+                (D.places.some(function (p) { return !p[4] && p[5] > WIDE_M; })
+                    ? "<li class='key'><i class='wide'></i>country-wide (outline only)</li>" : "") +
                 "<li class='key'><i class='dashed'></i>contested claims ⚑</li>" +
                 "<li class='key'>label: place · events</li>"
         };
