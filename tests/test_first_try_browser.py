@@ -8,6 +8,7 @@ is a country-wide circle).
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -131,3 +132,169 @@ def test_a_country_wide_event_does_not_tint_the_map(offline_context, app, viewpo
     assert changed < 0.05, f"{changed:.0%} of the map changed colour"
     legend = frame.locator(".nm-legend")
     expect(legend).to_contain_text("country-wide (outline only)")
+
+
+def box(frame, selector: str) -> dict:
+    return frame.evaluate(
+        """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+          return {x: r.left, y: r.top, w: r.width, h: r.height}; }""",
+        selector,
+    )
+
+
+def test_a_large_area_is_clicked_on_its_circle(offline_context, app):
+    """Regression (issue 22): the biggest areas could be clicked on their labels only."""
+    page, frame = dashboard.open_dashboard(offline_context, app, "?to=2021-09-03")
+    # Zoomed out until Wideland's whole circle is in the frame.
+    frame.evaluate("() => newsmapEngine.map.setView([33.83, 66.03], 5, {animate: false})")
+    frame.wait_for_function("window.newsmapLabelsSettled")
+    wide = frame.evaluate("() => newsmapEngine.markers().find((m) => m.place_id === 'wideland')")
+    # On its outline (below the centre, away from its label on the top edge).
+    frame.locator(".leaflet-container").click(
+        position={"x": wide["x"], "y": wide["y"] + wide["r"]}, force=True
+    )
+    expect(page.locator(".nm-place-head h2")).to_have_text("Wideland", timeout=20_000)
+    # Inside the circle, away from the outline, a click selects nothing.
+    page2, frame2 = dashboard.open_dashboard(offline_context, app, "?to=2021-09-03")
+    frame2.evaluate("() => newsmapEngine.map.setView([33.83, 66.03], 5, {animate: false})")
+    frame2.wait_for_function("window.newsmapLabelsSettled")
+    frame2.locator(".leaflet-container").click(
+        position={"x": wide["x"] - wide["r"] / 2, "y": wide["y"] + wide["r"] / 3}, force=True
+    )
+    page2.wait_for_timeout(1500)
+    expect(page2.locator(".nm-place-head h2")).to_have_count(0)
+
+
+TARGETS_JS = """() => {
+  const small = [];
+  // Links in the attribution's sentence are exempt (WCAG 2.5.8, inline targets).
+  for (const el of document.querySelectorAll('.nm-label, .nm-edge, .leaflet-bar a, .leaflet-bar button, .nm-legend summary')) {
+    const r = el.getBoundingClientRect();
+    if (el.classList.contains('nm-measure') || !r.width || getComputedStyle(el).display === 'none') continue;
+    if (r.height < 24 || r.width < 24) small.push([el.textContent.trim() || el.title, r.width, r.height]);
+  }
+  for (const m of newsmapEngine.markers()) if (m.pin && m.in_frame && 2 * m.r < 24) small.push([m.place_id, 2 * m.r]);
+  return small;
+}"""
+
+
+def test_tap_targets_on_a_phone_are_at_least_24_px(phone_context, app):
+    """Regression (issue 22): labels 18 px high and pins 14 px wide, under WCAG 2.5.8's 24."""
+    page, frame = dashboard.open_dashboard(phone_context, app, "?to=2021-09-03", dashboard.PHONE)
+    assert frame.evaluate(TARGETS_JS) == []
+
+
+def test_legend_on_the_first_screen_and_scale_clear_of_province_names(offline_context, app):
+    page, frame = dashboard.open_dashboard(offline_context, app, "?to=2021-09-03")
+    legend = frame.locator(".nm-legend")
+    expect(legend).to_have_attribute("open", "")
+    top = page.locator("iframe[src*='streamlit_folium']").bounding_box()["y"]
+    inside = box(frame, ".nm-legend")
+    assert top + inside["y"] + inside["h"] <= dashboard.DESKTOP["height"], "legend below the fold"
+    clash = frame.evaluate(
+        """() => { const s = document.querySelector('.leaflet-control-scale').getBoundingClientRect();
+          return Array.from(document.querySelectorAll('.province-label')).filter((el) => {
+            const r = el.getBoundingClientRect();
+            return el.style.visibility !== 'hidden' && r.left < s.right && s.left < r.right &&
+              r.top < s.bottom && s.top < r.bottom; }).map((el) => el.textContent); }"""
+    )
+    assert clash == []
+
+
+def test_attribution_is_whole_on_a_phone(phone_context, app):
+    page, frame = dashboard.open_dashboard(phone_context, app, "?to=2021-09-03", dashboard.PHONE)
+    cut = frame.evaluate(
+        """() => { const a = document.querySelector('.leaflet-control-attribution');
+          const r = a.getBoundingClientRect(), m = a.closest('.leaflet-container').getBoundingClientRect();
+          return {over: a.scrollWidth - a.clientWidth, left: r.left - m.left, right: m.right - r.right}; }"""
+    )
+    assert cut["over"] <= 0 and cut["left"] >= 0 and cut["right"] >= 0, cut
+
+
+def test_on_a_phone_tapping_a_place_brings_its_panel_into_view(phone_context, app):
+    """Regression (issue 22): the panel's heading stayed at y 1037 of an 844 px screen."""
+    page, frame = dashboard.open_dashboard(phone_context, app, "?to=2021-09-03", dashboard.PHONE)
+    frame.locator(".nm-label[data-place='gamma']:visible").tap()
+    heading = page.locator(".nm-place-head h2")
+    expect(heading).to_have_text("Gamma", timeout=20_000)
+    page.wait_for_function(
+        """() => { const h = document.querySelector('.nm-place-head h2').getBoundingClientRect();
+          return h.top >= 0 && h.bottom <= window.innerHeight; }""",
+        timeout=10_000,
+    )
+
+
+def test_arrow_keys_stay_on_what_is_shown_and_tab_leaves_the_map_soon(offline_context, app):
+    """Regression (issue 22): an arrow key onto a place with no label swung the map to it,
+    and leaving the map after Escape took a Tab per place."""
+    page, frame = dashboard.open_dashboard(offline_context, app, "?to=2021-09-03")
+    centre = frame.evaluate("() => newsmapEngine.map.getCenter()")
+    frame.locator(".nm-label[data-place]:visible").first.focus()
+    for _ in range(8):
+        page.keyboard.press("ArrowRight")
+        shown = frame.evaluate(
+            """() => { const el = document.activeElement, r = el.getBoundingClientRect();
+              return el.dataset.place && el.style.display !== 'none' && r.width > 0 &&
+                r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; }"""
+        )
+        assert shown
+        assert frame.evaluate("() => newsmapEngine.map.getCenter()") == centre, "the map moved"
+    # One label or chip in the Tab order: after Escape, a few Tabs leave the map.
+    page.keyboard.press("Escape")
+    inside = "() => document.hasFocus() && !!document.activeElement.closest('.leaflet-container')"
+    presses = 0
+    while presses < 12 and (presses == 0 or frame.evaluate(inside)):
+        page.keyboard.press("Tab")
+        presses += 1
+    assert presses <= 7, f"{presses} Tabs to leave the map"
+
+
+def test_a_control_resets_the_view(offline_context, app):
+    page, frame = dashboard.open_dashboard(offline_context, app, "?to=2021-09-03")
+    home = frame.evaluate("() => [newsmapEngine.map.getCenter(), newsmapEngine.map.getZoom()]")
+    frame.evaluate("() => newsmapEngine.map.setView([33.7, 73.0], 9, {animate: false})")
+    frame.get_by_role("button", name="Reset the map view").click()
+    back = frame.evaluate("() => [newsmapEngine.map.getCenter(), newsmapEngine.map.getZoom()]")
+    # The view the map was given; the frame's first resize may have moved it by a few pixels.
+    assert back[1] == home[1]
+    assert abs(back[0]["lat"] - home[0]["lat"]) < 0.05
+    assert abs(back[0]["lng"] - home[0]["lng"]) < 0.05
+
+
+def test_play_button_icons_are_drawn_not_emoji(offline_context, app):
+    page, frame = dashboard.open_dashboard(offline_context, app, "?to=2021-09-03")
+    play = page.locator(".nmt-play")
+    expect(play.locator("svg")).to_have_count(1)
+    assert play.inner_text().strip() == "Play"
+    play.click()
+    expect(play).to_have_text("Pause")
+    expect(play.locator("svg")).to_have_count(1)
+    link = page.get_by_test_id("stLinkButton").get_by_role("link", name="Screenshot mode")
+    assert "📷" not in link.inner_text()
+
+
+@pytest.mark.parametrize("preset", ["1600x900", "1080x1350"])
+def test_a_picture_counts_only_the_places_it_shows(browser, preset):
+    """Regression (issue 22): the caption said "12 places" and the picture showed 10: areas whose
+    circles only reached into the frame (two countries) had neither a label nor a chip."""
+    from lib.data.dataset import load_dataset
+    from lib.map.viewstate import ViewState, events_frame
+    from lib.pictures import export, presentation
+
+    data = load_dataset(dashboard.FIXTURE)
+    frame = events_frame(data.events.events, data.gazetteer)
+    size = presentation.PRESETS[preset][0]
+    state = ViewState(end=presentation.dt.date(2021, 9, 3))
+    html = presentation.presentation_html(
+        frame, state, data.articles, data.gazetteer.places, size=size
+    )
+    shot = export.capture(html, size, scale=1, browser=browser)
+    counted = int(re.search(r"events? at (\d+) places?", shot.caption).group(1))
+    named = {b["place"] for b in shot.labels if b["place"]}
+    in_frame = {m["place_id"] for m in shot.markers if m["in_frame"]}
+    assert counted == 5  # every place of the fixture has an event by 3 September
+    pins = {m["place_id"] for m in shot.markers if m["pin"]}
+    # What a reader sees: a place named (by its label, or a chip at the edge), or a pin in the
+    # frame. An area's arc with no name is not a place shown.
+    shown = named | (in_frame & pins)
+    assert len(shown) == counted, (shown, shot.caption)

@@ -116,8 +116,9 @@ def render_download_buttons(
     if shot is not None:
         with shot:
             st.link_button(
-                "📷 Screenshot mode",
+                "Screenshot mode",
                 export_links(state),
+                icon=":material/photo_camera:",  # Streamlit's own icon font: no emoji font needed
                 help="This view as a clean picture for an article or a post: title, dates, "
                 "legend and credits, in social and article sizes; download it as PNG or HTML.",
                 width="stretch",
