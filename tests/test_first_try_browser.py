@@ -59,6 +59,15 @@ POPUP_ON_TOP_JS = """() => {
 }"""
 
 
+#: Leaflet pans the map to fit a popup, animated: measured once the popup is whole on screen
+#: and has not moved since the last poll (one animation frame).
+POPUP_SETTLED_JS = """() => { const w = document.querySelector('.leaflet-popup-content-wrapper');
+  if (!w) return false;
+  const r = w.getBoundingClientRect(), at = r.left + ',' + r.top, still = window.nmPopupAt === at;
+  window.nmPopupAt = at;
+  return still && r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; }"""
+
+
 @pytest.mark.parametrize("viewport", [dashboard.DESKTOP, dashboard.PHONE], ids=["desktop", "phone"])
 def test_an_open_popup_is_on_top_of_every_label_and_chip(offline_context, app, viewport):
     """Regression (issue 22): labels and edge chips of other places drew over an open popup."""
@@ -69,15 +78,25 @@ def test_an_open_popup_is_on_top_of_every_label_and_chip(offline_context, app, v
     )
     frame.wait_for_function("window.newsmapLabelsSettled")
     frame.locator(".nm-label[data-place='beta']:visible").click()
-    frame.wait_for_selector(".leaflet-popup-content-wrapper")
+    frame.wait_for_function(POPUP_SETTLED_JS)
     found = frame.evaluate(POPUP_ON_TOP_JS)
     assert found["under"], "nothing under the popup: this view tests nothing"
     assert found["covered"] == [], found
     # The popup stays on its place while the map moves (its layer follows the map pane).
-    before = frame.locator(".leaflet-popup-tip").bounding_box()
+    tip = """() => { const r = document.querySelector('.leaflet-popup-tip').getBoundingClientRect();
+      return [r.left, r.top]; }"""
+    # After the rerun the click caused (the page may re-send the map's view).
+    page.wait_for_function("location.search.includes('place=beta')", timeout=20_000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=60_000,
+    )
+    frame.wait_for_function(POPUP_SETTLED_JS)
+    before = frame.evaluate(tip)
     frame.evaluate("() => newsmapEngine.map.panBy([30, 20], {animate: false})")
-    after = frame.locator(".leaflet-popup-tip").bounding_box()
-    assert (round(before["x"] - after["x"]), round(before["y"] - after["y"])) == (30, 20)
+    after = frame.evaluate(tip)
+    assert (round(before[0] - after[0]), round(before[1] - after[1])) == (30, 20)
 
 
 #: For each zoom out from the opening view, and each place in view: the label the selected
@@ -298,3 +317,47 @@ def test_a_picture_counts_only_the_places_it_shows(browser, preset):
     # frame. An area's arc with no name is not a place shown.
     shown = named | (in_frame & pins)
     assert len(shown) == counted, (shown, shot.caption)
+
+
+def test_a_passage_link_and_back_to_the_map_keep_every_view_parameter(offline_context, app):
+    """Regression (issue 22): from a passage, "Back to the map" opened on the last day with
+    every event; only the place survived."""
+    query = "?from=2021-08-25&to=2021-09-02&mode=window&type=casualty_claim,denial&place=gamma"
+    page, frame = dashboard.open_dashboard(offline_context, app, query)
+    wanted = dashboard.url_params(page)
+    section = page.locator(".stHtml", has_text="Every passage naming Gamma").last
+    section.locator(".passage a").first.click()
+    back = page.get_by_role("link", name="← Back to the map")
+    expect(back).to_be_visible(timeout=60_000)
+    back.click()
+    frame = dashboard.map_frame(page)
+    page.wait_for_function("location.search.includes('place=gamma')", timeout=20_000)
+    assert dashboard.url_params(page) == wanted
+    frame.wait_for_function("newsmapState.view.end === 13 && newsmapState.view.start === 5")
+    assert dashboard.state(frame)["counts"] == {"gamma": 2}
+
+
+@pytest.mark.parametrize("viewport", [dashboard.DESKTOP, dashboard.PHONE], ids=["desktop", "phone"])
+def test_the_html_export_popup_is_on_top_too(offline_context, tmp_path, viewport):
+    """The standalone HTML export runs the same engine: its popups are on top as well."""
+    from lib.data.dataset import load_dataset
+    from lib.map.viewstate import ViewState, events_frame
+    from lib.pictures import presentation
+
+    data = load_dataset(dashboard.FIXTURE)
+    frame = events_frame(data.events.events, data.gazetteer)
+    file = tmp_path / "map.html"
+    state = ViewState(end=presentation.dt.date(2021, 9, 3))
+    file.write_text(presentation.standalone_html(frame, state, data.articles), encoding="utf-8")
+    page = offline_context.new_page()
+    page.set_viewport_size(viewport)
+    page.goto(file.as_uri())
+    page.wait_for_function("() => window.newsmapExport && window.newsmapExport.ready === true")
+    page.evaluate(
+        "() => { const m = newsmapExport.engine.map; m.setZoom(m.getZoom() - 1, {animate: false}); }"
+    )
+    page.locator(".nm-label[data-place='beta']:visible").click()
+    page.wait_for_function(POPUP_SETTLED_JS)
+    found = page.evaluate(POPUP_ON_TOP_JS)
+    assert found["under"], "nothing under the popup: this view tests nothing"
+    assert found["covered"] == [], found
