@@ -238,7 +238,9 @@ def test_on_a_phone_tapping_a_place_brings_its_panel_into_view(phone_context, ap
     expect(heading).to_have_text("Gamma", timeout=20_000)
     page.wait_for_function(
         """() => { const h = document.querySelector('.nm-place-head h2').getBoundingClientRect();
-          return h.top >= 0 && h.bottom <= window.innerHeight; }""",
+          const bar = document.querySelector('[data-testid=stHeader]');
+          const top = bar ? bar.getBoundingClientRect().bottom : 0;
+          return h.top >= top && h.bottom <= window.innerHeight; }""",
         timeout=10_000,
     )
 

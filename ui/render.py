@@ -91,6 +91,8 @@ PAGE_STYLE = """
 .nm-note { border-left: 4px solid #9a6700; background: #fff8e1; padding: 6px 10px; margin: 4px 0; }
 .nm-hint { color: #3d3d3d; }
 .nm-place-head h2 { margin: 0.2rem 0 0; font-size: 1.5rem; padding: 0; }
+/* Scrolled into view on a phone (static/a11y/place-panel.js): clear of Streamlit's top bar. */
+.nm-place-head h2 { scroll-margin-top: 4.5rem; }
 .nm-place-head p { margin: 0.1rem 0 0.4rem; color: #3d3d3d; }
 @media (max-width: 640px) {
   h1 { font-size: 1.45rem !important; line-height: 1.2 !important; padding: 0.2rem 0 !important; }
