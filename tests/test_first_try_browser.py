@@ -259,7 +259,10 @@ def test_arrow_keys_stay_on_what_is_shown_and_tab_leaves_the_map_soon(offline_co
                 r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; }"""
         )
         assert shown
-        assert frame.evaluate("() => newsmapEngine.map.getCenter()") == centre, "the map moved"
+        now = frame.evaluate("() => newsmapEngine.map.getCenter()")
+        # The swing went to the middle of the country, degrees away; the frame's first
+        # resize may still shift the centre by a pixel or two.
+        assert abs(now["lat"] - centre["lat"]) < 0.1 and abs(now["lng"] - centre["lng"]) < 0.1
     # One label or chip in the Tab order: after Escape, a few Tabs leave the map.
     page.keyboard.press("Escape")
     inside = "() => document.hasFocus() && !!document.activeElement.closest('.leaflet-container')"

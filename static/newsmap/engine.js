@@ -316,7 +316,7 @@
             var box = L.DomUtil.create("details", "nm-legend");
             var items = Newsmap.legendItems(D);
             box.innerHTML = "<summary>Legend</summary><div class='nm-legend-body'>" +
-                "<b>Main event type at a place</b><ul class='cols'>" + items.types + "</ul><ul class='cols'>" +
+                "<b>Main event type at a place</b><ul class='cols types'>" + items.types + "</ul><ul class='cols'>" +
                 items.keys + "</ul></div>";
             L.DomEvent.disableClickPropagation(box);
             L.DomEvent.disableScrollPropagation(box);
@@ -1149,11 +1149,24 @@
             var m = 6, sx = dx === 0 ? Infinity : (size.x / 2 - w / 2 - m) / Math.abs(dx),
                 sy = dy === 0 ? Infinity : (size.y / 2 - h / 2 - m) / Math.abs(dy), s = Math.min(sx, sy);
             var x = size.x / 2 + dx * s - w / 2, y = size.y / 2 + dy * s - h / 2;
-            var b = {x: x, y: y, w: w, h: h};
-            for (var tries = 0; tries < 8 && taken(b); tries++) {
-                if (sx < sy) { b.y += (dy > 0 ? -1 : 1) * (h + 2); } else { b.x += (dx > 0 ? -1 : 1) * (w + 2); }
+            // Along the edge it leaves by: towards the middle first, then the other way (a
+            // chip near a corner found the zoom buttons one way and the legend the other).
+            var step = sx < sy ? [0, h + 2] : [w + 2, 0], toward = sx < sy ? (dy > 0 ? -1 : 1) : (dx > 0 ? -1 : 1);
+            var b = null;
+            for (var k = 0; k <= 16 && !b; k++) {
+                var n = k <= 8 ? k * toward : -(k - 8) * toward;
+                var c = {x: x + n * step[0], y: y + n * step[1], w: w, h: h};
+                if (c.x >= 0 && c.y >= 0 && c.x + w <= size.x && c.y + h <= size.y && !taken(c)) { b = c; }
             }
-            if (taken(b)) { chip.style.display = "none"; return; }
+            // Near a corner: along the other edge there, from the corner inwards.
+            var cx = Math.max(m, Math.min(size.x - w - m, x)), cy = Math.max(m, Math.min(size.y - h - m, y));
+            for (var j = 0; j <= 12 && !b; j++) {
+                var e = sx < sy
+                    ? {x: cx + (dx > 0 ? -1 : 1) * j * (w + 2), y: dy > 0 ? size.y - h - m : m, w: w, h: h}
+                    : {x: dx > 0 ? size.x - w - m : m, y: cy + (dy > 0 ? -1 : 1) * j * (h + 2), w: w, h: h};
+                if (e.x >= 0 && e.y >= 0 && e.x + w <= size.x && e.y + h <= size.y && !taken(e)) { b = e; }
+            }
+            if (!b) { chip.style.display = "none"; return; }
             boxes.add(b);
             used[id] = true;
             chip.style.display = "";
