@@ -19,6 +19,7 @@ from lib.map.offline import static_base_url
 from lib.map.viewstate import Bounds, filter_events, group_by_place, state_to_params
 from ui import data as store
 from ui import exports, guard, render, view
+from ui import place_panel as place_scroll
 from ui.timeline import timeline
 
 #: Rows sent to the browser in the events table; more is slow to send and to scroll.
@@ -146,6 +147,7 @@ def live_view() -> None:
 
     with panel_col:
         place_panel(state, visible, groups)
+        place_scroll.bring_into_view(view.current(bounds).place)
     with below:
         exports.render_download_buttons(visible, groups, state, dataset)
         events_table(visible)
@@ -185,7 +187,8 @@ def place_panel(state, visible: pd.DataFrame, groups) -> None:
     passages = by_place.get(state.place, [])
     html.append(f"<h3>Every passage naming {escape(place.name)} ({len(passages)})</h3>")
     html.extend(
-        render.passage(m, headlines.get(m.article_id, m.article_id), state.place) for m in passages
+        render.passage(m, headlines.get(m.article_id, m.article_id), state.place, link_view)
+        for m in passages
     )
     st.html("".join(html))
 

@@ -133,12 +133,20 @@ with guard.page("this article"):
         marked = "".join(pieces)
         lines = marked.split("\n")
         raw_lines = text.split("\n")
-        shown = [
-            f"<p>{line}</p>" if i else f"<h2 class='headline'>{line}</h2>"
+        # The heading is the editor's title where articles.csv sets one: the text's first line
+        # is then often another story's headline scraped with it, and stays an ordinary line.
+        titled = bool(article.title)
+        shown = [f"<h2 class='headline'>{escape(article.title)}</h2>"] if titled else []
+        shown += [
+            f"<p>{line}</p>" if i or titled else f"<h2 class='headline'>{line}</h2>"
             for i, (line, raw) in enumerate(zip(lines, raw_lines, strict=True))
             # Boilerplate: the line ranges marked in articles.csv, or what looks like it.
             if raw.strip()
-            and not (hide and i and ((i + 1) in article.boilerplate_lines or is_boilerplate(raw)))
+            and not (
+                hide
+                and (i or titled)
+                and ((i + 1) in article.boilerplate_lines or is_boilerplate(raw))
+            )
         ]
         st.html(render.ARTICLE_STYLE + f"<div class='article'>{''.join(shown)}</div>")
         anchors.scroll_to_fragment()

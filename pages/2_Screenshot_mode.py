@@ -7,6 +7,7 @@ here with its own query string), so a link to this page reproduces the picture.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import math
@@ -35,7 +36,6 @@ TILES = PREFIX + "tiles"
 TITLE = PREFIX + "title"
 DAY = PREFIX + "day_s"
 HOLD = PREFIX + "hold_s"
-RENDERED = PREFIX + "rendered"  # {format: ((digest of the page, size), file)}
 #: The preview is drawn at most this wide and scaled down to fit; the files are full size.
 PREVIEW_WIDTH = 900
 
@@ -124,7 +124,7 @@ st.caption(
 )
 
 # --- downloads --------------------------------------------------------------------------------
-#: What each render button makes: label, help, MIME type.
+#: What each picture button downloads: label, help, MIME type.
 RENDERS = {
     "png": ("PNG", "The picture at 2× pixel density, with its alt text in the file.", "image/png"),
     "gif": ("GIF", "The view day by day, one frame per day, looping (social posts).", "image/gif"),
@@ -136,41 +136,36 @@ RENDERS = {
             "image/svg+xml"),
 }  # fmt: skip
 description = alt_text(frame, state, dataset.gazetteer.places, dataset.articles, title=title)
-timing = {"day_ms": round(day_s * 1000), "hold_ms": round(hold_s * 1000)}
-wanted = (hashlib.sha256(page.encode()).hexdigest(), size, tuple(timing.values()))
-rendered = st.session_state.setdefault(RENDERED, {})
+# One click per format: the file is rendered when its button is pressed (the button's data is
+# a callable, run on its own thread) and cached by everything it depends on, so a second click,
+# or a second reader with the same view, gets it at once.
+digest = hashlib.sha256(page.encode()).hexdigest()
+data = export.ExportData(frame, dataset.articles, dataset.gazetteer, 0)
+missing = exports.missing_browser()
+if missing:
+    st.error(
+        f"The picture files need a Chromium: {missing}\n\nInstall Playwright and a Chromium "
+        "(`pip install playwright` then `python -m playwright install chromium`, or set "
+        "CHROMIUM_PATH). The HTML download below works without them."
+    )
 for kind, column in zip(RENDERS, st.columns(len(RENDERS)), strict=True):
     label, help_text, mime = RENDERS[kind]
     with column:
-        if st.button(f"Render {label}", type="primary" if kind == "png" else "secondary",
-                     width="stretch", help=help_text, key=f"{PREFIX}render.{kind}"):  # fmt: skip
-            with st.spinner(f"Rendering the {label} in Chromium…"):
-                try:
-                    data = export.ExportData(frame, dataset.articles, dataset.gazetteer, 0)
-                    result = export.render(
-                        kind, data, state, size=size, tiles=tiles, title=title, **timing
-                    )
-                    rendered[kind] = (wanted, result)
-                except Exception as error:  # noqa: BLE001 - shown to the user with the remedy
-                    rendered.pop(kind, None)
-                    st.error(
-                        f"Could not render the {label}: {error}\n\n"
-                        "This needs Playwright and a Chromium: `pip install playwright` then "
-                        "`python -m playwright install chromium` (or set CHROMIUM_PATH). The HTML "
-                        "download below works without them."
-                    )
-        done = rendered.get(kind)
-        if done and done[0] == wanted:
-            body = done[1]
-            st.download_button(
-                f"⬇ Download {label}",
-                data=body.encode("utf-8") if isinstance(body, str) else body,
-                file_name=export.export_filename(state, kind),
-                mime=mime,
-                on_click="ignore",
-                width="stretch",
-                key=f"{PREFIX}download.{kind}",
-            )
+        st.download_button(
+            f"⬇ {label}",
+            data=functools.partial(
+                exports.picture_file, kind, digest, size, tiles, title,
+                round(day_s * 1000), round(hold_s * 1000), data, state,
+            ),
+            file_name=export.export_filename(state, kind, preset=preset),
+            mime=mime,
+            on_click="ignore",
+            type="primary" if kind == "png" else "secondary",
+            help=f"{help_text} Drawn in Chromium when clicked (a few seconds).",
+            disabled=bool(missing),
+            width="stretch",
+            key=f"{PREFIX}download.{kind}",
+        )  # fmt: skip
 
 st.markdown("**Alt text** — a description of the picture for readers who cannot see it; "
             "copy it into your CMS's alt text field (the copy button is on the right).")  # fmt: skip
@@ -181,7 +176,7 @@ with html_col:
     st.download_button(
         "⬇ This picture (HTML)",
         data=page.encode("utf-8"),
-        file_name=export.export_filename(state, "html"),
+        file_name=export.export_filename(state, "html", preset=preset),
         mime="text/html",
         on_click="ignore",
         help="The picture as one file that opens in any browser with no internet.",
@@ -195,7 +190,3 @@ with rest:
         f"({len(days)} days). The interactive map has its own date slider and play button."
     )
 exports.render_download_buttons(visible, groups, state, dataset, screenshot_link=False)
-
-done = rendered.get("png")
-if done and done[0] == wanted:
-    st.image(done[1], caption="The PNG as it will download", width="stretch")

@@ -42,8 +42,12 @@ def test_the_settle_the_load_bench_sends_is_applied_by_the_dashboard(monkeypatch
     # change nothing.
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(FIXTURE))
     at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
-    (timeline,) = [e for e in at.main if getattr(e, "type", "") == "bidi_component"]
-    assert timeline.proto.id.endswith(TIMELINE_KEY)
+    # The timeline, by its key: the page has other components (the place panel's scroller).
+    (timeline,) = [
+        e
+        for e in at.main
+        if getattr(e, "type", "") == "bidi_component" and e.proto.id.endswith(TIMELINE_KEY)
+    ]
     first = json.loads(timeline.proto.json or timeline.proto.mixed.json)["timeline"]["first"]
     assert at.query_params["to"] != "2021-08-25"
     message = settle_message(

@@ -7,8 +7,11 @@ arrives as a link or as the timeline component's settled state, as Python sees i
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -146,3 +149,23 @@ def test_the_panel_says_who_changed_an_event_last(data_dir):
     html = "".join(h.proto.body for h in at.html)
     assert "Last changed by Alice &lt;Desk&gt; on " in html
     assert html.count("Last changed by") == 1  # only E4 was changed
+
+
+def test_passage_links_keep_every_view_parameter(data_dir):
+    """Regression (issue 22): "Every passage naming X" linked to the article with the place only,
+    so "Back to the map" opened on the last day with every event."""
+    view = {
+        "from": "2021-08-25",
+        "to": "2021-09-02",
+        "mode": "window",
+        "place": "gamma",
+        "type": "casualty_claim,denial",
+    }
+    at = dashboard(view)
+    html = "".join(h.proto.body for h in at.html)
+    section = html.split("Every passage naming Gamma", 1)[1]
+    hrefs = re.findall(r"href='([^']*Articles[^']*)'", section)
+    assert hrefs, "no passage links"
+    for href in hrefs:
+        query = parse_qs(urlsplit(unescape(href)).query)
+        assert {k: v[0] for k, v in query.items() if k != "article"} == view

@@ -348,6 +348,14 @@ def test_export_filename_says_which_view(name: dict, expected: str) -> None:
     assert export.export_filename(ViewState(**name), "png") == expected
 
 
+def test_export_filename_carries_the_preset_so_two_sizes_do_not_share_a_name() -> None:
+    """Regression (issue 22): two presets of one view downloaded under one name."""
+    state = ViewState(end=dt.date(2021, 9, 2), place="shotul")
+    square = export.export_filename(state, "png", preset="1080x1080")
+    assert square == "panjshir-map_to_2021-09-02_shotul_1080x1080.png"
+    assert square != export.export_filename(state, "png", preset="1080x1350")
+
+
 # --- command line -----------------------------------------------------------------------------
 
 
@@ -481,14 +489,13 @@ def test_screenshot_page_shows_the_linked_view_and_its_downloads(data_env: Path)
     assert "2–3 September 2021" in preview and "--nm-width:1600px;--nm-height:900px" in preview
     labels = [b.label for b in at.get("download_button")]
     assert labels == [
+        "⬇ PNG", "⬇ GIF", "⬇ MP4", "⬇ PDF", "⬇ SVG",  # one click each: no Render button first
         "⬇ This picture (HTML)",
         "⬇ Interactive map (HTML)",
         "⬇ Events (CSV)",
         "⬇ Events (GeoJSON)",
-    ]
-    assert [b.label for b in at.button] == [
-        "Render PNG", "Render GIF", "Render MP4", "Render PDF", "Render SVG",
     ]  # fmt: skip
+    assert not at.button
     # The alt text is shown for copying, and names the view's counts.
     alt = at.get("code")[0].proto.code_text
     assert alt.startswith("Map: Panjshir valley") and "4 events at 4 places from 2 September" in alt
@@ -497,10 +504,23 @@ def test_screenshot_page_shows_the_linked_view_and_its_downloads(data_env: Path)
     assert "--nm-width:1080px;--nm-height:1350px" in at.get("iframe")[0].proto.srcdoc
 
 
-def test_screenshot_page_renders_a_gif_with_the_chosen_timing(data_env: Path) -> None:
+def test_screenshot_page_renders_a_gif_with_the_chosen_timing(
+    data_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The buttons used to be tested by their labels only, and the page had no timing controls.
+    # Each picture button is one click: its file is made by a callable when it is pressed;
+    # the test catches the callables the page registers and calls the GIF's.
     from PIL import Image, ImageSequence
+    from streamlit.runtime.media_file_manager import MediaFileManager
 
+    made: dict[str, object] = {}
+    register = MediaFileManager.add_deferred
+
+    def catch(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        made[file_name] = data_callable
+        return register(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", catch)
     at = AppTest.from_file("../pages/2_Screenshot_mode.py", default_timeout=180)
     at.query_params["from"] = "2021-09-01"
     at.query_params["to"] = "2021-09-03"
@@ -508,12 +528,13 @@ def test_screenshot_page_renders_a_gif_with_the_chosen_timing(data_env: Path) ->
     at.radio(key="shot.preset").set_value("1200x675")
     at.number_input(key="shot.day_s").set_value(0.3)
     at.number_input(key="shot.hold_s").set_value(1.0)
+    made.clear()
     at.run()
-    next(b for b in at.button if b.label == "Render GIF").click().run()
 
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert "⬇ Download GIF" in [b.label for b in at.get("download_button")]
-    gif = at.session_state["shot.rendered"]["gif"][1]
+    name = "panjshir-map_2021-09-01_2021-09-03_1200x675.gif"  # the preset is in the name
+    assert name in made, sorted(made)
+    gif = made[name]()
     image = Image.open(io.BytesIO(gif))
     assert image.size == (1200, 675)
     durations = [f.info["duration"] for f in ImageSequence.Iterator(image)]

@@ -18,7 +18,7 @@ from PIL import Image
 from lib.data.dataset import Dataset
 from lib.map.viewstate import Bounds, state_from_params
 from lib.pictures import export
-from lib.pictures.alttext import alt_text
+from lib.pictures.alttext import alt_text, claims_by
 from tests.support.export_data import fixture_data, write_dataset
 
 pytestmark = pytest.mark.unit
@@ -120,3 +120,27 @@ def test_png_metadata_carries_title_and_description_in_utf8() -> None:
 def test_png_metadata_refuses_what_is_not_a_png() -> None:
     with pytest.raises(ValueError):
         export.with_metadata(b"GIF89a", Title="x")
+
+
+@pytest.mark.parametrize(
+    ("ranked", "expected"),
+    [
+        ([("Taliban", 3)], ["3 by Taliban"]),
+        # One claimant past the top three is named, not "1 by 1 other claimant".
+        (
+            [("A", 3), ("B", 2), ("C", 2), ("D", 1)],
+            ["3 by A", "2 by B", "2 by C", "1 by D"],
+        ),
+        # Regression (issue 22): "10 by 10 other claimants".
+        (
+            [("A", 3), ("B", 2), ("C", 2)] + [(f"X{i}", 1) for i in range(10)],
+            ["3 by A", "2 by B", "2 by C", "one each by 10 other claimants"],
+        ),
+        (
+            [("A", 3), ("B", 2), ("C", 2), ("X", 2), ("Y", 1)],
+            ["3 by A", "2 by B", "2 by C", "3 in all by 2 other claimants"],
+        ),
+    ],
+)
+def test_claims_by_never_says_ten_by_ten_other_claimants(ranked, expected) -> None:
+    assert claims_by(ranked) == expected

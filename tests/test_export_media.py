@@ -411,3 +411,23 @@ def test_svg_describes_itself_with_the_alt_text(svg: ET.Element, data: export.Ex
     desc = svg.find(f"{SVG}desc")
     assert desc is not None and desc.text == alt(data, to="2021-09-03", place="bravo")
     assert svg.get("role") == "img" and svg.get("aria-describedby") == desc.get("id")
+
+
+def test_gif_frames_keep_the_colours_of_the_frames_drawn_without_a_palette(
+    gif: bytes, data: export.ExportData, browser: Browser
+) -> None:
+    """Regression (issue 22): one palette from the last frame drew day 1's fills in the nearest
+    colour of the last day (an orange "attack" came out olive)."""
+    frames, _ = export.animation_frames(
+        data, view(data, to="2021-09-03"), size=Size(1080, 1080), browser=browser
+    )
+    for day, (drawn, original) in enumerate(zip(frames_of(gif), frames, strict=True)):
+        want = np.asarray(original)
+        got = np.asarray(drawn)
+        # Every colour that fills an area of this frame (fills, outlines, the background)
+        # comes out exactly; only anti-aliased edge pixels may take a neighbouring colour.
+        for count, colour in original.getcolors(maxcolors=1 << 22):
+            if count < 400:
+                continue
+            where = (want == colour).all(axis=2)
+            assert (got[where] == colour).all(), f"day {day + 1}: {colour} drawn otherwise"

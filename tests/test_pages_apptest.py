@@ -65,3 +65,18 @@ def test_articles_page_lists_an_undated_article_dropped_into_the_folder(data_dir
     assert at.selectbox[0].value == "wire-copy"
     assert at.selectbox[0].options[-1].startswith("Wire copy (date unknown)")
     assert "<mark>Bazarak</mark>" in "".join(h.proto.body for h in at.html)
+
+
+def test_articles_page_heading_is_the_editors_title_when_set(fixture_dir):
+    """Regression (issue 22): the heading was the text's first line, another story's headline."""
+    at = AppTest.from_file("../pages/1_Articles.py", default_timeout=30)
+    at.query_params["article"] = "kabul-talks"
+    at.run()
+    assert not at.exception
+    body = "".join(h.proto.body for h in at.html)
+    assert "<h2 class='headline'>Talks in Kabul fail</h2>" in body
+    assert "<h2 class='headline'>Pentagon" not in body
+    # An article without a title keeps its first line as the heading.
+    at.selectbox[0].set_value("valley-attack").run()
+    body = "".join(h.proto.body for h in at.html)
+    assert "<h2 class='headline'>Fighters hold the valley after night attack</h2>" in body

@@ -19,7 +19,7 @@ from lib.data.events import for_readers
 from lib.map.viewstate import PlaceGroup, ViewState, events_frame, state_to_params
 from lib.pictures import export
 from lib.pictures.alttext import alt_text
-from lib.pictures.presentation import DEFAULT_TITLE, standalone_html
+from lib.pictures.presentation import DEFAULT_TITLE, Size, standalone_html
 
 #: Multipage URL of pages/2_Screenshot_mode.py (Streamlit drops the number prefix).
 SCREENSHOT_PAGE = "Screenshot_mode"
@@ -51,6 +51,48 @@ def standalone_bytes(state: ViewState, dataset: Dataset) -> bytes:
     return standalone_html(frame, state, dataset.articles).encode("utf-8")
 
 
+def missing_browser() -> str | None:
+    """Why the picture files cannot be drawn here (no Playwright, a wrong CHROMIUM_PATH), or
+    None. Asked before the buttons are drawn: a file rendered on click that fails can only
+    say "Failed to generate file", never the remedy."""
+    import importlib.util
+
+    from lib.pictures.browser import chromium_executable
+
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright is not installed."
+    try:
+        chromium_executable()
+    except FileNotFoundError as error:
+        return str(error)
+    return None
+
+
+@st.cache_data(max_entries=12, show_spinner=False)
+def picture_file(
+    kind: str,
+    page_digest: str,
+    size: Size,
+    tiles: bool,
+    title: str,
+    day_ms: int,
+    hold_ms: int,
+    _data: export.ExportData,
+    _state: ViewState,
+) -> bytes:
+    """The picture file of format ``kind`` (png, gif, mp4, pdf, svg), rendered in Chromium.
+
+    Cached by what the file depends on: ``page_digest`` (a hash of the picture page, which
+    holds the view, the data drawn, the title, the size and the tiles) and the animation's
+    timing; ``_data`` and ``_state`` are what that digest stands for. A download button's
+    callable runs outside the script, so this must not call ``st`` itself.
+    """
+    body = export.render(
+        kind, _data, _state, size=size, tiles=tiles, title=title, day_ms=day_ms, hold_ms=hold_ms
+    )
+    return body.encode("utf-8") if isinstance(body, str) else body
+
+
 def render_download_buttons(
     visible_frame: pd.DataFrame,
     groups: list[PlaceGroup],
@@ -75,8 +117,9 @@ def render_download_buttons(
     if shot is not None:
         with shot:
             st.link_button(
-                "📷 Screenshot mode",
+                "Screenshot mode",
                 export_links(state),
+                icon=":material/photo_camera:",  # Streamlit's own icon font: no emoji font needed
                 help="This view as a clean picture for an article or a post: title, dates, "
                 "legend and credits, in social and article sizes; download it as PNG or HTML.",
                 width="stretch",

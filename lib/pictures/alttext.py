@@ -51,6 +51,22 @@ def _dates(state: ViewState) -> str:
     return f"from {_day(start) if start.year != end.year else f'{start:%-d %B}'} to {_day(end)}"
 
 
+def claims_by(ranked: list[tuple[str, int]]) -> list[str]:
+    """The claims per claimant as phrases, ``ranked`` most first: "3 by Taliban", and the
+    claimants past ``TOP_CLAIMANTS`` together ("one each by 10 other claimants").
+
+    Regression: the rest read "10 by 10 other claimants"; one claimant left over is named.
+    """
+    if len(ranked) <= TOP_CLAIMANTS + 1:
+        return [f"{n:,} by {who}" for who, n in ranked]
+    named = [f"{n:,} by {who}" for who, n in ranked[:TOP_CLAIMANTS]]
+    rest = ranked[TOP_CLAIMANTS:]
+    claims = sum(n for _, n in rest)
+    how_many = "one each" if claims == len(rest) else f"{claims:,} in all"
+    named.append(f"{how_many} by {len(rest):,} other claimants")
+    return named
+
+
 def _contested(visible: pd.DataFrame) -> str:
     flagged = (visible["contested_with"] != "") | (visible["status"] == "disputed")
     contested = visible[flagged].drop_duplicates("event_id")
@@ -60,10 +76,7 @@ def _contested(visible: pd.DataFrame) -> str:
     counts = claimants.value_counts()
     # Most claims first, then alphabetical, so the sentence is the same on every run.
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    named = [f"{n:,} by {who}" for who, n in ranked[:TOP_CLAIMANTS]]
-    rest = ranked[TOP_CLAIMANTS:]
-    if rest:
-        named.append(f"{sum(n for _, n in rest):,} by {_plural(len(rest), 'other claimant')}")
+    named = claims_by(ranked)
     places = sorted(set(visible.loc[flagged, "place_name"]))
     where = f" at {and_list(places)}" if len(places) <= TOP_PLACES else ""
     return (

@@ -19,6 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PIL import Image
 
 from lib.pictures.presentation import Size
@@ -75,6 +76,41 @@ def durations_ms(days: int, day_ms: int, hold_ms: int) -> list[int]:
     return [day_ms] * (days - 1) + [day_ms + hold_ms] if days else []
 
 
+def gif_palette(frames: Sequence[Image.Image], colors: int = 256) -> list[tuple[int, int, int]]:
+    """At most ``colors`` RGB colours for every frame of ``frames``, most important first.
+
+    Colours are ranked by the most pixels they cover in any one frame, so a fill that shows
+    only on an early day (a place attacked on day 1, another type later) keeps its exact
+    colour. A palette quantized from the last frame alone mapped such a fill to the nearest
+    colour it had: Shotul's orange "attack" came out olive on 30 August. What does not fit
+    (anti-aliased edges of text and circles) is drawn with the nearest colour kept.
+    """
+    most: dict[tuple[int, int, int], int] = {}
+    for frame in frames:
+        for count, colour in frame.getcolors(maxcolors=frame.width * frame.height) or []:
+            if count > most.get(colour, 0):
+                most[colour] = count
+    return sorted(most, key=lambda c: (-most[c], c))[:colors]
+
+
+def _indexed(frame: Image.Image, palette: list[tuple[int, int, int]]) -> Image.Image:
+    """``frame`` in palette mode, each pixel the nearest colour of ``palette`` (exact if there).
+
+    Not ``Image.quantize(palette=...)``: Pillow looks colours up at 6 bits a channel, and
+    white came out as (252, 252, 252) though white was in the palette.
+    """
+    pixels = np.asarray(frame.convert("RGB"), dtype=np.uint32)
+    packed = (pixels[..., 0] << 16) | (pixels[..., 1] << 8) | pixels[..., 2]
+    distinct, where = np.unique(packed, return_inverse=True)
+    rgb = np.stack([(distinct >> 16) & 255, (distinct >> 8) & 255, distinct & 255], axis=1)
+    table = np.asarray(palette, dtype=np.int64)
+    # Squared distance of each distinct colour to each palette colour: a few thousand by 256.
+    nearest = ((rgb.astype(np.int64)[:, None, :] - table[None, :, :]) ** 2).sum(axis=2).argmin(1)
+    out = Image.fromarray(nearest.astype(np.uint8)[where].reshape(packed.shape), mode="P")
+    out.putpalette([v for colour in palette for v in colour])
+    return out
+
+
 def encode_gif(
     frames: Sequence[Image.Image],
     *,
@@ -86,15 +122,15 @@ def encode_gif(
 
     ``description`` (the alt text) goes into the file as a GIF comment.
 
-    All frames share one 256-colour palette taken from the last (fullest) frame, without
-    dithering: the map's flat colours stay flat, the file stays small (Pillow stores only
-    the part of each frame that changed) and no frame flickers from a palette change.
+    All frames share one 256-colour palette that covers every frame (``gif_palette``), used
+    without dithering: the map's flat colours stay flat, the file stays small (Pillow stores
+    only the part of each frame that changed) and no frame flickers from a palette change.
     Delays are rounded to GIF's hundredths of a second.
     """
     if not frames:
         raise ValueError("an animation needs at least one frame")
-    palette = frames[-1].quantize(colors=256, method=Image.Quantize.MEDIANCUT)
-    indexed = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+    palette = gif_palette(frames)
+    indexed = [_indexed(f, palette) for f in frames]
     durations = [
         max(GIF_TICK_MS * 2, round(ms / GIF_TICK_MS) * GIF_TICK_MS)
         for ms in durations_ms(len(frames), day_ms, hold_ms)

@@ -150,8 +150,12 @@ def _json_value(value: object) -> object:
     return value
 
 
-def export_filename(state: ViewState, extension: str, stem: str | None = None) -> str:
-    """A file name that says which view it holds: ``panjshir-map_2021-08-30_2021-09-04.png``.
+def export_filename(
+    state: ViewState, extension: str, stem: str | None = None, preset: str | None = None
+) -> str:
+    """A file name that says which view it holds: ``panjshir-map_2021-08-30_2021-09-04.png``,
+    and for a picture its size preset: ``panjshir-map_to_2021-09-04_1080x1350.png`` (two
+    presets of one view used to share a name, and the second download replaced the first).
 
     ``stem`` defaults to the story's ``file_stem`` (story.toml)."""
     stem = stem or story.current().file_stem
@@ -161,7 +165,8 @@ def export_filename(state: ViewState, extension: str, stem: str | None = None) -
         else f"to_{state.end.isoformat()}"
     )
     place = f"_{state.place}" if state.place else ""
-    return f"{stem}_{dates}{place}.{extension.lstrip('.')}"
+    size = f"_{preset}" if preset else ""
+    return f"{stem}_{dates}{place}{size}.{extension.lstrip('.')}"
 
 
 def embed_snippet(src: str, title: str, description: str = "", aspect: str = "4 / 3") -> str:
@@ -435,7 +440,7 @@ def render(
 ) -> bytes | str:
     """The file of format ``kind`` (see ``FORMATS``) for the view ``state`` of ``data``."""
     from lib.map.viewstate import filter_events, group_by_place
-    from lib.pictures import animation, presentation, vector
+    from lib.pictures import presentation, vector
     from lib.pictures.alttext import alt_text
 
     frame, articles, places = data.frame, data.articles, data.gazetteer.places
@@ -448,13 +453,17 @@ def render(
         return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
     if kind == "html":
         return presentation.standalone_html(frame, state, articles, tiles=tiles, title=title)
-    animated = kind in ("gif", "mp4")
-    days = presentation.view_days(frame, state) if animated else []
-    animation.check_days(days)
+    if kind in ("gif", "mp4"):
+        frames, description = animation_frames(
+            data, state, size=size, scale=scale, tiles=tiles, title=title, browser=browser
+        )
+        return encode_animation(
+            kind, frames, day_ms=day_ms, hold_ms=hold_ms, description=description
+        )
     groups = group_by_place(filter_events(frame, state))
     description = alt_text(frame, state, places, articles, title=title, groups=groups)
     html = presentation.presentation_html(
-        frame, state, articles, places, size=size, tiles=tiles, title=title, animate=animated,
+        frame, state, articles, places, size=size, tiles=tiles, title=title,
         description=description, popups=False, groups=groups,
     )  # fmt: skip
     if kind == "png":
@@ -464,11 +473,51 @@ def render(
         )  # fmt: skip
     if kind == "pdf":
         return vector.render_pdf(html, size, browser=browser)
-    if kind == "svg":
-        return vector.render_svg(html, size, browser=browser)
+    return vector.render_svg(html, size, browser=browser)
+
+
+def animation_frames(
+    data: ExportData,
+    state: ViewState,
+    *,
+    size: Size,
+    scale: float | None = None,
+    tiles: bool = False,
+    title: str = DEFAULT_TITLE,
+    browser: Browser | None = None,
+) -> tuple[list, str]:
+    """The RGB frames (PIL images, one per day) that ``render("gif" | "mp4", ...)`` encodes,
+    and the view's alt text (the files' comment)."""
+    from lib.map.viewstate import filter_events, group_by_place
+    from lib.pictures import animation, presentation
+    from lib.pictures.alttext import alt_text
+
+    frame, articles, places = data.frame, data.articles, data.gazetteer.places
+    days = presentation.view_days(frame, state)
+    animation.check_days(days)
+    groups = group_by_place(filter_events(frame, state))
+    description = alt_text(frame, state, places, articles, title=title, groups=groups)
+    html = presentation.presentation_html(
+        frame, state, articles, places, size=size, tiles=tiles, title=title, animate=True,
+        description=description, popups=False, groups=groups,
+    )  # fmt: skip
     frames = animation.capture_days(
         html, size, [d.isoformat() for d in days], scale=scale or ANIMATION_SCALE, browser=browser
     )
+    return frames, description
+
+
+def encode_animation(
+    kind: str,
+    frames: list,
+    *,
+    day_ms: int | None = None,
+    hold_ms: int | None = None,
+    description: str = "",
+) -> bytes:
+    """``frames`` as a GIF or MP4 (``kind``), timed by ``day_ms``/``hold_ms`` or the defaults."""
+    from lib.pictures import animation
+
     timing = {
         "day_ms": animation.DAY_MS if day_ms is None else day_ms,
         "hold_ms": animation.HOLD_MS if hold_ms is None else hold_ms,

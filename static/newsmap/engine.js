@@ -55,6 +55,15 @@
      * draws a false geography; a reader zooms in to tell them apart.
      */
     var SPREAD_MAX = 8;
+    /**
+     * An area wider than this (m, radius) is country-wide: drawn as an outline with no fill.
+     * Filled, even faintly, Afghanistan's 449 km circle tinted the whole map, live and in
+     * every picture, in the colour of its events.
+     */
+    var WIDE_M = 150000;
+    /** A pin's smallest radius (px) under a finger: 24 px across, WCAG 2.5.8's minimum. */
+    var PIN_MIN_TOUCH = 12;
+    Newsmap.WIDE_M = WIDE_M;
 
     function overlaps(a, b) {
         return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -144,6 +153,9 @@
 
     Engine.prototype._build = function () {
         var self = this, map = this.map, D = this.D;
+        // A finger, not a mouse: every target at least 24 px (WCAG 2.5.8); labels and chips
+        // take their height from engine.css, pins their radius from PIN_MIN_TOUCH.
+        this.touch = !!(root.matchMedia && root.matchMedia("(pointer: coarse)").matches);
         var container = map.getContainer();
         container.classList.add("nm-map");
         this.layers = new Array(this.np);
@@ -156,16 +168,25 @@
             } else {
                 // Small areas are clickable like pins; a large one (a province, the country) is
                 // not, or a click anywhere in it would select it: its label is the handle.
-                layer = L.circle(latlng, {radius: p[5], weight: p[5] > 150000 ? 0 : 2,
-                    fillOpacity: this._areaOpacity(p[5]), interactive: p[5] <= 25000,
+                layer = L.circle(latlng, {radius: p[5], weight: p[5] > WIDE_M ? 1.5 : 2,
+                    fill: p[5] <= WIDE_M, fillOpacity: this._areaOpacity(p[5]), interactive: p[5] <= 25000,
                     bubblingMouseEvents: false, className: "nm-area"});
             }
             layer.nmIndex = i;
             layer.nmHome = latlng;
             layer.on("click", function (ev) { self._clicked(ev.target.nmIndex, ev); });
+            if (!p[4] && p[5] > 25000 && !this.opt.still) {
+                // A large area is clicked on its circle: an invisible band along the outline
+                // (a touch target's width on a phone), never inside it.
+                layer.nmHit = L.circle(latlng, {radius: p[5], weight: this.touch ? 24 : 12, opacity: 0,
+                    fill: false, bubblingMouseEvents: false, className: "nm-hit"});
+                layer.nmHit.nmIndex = i;
+                layer.nmHit.on("click", function (ev) { self._clicked(ev.target.nmIndex, ev); });
+            }
             this.layers[i] = layer;
         }
         this.group = L.featureGroup().addTo(map);
+        if (!this.opt.still) { this._resetControl(); }
         // Edge chips and the text alternative live above the map panes, below the popups.
         this.edgeBox = L.DomUtil.create("div", "nm-edges", container);
         this.alt = L.DomUtil.create("div", "nm-sr", container);
@@ -185,12 +206,20 @@
                 if (size.x !== container.clientWidth || size.y !== container.clientHeight) { map.invalidateSize(false); }
             }).observe(container);
         }
+        if (root.ResizeObserver) {
+            // Controls measured before leaflet.css arrived sit elsewhere: measure them again
+            // when a corner changes size, or chips and labels go under the zoom buttons.
+            var corners = new root.ResizeObserver(function () {
+                self._controls = null;
+                if (self.view) { self._layout(); }
+            });
+            container.querySelectorAll(".leaflet-control-container > div").forEach(function (c) { corners.observe(c); });
+        }
         if (document.fonts && document.fonts.ready) {
             // Web fonts arriving late change every label's width: measure again.
             document.fonts.ready.then(function () { self.widths = {}; self._h = 0; self._ctx = undefined; self._layout(); });
         }
-        map.on("popupclose", function () { container.classList.remove("nm-popup-open"); });
-        map.on("popupopen", function () { container.classList.add("nm-popup-open"); });
+        this._popupPane();
         map.on("click", function () { self._deselectFocus(); });
         if (L.Browser.mobile && map.dragging && this.opt.cooperative !== false && !this.opt.still) {
             // On a phone a one-finger swipe scrolls the page past the map; a tap on the map (or
@@ -204,6 +233,52 @@
         var given = container.getAttribute("aria-label");
         container.setAttribute("aria-label", given ? given + " " + how + "." :
             (D.title ? D.title + ": " : "") + "map of the events; " + how);
+    };
+
+    /**
+     * A button under the zoom buttons that brings back the view the map opened with (centre
+     * and zoom), closing any popup: after a drag, a zoom or an edge chip, one press home.
+     */
+    Engine.prototype._resetControl = function () {
+        var map = this.map, home = null;
+        var control = L.control({position: "topleft"});
+        control.onAdd = function () {
+            var bar = L.DomUtil.create("div", "leaflet-bar nm-reset");
+            var button = L.DomUtil.create("button", "", bar);
+            button.type = "button";
+            button.title = "Reset the map view";
+            button.setAttribute("aria-label", "Reset the map view");
+            button.innerHTML = "<svg viewBox='0 0 16 16' width='16' height='16' aria-hidden='true' focusable='false'>" +
+                "<path d='M3.2 6.5A5 5 0 1 1 3 9.5' fill='none' stroke='currentColor' stroke-width='1.8'/>" +
+                "<path d='M1.2 3.2 3.4 7.2 7.1 4.8Z' fill='currentColor'/></svg>";
+            L.DomEvent.disableClickPropagation(bar);
+            L.DomEvent.on(button, "click", function () {
+                map.closePopup();
+                if (home) { map.setView(home.center, home.zoom, {animate: false}); }
+            });
+            return bar;
+        };
+        control.addTo(map);
+        // The view the map opened with: read once Leaflet has one (folium sets it first).
+        var remember = function () { if (!home) { home = {center: map.getCenter(), zoom: map.getZoom()}; } };
+        try { remember(); } catch (e) { map.whenReady(remember); }
+    };
+
+    /**
+     * Popups open in a pane of their own above the labels, the edge chips and the controls.
+     * Labels and chips are overlays of the map's container (z-index 650), above Leaflet's
+     * whole map pane (400), so a popup in Leaflet's popup pane was under every label and
+     * chip near it, whatever z-index it had inside that pane. This pane is a child of the
+     * container that follows the map pane's position, so a popup placed in layer pixels
+     * still sits on its place while the map is dragged.
+     */
+    Engine.prototype._popupPane = function () {
+        var map = this.map, top = L.DomUtil.create("div", "nm-popup-layer", map.getContainer());
+        map.createPane("nmPopupPane", top);
+        var follow = function () { L.DomUtil.setPosition(top, map.layerPointToContainerPoint([0, 0])); };
+        map.on("move zoom viewreset zoomend moveend resize", follow);
+        follow();
+        this.popupLayer = top;
     };
 
     Engine.prototype._areaOpacity = function (radiusM) {
@@ -225,6 +300,8 @@
             }).join(""),
             keys: "<li class='key'><i class='pin'></i>exact place, town</li>" +
                 "<li class='key'><i class='area'></i>area (circle = uncertainty)</li>" +
+                (D.places.some(function (p) { return !p[4] && p[5] > WIDE_M; })
+                    ? "<li class='key'><i class='wide'></i>country-wide (outline only)</li>" : "") +
                 "<li class='key'><i class='dashed'></i>contested claims ⚑</li>" +
                 "<li class='key'>label: place · events</li>"
         };
@@ -232,12 +309,14 @@
 
     Engine.prototype._legend = function () {
         var self = this, D = this.D;
-        var control = L.control({position: "bottomright"});
+        // Top right: at the bottom, the legend of a map taller than the space left under the
+        // page's header was below the first screen (at 1440x900).
+        var control = L.control({position: "topright"});
         control.onAdd = function () {
             var box = L.DomUtil.create("details", "nm-legend");
             var items = Newsmap.legendItems(D);
             box.innerHTML = "<summary>Legend</summary><div class='nm-legend-body'>" +
-                "<b>Main event type at a place</b><ul class='cols'>" + items.types + "</ul><ul class='cols'>" +
+                "<b>Main event type at a place</b><ul class='cols types'>" + items.types + "</ul><ul class='cols'>" +
                 items.keys + "</ul></div>";
             L.DomEvent.disableClickPropagation(box);
             L.DomEvent.disableScrollPropagation(box);
@@ -250,7 +329,15 @@
             return box;
         };
         control.addTo(this.map);
-        this._foldLegend(this.map.getSize().x < 600 || this.map.getSize().y < 420);
+        // The map is often measured before its frame has its size (a few px wide): decide
+        // again when it is resized, until the reader opens or closes the legend.
+        this.map.on("resize", function () {
+            var size = self.map.getSize();
+            self._foldLegend(size.x < 480 || size.y < 420);
+        });
+        // Open on the first screen of a laptop (the map is 580 px wide beside the panel at
+        // 1440x900), folded on a phone; it folds anyway where it would cover a place.
+        this._foldLegend(this.map.getSize().x < 480 || this.map.getSize().y < 420);
     };
 
     Engine.prototype._foldLegend = function (fold) {
@@ -351,7 +438,11 @@
         for (var i = 0; i < this.np; i++) {
             var n = this.count[i], layer = this.layers[i], p = D.places[i];
             if (n === 0) {
-                if (this.shown[i]) { this.group.removeLayer(layer); this.shown[i] = null; }
+                if (this.shown[i]) {
+                    this.group.removeLayer(layer);
+                    if (layer.nmHit) { this.group.removeLayer(layer.nmHit); }
+                    this.shown[i] = null;
+                }
                 continue;
             }
             var type = this._mainType(i), contested = this.contested[i] > 0;
@@ -359,7 +450,7 @@
             if (this.shown[i] === key) { continue; }
             var colour = D.colours[type];
             if (p[4]) {
-                var r = Math.round(Math.min(16, 6 + 2 * Math.sqrt(n)) * 10) / 10;
+                var r = Math.max(this.touch ? PIN_MIN_TOUCH : 0, Math.round(Math.min(16, 6 + 2 * Math.sqrt(n)) * 10) / 10);
                 this.pinRadius[i] = r;
                 if (layer.getRadius() !== r) { layer.setRadius(r); }
                 // Most steps change a pin's count only: its colour and border stay.
@@ -373,7 +464,11 @@
                 layer.setStyle({fillColor: colour, color: contested ? "#b00" : colour,
                     dashArray: contested ? "8 5" : null});
             }
-            if (!this.shown[i]) { this.group.addLayer(layer); }
+            if (!this.shown[i]) {
+                this.group.addLayer(layer);
+                // Under every other marker: a pin on the outline stays clickable.
+                if (layer.nmHit) { this.group.addLayer(layer.nmHit); layer.nmHit.bringToBack(); }
+            }
             this.shown[i] = key;
         }
         this.selectedId = view.place || null;
@@ -509,25 +604,13 @@
         this._spread(visible);
         var pad = 4, frame = {x: pad, y: pad, w: size.x - 2 * pad, h: size.y - 2 * pad};
         var bounds = map.getBounds(), inView = [], outside = [];
-        visible.forEach(function (i) {
-            var p = D.places[i], layer = self.layers[i];
-            var inside = p[4] ? bounds.contains(layer.getLatLng()) : self._circleMeetsView(i, bounds);
-            (inside ? inView : outside).push(i);
-        });
+        visible.forEach(function (i) { (self._inFrame(i, bounds) ? inView : outside).push(i); });
         var boxes = new BoxIndex(64);
         // Obstacles first: the controls in the map's corners and the edge chips.
         var controls = this._controlBoxes(viewOnly === true);
         controls.forEach(function (b) { boxes.add(b); });
-        this._edges(outside, boxes, size);
-        // Priority: the focused place, the selected one, then most events, pins before areas.
-        var focus = this.focusId !== null ? this.placeIndex[this.focusId] : -1;
-        var selected = this.selectedId !== null && this.placeIndex[this.selectedId] !== undefined
-            ? this.placeIndex[this.selectedId] : -1;
-        inView.sort(function (a, b) {
-            return (b === focus) - (a === focus) || (b === selected) - (a === selected) ||
-                self.count[b] - self.count[a] || D.places[b][4] - D.places[a][4] || a - b;
-        });
-        // Pins are obstacles for labels too, so a label never hides another place's marker.
+        if (viewOnly !== true) { this._clearControls(controls); }
+        // Pins are obstacles for labels and chips, so neither hides another place's marker.
         var pinBoxes = {};
         inView.forEach(function (i) {
             if (!D.places[i][4]) { return; }
@@ -536,37 +619,50 @@
         });
         var pinIndex = new BoxIndex(64);
         Object.keys(pinBoxes).forEach(function (k) { pinIndex.add(pinBoxes[k]); });
+        this._edges(outside, boxes, size, this.opt.still ? null : pinIndex);
+        // Priority: the focused place, the selected one, then most events, pins before areas.
+        var focus = this.focusId !== null ? this.placeIndex[this.focusId] : -1;
+        var selected = this.selectedId !== null && this.placeIndex[this.selectedId] !== undefined
+            ? this.placeIndex[this.selectedId] : -1;
+        inView.sort(function (a, b) {
+            return (b === focus) - (a === focus) || (b === selected) - (a === selected) ||
+                self.count[b] - self.count[a] || D.places[b][4] - D.places[a][4] || a - b;
+        });
         var limit = this.opt.labelLimit || 400, placed = {}, h = 0;
         // On the live map a label never hides another place's pin (each stays clickable). A
         // picture is only read: where a dense map leaves no free spot, a label may lie over
         // other pins (never over its own, another label or the edge chips), or a map of
         // 2,000 places would name two of them.
-        var keepOff = [function (b, i) { return pinIndex.hits(b, i); }];
-        if (this.opt.still) {
-            keepOff.push(function (b, i) { return !!pinBoxes[i] && overlaps(pinBoxes[i], b); });
-        }
+        var strict = function (b, i) { return pinIndex.hits(b, i); };
+        var loose = function (b, i) { return !!pinBoxes[i] && overlaps(pinBoxes[i], b); };
+        var keepOff = this.opt.still ? [strict, loose] : [strict];
         var inFrame = function (b) {
             return b.x >= frame.x && b.y >= frame.y && b.x + b.w <= frame.x + frame.w &&
                 b.y + b.h <= frame.y + frame.h;
         };
         inView.forEach(function (i, rank) {
             if (rank >= limit) { return; }
-            var anchor = self._anchor(i, size);
+            var anchor = self._anchor(i, size), chosen = i === focus || i === selected;
             h = h || self._h || self._height();
-            var tries = [[self._label(i, false), false], [self._label(i, true), true]];
-            keepOff.some(function (hitsPin) {
-                return tries.some(function (t) {
-                    var b = self._candidates(i, anchor, self._width(t[0]), h).find(function (c) {
-                        return inFrame(c) && !boxes.hits(c) && !hitsPin(c, i);
-                    });
-                    if (!b) { return false; }
-                    boxes.add(b);
-                    placed[i] = {box: b, text: t[0], short: t[1]};
-                    return true;
+            var full = [self._label(i, false), false], short = [self._label(i, true), true];
+            // The place a reader chose always shows its name: farther spots first, then (only
+            // for it) over another pin, before its label shortens to the count.
+            var order = chosen
+                ? [[full, strict], [full, loose], [short, strict], [short, loose]]
+                : keepOff.reduce(function (out, hitsPin) { return out.concat([[full, hitsPin], [short, hitsPin]]); }, []);
+            order.some(function (o) {
+                var t = o[0], hitsPin = o[1];
+                var b = self._candidates(i, anchor, self._width(t[0]), h, chosen).find(function (c) {
+                    return inFrame(c) && !boxes.hits(c) && !hitsPin(c, i);
                 });
+                if (!b) { return false; }
+                boxes.add(b);
+                placed[i] = {box: b, text: t[0], short: t[1]};
+                return true;
             });
         });
         this._drawLabels(placed);
+        this._tabStop();
         var legend = controls.filter(function (b) { return b.legend; })[0];
         if (legend && this.userLegend === null && this.legendBox.open) {
             // Fold the legend if it covers any marker or label.
@@ -612,13 +708,24 @@
         return out;
     };
 
-    Engine.prototype._circleMeetsView = function (i, bounds) {
-        var layer = this.layers[i], c = layer.getLatLng(), r = this.D.places[i][5];
-        if (bounds.contains(c)) { return true; }
-        // The nearest point of the view to the centre, and whether it is inside the circle.
-        var lat = Math.max(bounds.getSouth(), Math.min(bounds.getNorth(), c.lat));
-        var lng = Math.max(bounds.getWest(), Math.min(bounds.getEast(), c.lng));
-        return haversineKm(c.lat, c.lng, lat, lng) * 1000 <= r;
+    /** Province names under a control (the scale bar, the zoom buttons) are not drawn. */
+    Engine.prototype._clearControls = function (controls) {
+        var names = this.map.getContainer().querySelectorAll(".province-label");
+        for (var k = 0; k < names.length; k++) {
+            var r = this._rel(names[k].getBoundingClientRect());
+            var under = controls.some(function (c) { return overlaps(c, r); });
+            names[k].style.visibility = under ? "hidden" : "";
+        }
+    };
+
+    /**
+     * Whether place i is in the frame: its pin, or its area's centre. An area whose circle
+     * only reaches into the view (a neighbouring country, the whole country around the
+     * valley) is named by a chip at the edge, with its direction and distance: labelled in a
+     * corner it often found no room, and a picture counted "12 places" and named 10.
+     */
+    Engine.prototype._inFrame = function (i, bounds) {
+        return bounds.contains(this.layers[i].getLatLng());
     };
 
     /**
@@ -644,10 +751,15 @@
         return {x: x, y: y, r: 0, pin: false, cy: c.y, rpx: rpx, width: size.x};
     };
 
-    Engine.prototype._candidates = function (i, a, w, h) {
+    /**
+     * Spots for a label of w x h px around anchor ``a``, best first. ``far`` (the place the
+     * reader chose) adds spots farther out, so that its name finds room in a crowded valley.
+     */
+    Engine.prototype._candidates = function (i, a, w, h, far) {
+        var out;
         if (a.pin) {
             var g = a.r + 3;
-            return [
+            out = [
                 {x: a.x + g, y: a.y - h / 2, w: w, h: h, side: "r"},
                 {x: a.x - g - w, y: a.y - h / 2, w: w, h: h, side: "l"},
                 {x: a.x - w / 2, y: a.y - g - h, w: w, h: h, side: "t"},
@@ -655,15 +767,41 @@
                 {x: a.x + g * 0.7, y: a.y - g * 0.7 - h, w: w, h: h, side: "tr"},
                 {x: a.x + g * 0.7, y: a.y + g * 0.7, w: w, h: h, side: "br"}
             ];
+            if (far) {
+                out.push({x: a.x - w / 2, y: a.y - g - 2 * h - 2, w: w, h: h, side: "t2"},
+                    {x: a.x - w / 2, y: a.y + g + h + 2, w: w, h: h, side: "b2"},
+                    {x: a.x - g * 0.7 - w, y: a.y - g * 0.7 - h, w: w, h: h, side: "tl"},
+                    {x: a.x - g * 0.7 - w, y: a.y + g * 0.7, w: w, h: h, side: "bl"});
+            }
+            return out;
         }
         // Centred on the anchor, but kept inside the frame: an area near the map's edge (a
         // country's circle) had no candidate inside it, so its label never showed and the
-        // arrow keys could not reach it.
-        var x = Math.max(4, Math.min(a.width - 4 - w, a.x - w / 2));
-        var out = [{x: x, y: a.y - h / 2, w: w, h: h, side: "t"}];
+        // arrow keys could not reach it. Then along the top edge to either side, where a pin
+        // or another label sits on the centre (the busiest district was shown as "7 ⚑").
+        var clamp = function (x) { return Math.max(4, Math.min(a.width - 4 - w, x)); };
+        var x = clamp(a.x - w / 2);
+        out = [{x: x, y: a.y - h / 2, w: w, h: h, side: "t"}];
         if (a.rpx > h * 2) {
             out.push({x: x, y: a.cy + a.rpx - h / 2, w: w, h: h, side: "b"});
             out.push({x: x, y: a.y + h, w: w, h: h, side: "t2"});
+        }
+        out.push({x: clamp(a.x + 4), y: a.y - h / 2, w: w, h: h, side: "tr"},
+            {x: clamp(a.x - w - 4), y: a.y - h / 2, w: w, h: h, side: "tl"});
+        if (far) {
+            // Rows above and below the edge, sliding sideways: an area that fills the view
+            // (a country) hangs its label in a corner, where the zoom buttons may sit.
+            [-1.5, 2, 4].forEach(function (rows) {
+                out.push({x: x, y: a.y - h / 2 + rows * (h + 2), w: w, h: h, side: "row"});
+            });
+            [-1.5, 0, 2, 4].forEach(function (rows) {
+                for (var k = 1; k <= 3; k++) {
+                    [1, -1].forEach(function (dir) {
+                        out.push({x: clamp(x + dir * k * (w + 8)), y: a.y - h / 2 + rows * (h + 2),
+                            w: w, h: h, side: "slide"});
+                    });
+                }
+            });
         }
         return out;
     };
@@ -749,7 +887,8 @@
         L.DomEvent.disableClickPropagation(el);
         el.addEventListener("click", function (ev) { self._clicked(self.placeIndex[id], ev, el); });
         el.addEventListener("keydown", function (ev) { self._key(ev, id); });
-        el.addEventListener("focus", function () { self.focusId = id; });
+        el.addEventListener("focus", function () { self.focusId = id; self._tabStop(el); });
+        el.tabIndex = -1;
         return {el: el, text: null, on: false};
     };
 
@@ -792,19 +931,46 @@
         if (!(ev.key in keys)) { return; }
         ev.preventDefault();
         ev.stopPropagation();
+        // Only what is on screen (a label or an edge chip): a key onto a place with no room
+        // for its label used to pan there, and the map swung to the middle of the country.
         var order = this._keyOrder(), at = order.indexOf(this.placeIndex[id]);
-        // A place whose label finds no room even when focused is passed over, not a dead end:
-        // the keys used to stop there, and every place after it was out of reach.
-        for (var step = 1; step < order.length; step++) {
-            var next = order[(at + keys[ev.key] * step + order.length * step) % order.length];
-            if (this.focusPlace(this.D.places[next][0])) { return; }
-        }
+        if (!order.length) { return; }
+        var next = order[(Math.max(at, 0) + keys[ev.key] + order.length) % order.length];
+        var el = this._shownEl(this.D.places[next][0]);
+        this._tabStop(el);
+        el.focus({preventScroll: true});
     };
 
-    /** Places in reading order (west to east, then north to south): what arrow keys walk. */
+    /** The label or edge chip that shows place ``id`` now, or null. */
+    Engine.prototype._shownEl = function (id) {
+        var m = this.labelled[id], chip = this.edgeChips && this.edgeChips[id];
+        if (m && m.on) { return m.el; }
+        return chip && chip.style.display !== "none" ? chip : null;
+    };
+
+    /**
+     * One label or chip is in the page's Tab order (a roving tabindex), the arrow keys move
+     * between the others: after Escape, Tab leaves the map in a few presses rather than one
+     * per place (15 on the shipped data).
+     */
+    Engine.prototype._tabStop = function (el) {
+        var pick = el || (this._stop && this._stop.isConnected && this._stop.style.display !== "none" && this._stop);
+        if (!pick) {
+            var order = this._keyOrder();
+            pick = order.length ? this._shownEl(this.D.places[order[0]][0]) : null;
+        }
+        if (this._stop && this._stop !== pick) { this._stop.tabIndex = -1; }
+        if (pick) { pick.tabIndex = 0; }
+        this._stop = pick;
+    };
+
+    /**
+     * Places shown by a label or an edge chip, in reading order (west to east, then north to
+     * south): what the arrow keys walk.
+     */
     Engine.prototype._keyOrder = function () {
         var D = this.D, out = [];
-        for (var i = 0; i < this.np; i++) { if (this.count[i]) { out.push(i); } }
+        for (var i = 0; i < this.np; i++) { if (this.count[i] && this._shownEl(D.places[i][0])) { out.push(i); } }
         return out.sort(function (a, b) { return D.places[a][3] - D.places[b][3] || D.places[b][2] - D.places[a][2]; });
     };
 
@@ -891,7 +1057,7 @@
         }
         L.popup({maxWidth: Math.max(160, Math.min(320, size.x - 60)), minWidth: Math.min(200, size.x - 80),
             maxHeight: Math.max(120, Math.min(280, size.y - 90)), autoPanPadding: [12, 12],
-            className: "nm-popup"})
+            className: "nm-popup", pane: "nmPopupPane"})
             .setLatLng(latlng).setContent(html).openOn(this.map);
     };
 
@@ -945,7 +1111,8 @@
     };
 
     /** Chips at the edge for places with events outside the view: direction and distance. */
-    Engine.prototype._edges = function (outside, boxes, size) {
+    Engine.prototype._edges = function (outside, boxes, size, pins) {
+        var taken = function (b) { return boxes.hits(b) || (pins && pins.hits(b)); };
         var self = this, D = this.D, map = this.map, box = this.edgeBox;
         var centre = map.getCenter(), used = {};
         this.edgeChips = this.edgeChips || {};
@@ -963,6 +1130,8 @@
                     self._clicked(i, ev);
                 });
                 chip.addEventListener("keydown", function (ev) { self._key(ev, id); });
+                chip.addEventListener("focus", function () { self._tabStop(chip); });
+                chip.tabIndex = -1;
             }
             var pt = map.latLngToContainerPoint(L.latLng(p[2], p[3]));
             var dx = pt.x - size.x / 2, dy = pt.y - size.y / 2;
@@ -980,11 +1149,24 @@
             var m = 6, sx = dx === 0 ? Infinity : (size.x / 2 - w / 2 - m) / Math.abs(dx),
                 sy = dy === 0 ? Infinity : (size.y / 2 - h / 2 - m) / Math.abs(dy), s = Math.min(sx, sy);
             var x = size.x / 2 + dx * s - w / 2, y = size.y / 2 + dy * s - h / 2;
-            var b = {x: x, y: y, w: w, h: h};
-            for (var tries = 0; tries < 8 && boxes.hits(b); tries++) {
-                if (sx < sy) { b.y += (dy > 0 ? -1 : 1) * (h + 2); } else { b.x += (dx > 0 ? -1 : 1) * (w + 2); }
+            // Along the edge it leaves by: towards the middle first, then the other way (a
+            // chip near a corner found the zoom buttons one way and the legend the other).
+            var step = sx < sy ? [0, h + 2] : [w + 2, 0], toward = sx < sy ? (dy > 0 ? -1 : 1) : (dx > 0 ? -1 : 1);
+            var b = null;
+            for (var k = 0; k <= 16 && !b; k++) {
+                var n = k <= 8 ? k * toward : -(k - 8) * toward;
+                var c = {x: x + n * step[0], y: y + n * step[1], w: w, h: h};
+                if (c.x >= 0 && c.y >= 0 && c.x + w <= size.x && c.y + h <= size.y && !taken(c)) { b = c; }
             }
-            if (boxes.hits(b)) { chip.style.display = "none"; return; }
+            // Near a corner: along the other edge there, from the corner inwards.
+            var cx = Math.max(m, Math.min(size.x - w - m, x)), cy = Math.max(m, Math.min(size.y - h - m, y));
+            for (var j = 0; j <= 12 && !b; j++) {
+                var e = sx < sy
+                    ? {x: cx + (dx > 0 ? -1 : 1) * j * (w + 2), y: dy > 0 ? size.y - h - m : m, w: w, h: h}
+                    : {x: dx > 0 ? size.x - w - m : m, y: cy + (dy > 0 ? -1 : 1) * j * (h + 2), w: w, h: h};
+                if (e.x >= 0 && e.y >= 0 && e.x + w <= size.x && e.y + h <= size.y && !taken(e)) { b = e; }
+            }
+            if (!b) { chip.style.display = "none"; return; }
             boxes.add(b);
             used[id] = true;
             chip.style.display = "";
@@ -1012,7 +1194,7 @@
             out.push({place_id: p[0], colour: D.colours[this._mainType(i)], pin: !!p[4],
                 contested: this.contested[i] > 0, count: this.count[i],
                 shift: Math.round(Math.sqrt((c.x - home.x) * (c.x - home.x) + (c.y - home.y) * (c.y - home.y))),
-                in_frame: p[4] ? bounds.contains(at) : this._circleMeetsView(i, bounds),
+                in_frame: this._inFrame(i, bounds),
                 x: c.x, y: c.y, r: r});
         }
         return out;

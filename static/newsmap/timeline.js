@@ -19,6 +19,13 @@
     var SPEEDS = [1, 2, 4];            // days per second
     var THUMB = 18;                    // px, as in timeline.css
     var SETTLE_MS = 250;               // quiet time after a key press before the page catches up
+    /** The Play button's icons, inline: they need no emoji font (static markup, no data). */
+    var PLAY_ICONS = {
+        play: "<svg class='nmt-icon' viewBox='0 0 10 10' width='10' height='10' aria-hidden='true' focusable='false'>" +
+            "<path d='M1.5 .5v9l8-4.5z' fill='currentColor'/></svg>",
+        pause: "<svg class='nmt-icon' viewBox='0 0 10 10' width='10' height='10' aria-hidden='true' focusable='false'>" +
+            "<path d='M1.5 .5h2.6v9H1.5zM5.9 .5h2.6v9H5.9z' fill='currentColor'/></svg>"
+    };
 
     function el(tag, cls, parent) {
         var e = document.createElement(tag);
@@ -167,7 +174,12 @@
         this.startInput.setAttribute("aria-valuetext", Newsmap.longDay(Newsmap.isoDay(c.first, v.start)));
         if (this.endInput.value !== String(v.end)) { this.endInput.value = String(v.end); }
         if (this.startInput.value !== String(v.start)) { this.startInput.value = String(v.start); }
-        this.play.textContent = this.playing ? "⏸ Pause" : "▶ Play";
+        var playing = this.playing ? "pause" : "play";
+        if (this._playShown !== playing) {
+            // Icons drawn here, not emoji: "⏸" was an empty box where no emoji font is installed.
+            this._playShown = playing;
+            this.play.innerHTML = PLAY_ICONS[playing] + (this.playing ? "Pause" : "Play");
+        }
         this.play.setAttribute("aria-pressed", this.playing ? "true" : "false");
         this.play.setAttribute("aria-label", this.playing ? "Pause" : "Play the timeline, one day per step");
         if (this.shade) {
