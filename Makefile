@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast check lint format geodata bench bench-mentions lighthouse clean
+.PHONY: run test test-fast check lint format geodata publish bench bench-mentions lighthouse clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test-fast: $(VENV)/.dev
 ## check: validate articles, gazetteer and events; lists every problem
 check: $(VENV)/.runtime
 	$(PY) -m lib check
+
+## publish: write the reader edition to $(OUT) (static files for any web server or CDN; docs/publishing.md)
+OUT ?= edition
+publish: $(VENV)/.runtime
+	$(PY) -m lib publish $(OUT)
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -26,6 +26,9 @@ COMMANDS: dict[str, Command] = {
     "export": Command(
         "lib.pictures.export", "the map as PNG, GIF, MP4, PDF, SVG or HTML; the data as CSV/GeoJSON"
     ),
+    "publish": Command(
+        "lib.edition.publish", "write the reader edition: static files for any web server or CDN"
+    ),
     "users": Command("lib.access.users", "add, remove, list editor accounts; change a password"),
     "history": Command("lib.editing.history", "list the saves recorded in the edit history"),
     "geocode": Command("lib.places.geocode", "resolve a place name through gazetteer and GeoNames"),
