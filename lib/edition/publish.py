@@ -27,6 +27,7 @@ import argparse
 import contextlib
 import ctypes
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -363,6 +364,14 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def write_folder(files: Mapping[str, bytes], out: Path) -> None:
     """Write ``files`` as ``out``, swapping it in whole once every byte is on disk.
 
@@ -371,17 +380,29 @@ def write_folder(files: Mapping[str, bytes], out: Path) -> None:
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    lock = os.open(out.parent / f".{out.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one publish into ``out`` at a time
+        _swap_in(files, out)
+    finally:
+        os.close(lock)
+
+
+def _swap_in(files: Mapping[str, bytes], out: Path) -> None:
+    old_copies = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if not out.exists() and old_copies:
+        old_copies[-1].rename(out)  # a publish killed between its two renames: put it back
+    for stale in [*out.parent.glob(f".{out.name}.building-*"), *old_copies]:
+        shutil.rmtree(stale, ignore_errors=True)  # left by a publish that was killed
     tmp = out.parent / f".{out.name}.building-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    for rel, data in files.items():
-        path = tmp / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    os.chmod(tmp, 0o755)  # mkdir's mode would otherwise follow the umask, often 0700 for temp
+    try:
+        for rel, data in files.items():
+            _write_file(tmp / rel, data)
+        os.chmod(tmp, 0o755)  # mkdir's mode follows the umask; a web server must read it
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # a kill leaves it; the next publish removes it
+        raise
     if out.exists() and _exchange(tmp, out):
         shutil.rmtree(tmp, ignore_errors=True)  # now the old edition
         return
