@@ -109,7 +109,7 @@ def test_the_manifest_names_a_file_for_every_place_and_article(data: Path, tmp_p
     manifest = manifest_of(files)
     dataset = load_dataset(data)
     assert set(manifest["articles"]) == set(dataset.articles)
-    # Every place with an event or a passage (the fixture's five places all have one).
+    # Every place of the gazetteer: the app's `place` parameter accepts any of them.
     assert set(manifest["places"]) == set(dataset.gazetteer.places)
     key, shotul = received(files[manifest["places"]["shotul"]])
     assert key == "place:shotul"

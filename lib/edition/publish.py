@@ -299,9 +299,8 @@ def build(
     mentions = by_place(index)
     rows_by_place = dict(tuple(frame.groupby("place_id"))) if not frame.empty else {}
     place_files = {}
-    for place_id in sorted(set(rows_by_place) | set(mentions)):
-        if place_id not in dataset.gazetteer.places:
-            continue
+    # Every place of the gazetteer, as the app's ``place`` parameter accepts any of them.
+    for place_id in sorted(dataset.gazetteer.places):
         rows = rows_by_place.get(place_id, frame.iloc[0:0])
         record = place_data(
             place_id,

@@ -78,14 +78,15 @@
             });
             return chosen;
         }
-        var types = pick("type", presentTypes(D));
-        var claimants = pick("claimant", D.claimants);
-        var articles = pick("article", D.articles);
+        // In the app's order, so the notes read the same.
         var place = params.get("place") || null;
         if (place && places.indexOf(place) < 0) {
             notes.push("'place=" + place + "' is not a known place; ignored");
             place = null;
         }
+        var types = pick("type", presentTypes(D));
+        var claimants = pick("claimant", D.claimants);
+        var articles = pick("article", D.articles);
         var at = params.get("at"), read = params.get("read") || null;
         if (at !== null && !/^\d{1,9}$/.test(at)) { notes.push("'at=" + at + "' is not a position in the article; ignored"); at = null; }
         return {
