@@ -4,10 +4,8 @@ leaves the previous edition whole, and the corrections log between publications.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import re
@@ -25,12 +23,12 @@ from lib.editing import history
 from lib.edition import publish as edition
 from lib.edition.corrections import corrections_since, describe
 from tests.fixtures import FIXTURE_DATA
+from tests.support.hostile import HOSTILE, poison
 
 pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = dt.datetime(2021, 9, 5, 14, 2, tzinfo=dt.UTC)
-HOSTILE = "<img src=x onerror=window.pwned=1></script><script>window.pwned=2</script>{{7*7}}{%x%}"
 
 
 @pytest.fixture
@@ -138,51 +136,6 @@ def test_the_first_paint_carries_no_article_text(data: Path, tmp_path: Path) -> 
 def test_readers_events_keeps_every_row_until_events_carry_a_review_state(data: Path) -> None:
     events = load_dataset(data).events.events
     assert edition.readers_events(events) == events
-
-
-def poison(root: Path) -> None:
-    """``HOSTILE`` in every text field of an event, a place and an article, and the text."""
-    text = root / "articles" / "valley-attack.txt"
-    text.write_text(
-        text.read_text(encoding="utf-8") + f"In Shotul they wrote {HOSTILE} on a wall.\n", "utf-8"
-    )
-
-    def rewrite(path: Path, key: str, changes: dict[str, str]) -> None:
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-        for row in rows:
-            if row["id"] == key:
-                row.update(changes)
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        path.write_text(buffer.getvalue(), encoding="utf-8")
-
-    rewrite(
-        root / "events.csv",
-        "F003",
-        {
-            "summary": HOSTILE,
-            "claimant": "Taliban " + HOSTILE,
-            "date_basis": HOSTILE,
-            "quote": f"they wrote {HOSTILE} on a wall",
-        },
-    )
-    rewrite(
-        root / "geodata" / "gazetteer.csv",
-        "shotul",
-        {"name": "Shotul " + HOSTILE, "source": HOSTILE, "variants": "Shotul; Shutul"},
-    )
-    rewrite(
-        root / "articles" / "articles.csv",
-        "valley-attack",
-        {
-            "outlet": HOSTILE,
-            "outlet_evidence": HOSTILE,
-            "date_reasoning": HOSTILE,
-            "notes": HOSTILE,
-        },
-    )
 
 
 def test_hostile_strings_in_every_field_reach_the_edition_only_as_json_text(

@@ -48,6 +48,7 @@ from lib.data.text import escape
 from lib.editing import history
 from lib.edition.corrections import Correction, corrections_since
 from lib.map import engine, mapview
+from lib.map.colour import text_on
 from lib.map.viewstate import Bounds, events_frame
 from lib.places import boundaries
 
@@ -289,6 +290,7 @@ def build(
         title=title,
         popup_note="Open the place for every event and passage.",
     )
+    data["textOn"] = [text_on(c) for c in data["colours"]]  # the type tags' text colour
     data["perDay"] = engine.per_day(frame, bounds.first)
     data["firstEventDay"] = engine.first_event_day(frame, bounds.first)
     data["articleLabels"] = {a: headlines[a] for a in data["articles"] if a in headlines}

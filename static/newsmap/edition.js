@@ -216,12 +216,13 @@
             view.place = id;
             engine.setView(full());
             writeUrl(false);
-            var file = manifest && manifest.places[id];
             var key = "place:" + id;
             if (!(key in store)) {
                 panel.innerHTML = "<h2>" + esc(placeName(id)) + "</h2><p class='nme-meta' role='status'>Loading…</p>";
             }
             var go = function () {
+                var file = manifest && manifest.places[id];
+                if (!file && !(key in store)) { note("'place=" + id + "' is not a known place; ignored"); return; }
                 load(key, file, function () {
                     if (view.place !== id) { return; }
                     renderPlace();
@@ -230,7 +231,7 @@
                     }
                 }, function () { panel.innerHTML = "<p class='nme-note'>This place's file could not be loaded.</p>"; });
             };
-            if (file || key in store) { go(); } else { whenManifest(go); }
+            if (manifest || key in store) { go(); } else { whenManifest(go); }
         }
         function placeName(id) {
             var i = placeIds.indexOf(id);

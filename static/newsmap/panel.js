@@ -18,17 +18,6 @@
     var ID = 0, DATE = 1, DAY = 2, PREC = 3, BASIS = 4, TYPE = 5, CLAIMANT = 6, STATUS = 7,
         SUMMARY = 8, QUOTE = 9, FIGURES = 10, ARTICLES = 11, RIVALS = 12;
 
-    /** Black or white text on a type's colour (lib/map/colour.py text_on). */
-    function textOn(hex) {
-        var n = parseInt(String(hex).slice(1), 16);
-        var lin = [16, 8, 0].map(function (s) {
-            var c = ((n >> s) & 255) / 255;
-            return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
-        });
-        var lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
-        return (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) ? "#111" : "#fff";
-    }
-
     function inView(ev, view, D) {
         var start = view.mode === "window" ? view.start : 0;
         if (ev[DAY] < start || ev[DAY] > view.end) { return false; }
@@ -48,6 +37,7 @@
 
     function card(ev, place, D, elsewhere) {
         var k = D.types.indexOf(ev[TYPE]), colour = k >= 0 ? D.colours[k] : "#999";
+        var ink = k >= 0 && D.textOn ? D.textOn[k] : "#111";
         var label = k >= 0 ? D.typeLabels[k] : ev[TYPE];
         var sources = ev[ARTICLES].map(function (a) {
             return "<button type='button' class='nme-link' data-article='" + esc(a) + "'>" +
@@ -56,7 +46,7 @@
         return "<article class='nme-ev' style='border-left-color:" + esc(colour) + "'>" +
             "<div class='nme-meta'><b" + (ev[BASIS] ? " title='" + esc(ev[BASIS]) + "'" : "") + ">" +
             esc(dayLabel(ev[DATE])) + (ev[PREC] === "day" ? "" : " (approximate)") + "</b> · " +
-            "<span class='nme-tag' style='background:" + esc(colour) + ";color:" + textOn(colour) + "'>" +
+            "<span class='nme-tag' style='background:" + esc(colour) + ";color:" + esc(ink) + "'>" +
             esc(label) + "</span> · " + (ev[CLAIMANT] ? esc(ev[CLAIMANT]) + " · " : "") + esc(ev[STATUS]) +
             " <span class='nme-id'>[" + esc(ev[ID]) + "]</span>" +
             (ev[RIVALS].length || ev[STATUS] === "disputed" ? " <span class='nme-tag nme-contested'>contested</span>" : "") +
