@@ -50,7 +50,8 @@ def received(data: bytes) -> tuple[str, object]:
 
 
 def manifest_of(files: dict[str, bytes]) -> dict:
-    (name,) = [f for f in files if f.startswith("data/manifest.")]
+    """The manifest ``index.html`` names (the previous edition's may be there too)."""
+    (name,) = re.findall(r'src="(data/manifest\.[0-9a-f]+\.js)"', files["index.html"].decode())
     return received(files[name])[1]
 
 
@@ -327,3 +328,20 @@ def test_the_cli_publishes_and_reports_what_it_wrote(data: Path, tmp_path: Path)
     assert "published 5 events, 5 places, 2 articles" in done.stdout
     assert (out / "index.html").is_file()
     assert time.monotonic() - started < 60
+
+
+def test_the_previous_editions_files_stay_one_more_publication(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    edition.publish(out, data, now=NOW)
+    first = published(out)
+    events = data / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("Talks in Kabul fail.", "A."))
+    edition.publish(out, data, now=NOW + dt.timedelta(hours=1))
+    second = published(out)
+    # A reader who opened the first edition can still open Kabul's panel.
+    old_kabul = manifest_of(first)["places"]["kabul"]
+    assert old_kabul != manifest_of(second)["places"]["kabul"]
+    assert second[old_kabul] == first[old_kabul]
+    events.write_text(events.read_text(encoding="utf-8").replace("A.", "B."))
+    edition.publish(out, data, now=NOW + dt.timedelta(hours=2))
+    assert old_kabul not in published(out)  # one publication, not for ever

@@ -457,22 +457,43 @@ def publish(
         correction = corrections_since(log, previous.get("history"), now)
     listed = ([correction] if correction else []) + past
     edition = build(dataset, title=title, published=now, corrections=listed, progress=progress)
+    own = sorted(f for f in edition.files if _hashed(f))
     state = {
         "published": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "history": log[-1].id if log else None,
         "corrections": [c.as_json() for c in listed],
+        "files": own,
     }
-    edition.files[STATE_FILE] = (json.dumps(state, ensure_ascii=False, indent=1) + "\n").encode()
+    files = {**_kept_from(out, previous, edition.files), **edition.files}
+    files[STATE_FILE] = (json.dumps(state, ensure_ascii=False, indent=1) + "\n").encode()
     progress("writing")
-    write_folder(edition.files, out)
+    write_folder(files, out)
     return Published(
         out=out,
-        files=len(edition.files),
-        places=sum(1 for f in edition.files if f.startswith("data/places/")),
-        articles=sum(1 for f in edition.files if f.startswith("data/articles/")),
+        files=len(edition.files) + 1,
+        places=sum(1 for f in own if f.startswith("data/places/")),
+        articles=sum(1 for f in own if f.startswith("data/articles/")),
         events=len(readers_events(dataset.events.events)),
         correction=correction,
     )
+
+
+def _hashed(name: str) -> bool:
+    return name.startswith(("assets/", "data/")) and not name.startswith("assets/images/")
+
+
+def _kept_from(out: Path, previous: Mapping, new: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The previous edition's own hashed files that the new one does not have.
+
+    They stay one more publication: a reader who opened the previous ``index.html`` loads a
+    place's or an article's file only when it asks for it, possibly after the swap."""
+    kept = {}
+    for name in previous.get("files") or []:
+        if not isinstance(name, str) or name in new or not _hashed(name) or ".." in name:
+            continue
+        with contextlib.suppress(OSError):
+            kept[name] = (out / name).read_bytes()
+    return kept
 
 
 def last_published(out: Path) -> dt.datetime | None:
