@@ -42,7 +42,7 @@ import pandas as pd
 from lib.data.articles import Article
 from lib.data.dataset import Dataset, data_dir, load_dataset
 from lib.data.events import Event
-from lib.data.gazetteer import Gazetteer
+from lib.data.gazetteer import Gazetteer, Place
 from lib.data.mentions import Mention, build_index, by_place
 from lib.data.text import escape
 from lib.editing import history
@@ -139,24 +139,27 @@ def _headline(article: Article | None, article_id: str) -> str:
     return f"{outlet}“{article.headline}” ({article.published_label})"
 
 
+def event_records(frame: pd.DataFrame, first: dt.date) -> dict[str, list]:
+    """Per event id its record (``_event_record``), oldest first (by date, then id)."""
+    unique = frame.drop_duplicates("event_id").sort_values(["date", "event_id"])
+    return {r["event_id"]: _event_record(r, first) for r in unique.to_dict("records")}
+
+
 def place_data(
-    place_id: str,
-    gazetteer: Gazetteer,
-    rows: pd.DataFrame,
-    frame: pd.DataFrame,
+    place: Place,
+    event_ids: Iterable[str],
+    records: Mapping[str, list],
     mentions: list[Mention],
     articles: Mapping[str, Article],
-    first: dt.date,
 ) -> dict:
     """Everything a place's panel shows: the place, its events (all dates: the page filters
-    them by the view), the rival claims they answer, and every passage naming it."""
-    place = gazetteer.places[place_id]
-    here = rows.drop_duplicates("event_id").sort_values(["date", "event_id"])
-    here_ids = set(here["event_id"])
-    rival_ids = {i for cell in here["contested_with"] for i in cell.split(";") if i} - here_ids
-    rivals = frame[frame["event_id"].isin(rival_ids)].drop_duplicates("event_id")
-    cited = {a for cell in pd.concat([here, rivals])["articles"] for a in cell.split("; ") if a}
-    cited |= {m.article_id for m in mentions}
+    them by the view), the rival claims they answer, and every passage naming it.
+    ``records`` is ``event_records(...)`` of every event."""
+    here_ids = set(event_ids)
+    here = sorted((records[i] for i in here_ids if i in records), key=lambda r: (r[1], r[0]))
+    rival_ids = {i for r in here for i in r[12]} - here_ids
+    rivals = [records[i] for i in sorted(rival_ids) if i in records]
+    cited = {a for r in (*here, *rivals) for a in r[11]} | {m.article_id for m in mentions}
     return {
         "id": place.id,
         "name": place.name,
@@ -165,8 +168,8 @@ def place_data(
         "km": place.uncertainty_km,
         "pin": place.is_pin,
         "source": place.source,
-        "events": [_event_record(r, first) for r in here.to_dict("records")],
-        "rivals": [_event_record(r, first) for r in rivals.to_dict("records")],
+        "events": here,
+        "rivals": rivals,
         # [article id, sentence, name start, name end (in the sentence), offset in the article]
         "passages": [
             [
@@ -299,20 +302,13 @@ def build(
     progress("places")
     index = build_index(articles.values(), dataset.gazetteer)
     mentions = by_place(index)
-    rows_by_place = dict(tuple(frame.groupby("place_id"))) if not frame.empty else {}
+    records = event_records(frame, bounds.first)
+    events_at = frame.groupby("place_id")["event_id"].unique() if not frame.empty else {}
     place_files = {}
     # Every place of the gazetteer, as the app's ``place`` parameter accepts any of them.
-    for place_id in sorted(dataset.gazetteer.places):
-        rows = rows_by_place.get(place_id, frame.iloc[0:0])
-        record = place_data(
-            place_id,
-            dataset.gazetteer,
-            rows,
-            frame,
-            mentions.get(place_id, []),
-            articles,
-            bounds.first,
-        )
+    for place_id, place in sorted(dataset.gazetteer.places.items()):
+        here = events_at[place_id] if place_id in events_at else ()
+        record = place_data(place, here, records, mentions.get(place_id, []), articles)
         place_files[place_id] = edition.add_hashed(
             "data/places", "", "js", data_script("place:" + place_id, record)
         )
@@ -367,10 +363,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    path.write_bytes(data)
 
 
 def write_folder(files: Mapping[str, bytes], out: Path) -> None:
@@ -401,6 +394,7 @@ def _swap_in(files: Mapping[str, bytes], out: Path) -> None:
         for rel, data in files.items():
             _write_file(tmp / rel, data)
         os.chmod(tmp, 0o755)  # mkdir's mode follows the umask; a web server must read it
+        os.sync()  # every byte on disk before the swap (one call: an fsync per file took seconds)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # a kill leaves it; the next publish removes it
         raise
