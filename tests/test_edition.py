@@ -43,15 +43,14 @@ def published(out: Path) -> dict[str, bytes]:
 
 
 def received(data: bytes) -> tuple[str, object]:
-    """The key and JSON of a data file (``Newsmap.receive(key, json);``)."""
-    match = re.fullmatch(rb"Newsmap\.receive\((\".*?\"),(.*)\);\n", data, re.S)
-    assert match, data[:80]
-    return json.loads(match[1]), json.loads(match[2])
+    """The key and JSON of a data file (``Newsmap.receive(key, JSON.parse("..."));``)."""
+    assert data.endswith(b"));\n")
+    return edition.read_data_script(data)
 
 
 def manifest_of(files: dict[str, bytes]) -> dict:
     """The manifest ``index.html`` names (the previous edition's may be there too)."""
-    (name,) = re.findall(r'src="(data/manifest\.[0-9a-f]+\.js)"', files["index.html"].decode())
+    (name,) = re.findall(r'content="(data/manifest\.[0-9a-f]+\.js)"', files["index.html"].decode())
     return received(files[name])[1]
 
 
@@ -83,6 +82,7 @@ def test_every_url_is_relative_and_names_a_file_of_the_edition(data: Path, tmp_p
     files = published(out)
     page = files["index.html"].decode()
     urls = re.findall(r'(?:src|href)="([^"]*)"', page)
+    urls += re.findall(r'<meta name="nm-manifest" content="([^"]*)"', page)
     css_urls = [
         u for name, b in files.items() if name.endswith(".css")
         for u in re.findall(r"url\(['\"]?([^'\")]+)", b.decode())

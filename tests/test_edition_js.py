@@ -69,7 +69,7 @@ def test_a_permalink_gives_the_view_the_app_gives(tmp_path: Path) -> None:
     bounds = Bounds.of(frame, dataset.articles, dataset.gazetteer.places)
     edition = publish.build(dataset, published=dt.datetime(2021, 9, 5, tzinfo=dt.UTC))
     (engine_file,) = [f for f in edition.files if f.startswith("data/engine.")]
-    data = json.loads(edition.files[engine_file].decode().split(",", 1)[1].rsplit(");", 1)[0])
+    _, data = publish.read_data_script(edition.files[engine_file])
     (tmp_path / "engine.json").write_text(json.dumps(data))
     places = sorted(dataset.gazetteer.places)
     (tmp_path / "input.json").write_text(json.dumps({"queries": QUERIES, "places": places}))

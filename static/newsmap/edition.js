@@ -115,53 +115,55 @@
         }
 
         // --- filters and window mode ---------------------------------------------------------
-        var filters = byId("nme-filters");
-        var present = {};
-        for (var r = 0; r < D.rows.t.length; r++) { present[D.rows.t[r]] = true; }
-        function checks(name, legend, values, labels, chosen) {
-            return "<fieldset class='nme-checks'><legend>" + esc(legend) + "</legend>" + values.map(function (v, i) {
-                return "<label><input type='checkbox' name='" + esc(name) + "' value='" + esc(v) + "'" +
-                    (chosen.indexOf(v) >= 0 ? " checked" : "") + "> " + esc(labels[i]) + "</label>";
-            }).join("") + "</fieldset>";
-        }
-        var types = D.types.filter(function (t, k) { return present[k]; });
-        var typeLabels = types.map(function (t) { return D.typeLabels[D.types.indexOf(t)]; });
-        filters.innerHTML = "<details class='nme-filters'><summary>Filters and window</summary>" +
-            "<label class='nme-window'><input type='checkbox' name='window'" + (view.mode === "window" ? " checked" : "") +
-            "> Show a window of days (two handles) instead of everything up to a day</label>" +
-            checks("type", "Event types (none ticked: all)", types, typeLabels, view.types) +
-            checks("claimant", "Claimants (none ticked: all)", D.claimants, D.claimants, view.claimants) +
-            "<label class='nme-article-filter'>Events citing the article <select name='article'>" +
-            "<option value=''>any article</option>" + D.articles.map(function (a) {
-                return "<option value='" + esc(a) + "'" + (view.articles.length === 1 && view.articles[0] === a ? " selected" : "") +
-                    ">" + esc((D.articleLabels || {})[a] || a) + "</option>";
-            }).join("") + (view.articles.length > 1 ? "<option value='*' selected>" +
-                esc(Newsmap.plural(view.articles.length, "article") + " (from the link)") + "</option>" : "") +
-            "</select></label></details>";
-        if (view.types.length || view.claimants.length || view.articles.length || view.mode === "window") {
-            filters.querySelector("details").open = true;
-        }
-        filters.addEventListener("change", function (ev) {
-            var input = ev.target;
-            if (input.name === "window") {
-                var v = full();
-                view.mode = input.checked ? "window" : "cumulative";
-                view.start = input.checked ? 0 : 0;
-                view.end = v.end;
-            } else if (input.name === "type" || input.name === "claimant") {
-                var picked = [].slice.call(filters.querySelectorAll("input[name='" + input.name + "']:checked"))
-                    .map(function (i) { return i.value; });
-                view[input.name === "type" ? "types" : "claimants"] = picked;
-                var v2 = full();
-                view.start = v2.start; view.end = v2.end;
-            } else if (input.name === "article") {
-                if (input.value !== "*") { view.articles = input.value ? [input.value] : []; }
-                var v3 = full();
-                view.start = v3.start; view.end = v3.end;
+        function buildFilters() {
+            var filters = byId("nme-filters");
+            var present = {};
+            for (var r = 0; r < D.rows.t.length; r++) { present[D.rows.t[r]] = true; }
+            function checks(name, legend, values, labels, chosen) {
+                return "<fieldset class='nme-checks'><legend>" + esc(legend) + "</legend>" + values.map(function (v, i) {
+                    return "<label><input type='checkbox' name='" + esc(name) + "' value='" + esc(v) + "'" +
+                        (chosen.indexOf(v) >= 0 ? " checked" : "") + "> " + esc(labels[i]) + "</label>";
+                }).join("") + "</fieldset>";
             }
-            timeline.update(config());
-            settle();
-        });
+            var types = D.types.filter(function (t, k) { return present[k]; });
+            var typeLabels = types.map(function (t) { return D.typeLabels[D.types.indexOf(t)]; });
+            filters.innerHTML = "<details class='nme-filters'><summary>Filters and window</summary>" +
+                "<label class='nme-window'><input type='checkbox' name='window'" + (view.mode === "window" ? " checked" : "") +
+                "> Show a window of days (two handles) instead of everything up to a day</label>" +
+                checks("type", "Event types (none ticked: all)", types, typeLabels, view.types) +
+                checks("claimant", "Claimants (none ticked: all)", D.claimants, D.claimants, view.claimants) +
+                "<label class='nme-article-filter'>Events citing the article <select name='article'>" +
+                "<option value=''>any article</option>" + D.articles.map(function (a) {
+                    return "<option value='" + esc(a) + "'" + (view.articles.length === 1 && view.articles[0] === a ? " selected" : "") +
+                        ">" + esc((D.articleLabels || {})[a] || a) + "</option>";
+                }).join("") + (view.articles.length > 1 ? "<option value='*' selected>" +
+                    esc(Newsmap.plural(view.articles.length, "article") + " (from the link)") + "</option>" : "") +
+                "</select></label></details>";
+            if (view.types.length || view.claimants.length || view.articles.length || view.mode === "window") {
+                filters.querySelector("details").open = true;
+            }
+            filters.addEventListener("change", function (ev) {
+                var input = ev.target;
+                if (input.name === "window") {
+                    var v = full();
+                    view.mode = input.checked ? "window" : "cumulative";
+                    view.start = input.checked ? 0 : 0;
+                    view.end = v.end;
+                } else if (input.name === "type" || input.name === "claimant") {
+                    var picked = [].slice.call(filters.querySelectorAll("input[name='" + input.name + "']:checked"))
+                        .map(function (i) { return i.value; });
+                    view[input.name === "type" ? "types" : "claimants"] = picked;
+                    var v2 = full();
+                    view.start = v2.start; view.end = v2.end;
+                } else if (input.name === "article") {
+                    if (input.value !== "*") { view.articles = input.value ? [input.value] : []; }
+                    var v3 = full();
+                    view.start = v3.start; view.end = v3.end;
+                }
+                timeline.update(config());
+                settle();
+            });
+        }
 
         // --- the events table --------------------------------------------------------------
         var TABLE_ROWS = 200, tableTimer = null, eventType = new Int32Array(D.events.x.length);
@@ -348,10 +350,19 @@
 
         panelIntro();
         show();
-        table();
-        if (view.place) { openPlace(view.place, false); }
-        if (parsed.read) { openArticle(parsed.read, parsed.at, false, null); }
         writeUrl(false);
+        // The rest once the map is painted: the first paint waits for nothing else. Then the
+        // manifest (where each place's and article's file is).
+        var meta = doc.querySelector("meta[name='nm-manifest']");
+        root.requestAnimationFrame(function () {
+            setTimeout(function () {
+                buildFilters();
+                table();
+                if (view.place) { openPlace(view.place, false); }
+                if (parsed.read) { openArticle(parsed.read, parsed.at, false, null); }
+                if (meta) { load("manifest", meta.getAttribute("content"), function () {}, function () { note("This edition's list of places and articles could not be loaded."); }); }
+            }, 0);
+        });
         root.newsmapEdition = {ready: true, engine: engine, timeline: timeline, map: map, loaded: store,
             view: full, openPlace: openPlace, openArticle: function (id, at) { pushed = true; openArticle(id, at, true); }};
     }
