@@ -64,6 +64,7 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.mentions
 	$(PY) -m bench.exports
 	$(PY) -m bench.load
+	$(PY) -m bench.edition
 
 ## bench-mentions: the mention-index part of the benchmarks alone (no browser, under a minute)
 bench-mentions: $(VENV)/.dev
