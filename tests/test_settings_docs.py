@@ -1,4 +1,4 @@
-"""Every environment setting is documented in the README's settings table."""
+"""Every environment setting is documented in a settings table of the README or of docs/."""
 
 import pytest
 
@@ -7,7 +7,11 @@ from lib.data.settings import SETTINGS
 
 pytestmark = pytest.mark.unit
 
-README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+# The README, and the manual in docs/ (a setting of one feature is documented with it).
+README = "\n".join(
+    p.read_text(encoding="utf-8")
+    for p in [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
+)
 
 
 @pytest.mark.parametrize("name", sorted(SETTINGS))

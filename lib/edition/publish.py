@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lib.data import settings
 from lib.data.articles import Article
 from lib.data.dataset import Dataset, data_dir, load_dataset
 from lib.data.events import Event
@@ -461,7 +462,7 @@ def publish(
     """Build the edition of the data under ``root`` (``dataset``: loaded from it already) and
     swap it in at ``out``."""
     root = Path(root) if root else data_dir()
-    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    now = (now or utc_now()).astimezone(dt.UTC).replace(microsecond=0)
     progress("loading data")
     dataset = dataset or load_dataset(root)
     previous = read_state(out)
@@ -510,6 +511,16 @@ def _kept_from(out: Path, previous: Mapping, new: Mapping[str, bytes]) -> dict[s
         with contextlib.suppress(OSError):
             kept[name] = (out / name).read_bytes()
     return kept
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def edition_dir() -> Path:
+    """Where the app's Publish page writes: ``DASHBOARD_EDITION_DIR``, else ``edition/`` in the
+    data folder."""
+    return Path(settings.value("DASHBOARD_EDITION_DIR") or data_dir() / "edition")
 
 
 def last_published(out: Path) -> dt.datetime | None:
