@@ -50,7 +50,8 @@ from lib.editing import history
 from lib.edition.corrections import Correction, corrections_since
 from lib.map import engine, mapview
 from lib.map.colour import text_on
-from lib.map.viewstate import Bounds, events_frame
+from lib.map.viewstate import Bounds, events_frame, group_by_place
+from lib.pictures.presentation import FIT_MAX_ZOOM, fit_bounds
 from lib.places import boundaries
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -317,6 +318,9 @@ def build(
         popup_note="Open the place for every event and passage.",
     )
     data["textOn"] = [text_on(c) for c in data["colours"]]  # the type tags' text colour
+    # Where the map opens: the pictures' fit (no whole country, no lone far statement).
+    data["fit"] = fit_bounds(group_by_place(frame))
+    data["fitMaxZoom"] = FIT_MAX_ZOOM
     data["perDay"] = engine.per_day(frame, bounds.first)
     data["firstEventDay"] = engine.first_event_day(frame, bounds.first)
     data["articleLabels"] = {a: headlines[a] for a in data["articles"] if a in headlines}

@@ -66,9 +66,9 @@
         var map = L.map("nme-map", {zoomSnap: 0.25, fadeAnimation: false, maxZoom: 14, minZoom: 4,
             attributionControl: true, keyboard: true});
         map.attributionControl.setPrefix(false);
-        var bounds = L.latLngBounds(D.places.map(function (p) { return [p[2], p[3]]; }));
+        var bounds = D.fit ? L.latLngBounds(D.fit) : L.latLngBounds(D.places.map(function (p) { return [p[2], p[3]]; }));
         if (bounds.isValid()) {
-            map.fitBounds(bounds, {padding: [24, 24], maxZoom: 11, animate: false});
+            map.fitBounds(bounds, {padding: [24, 24], maxZoom: D.fitMaxZoom || 11, animate: false});
         } else {
             map.setView([35.3, 69.6], 8);
         }
