@@ -74,6 +74,7 @@ bench-mentions: $(VENV)/.dev
 lighthouse: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
 	$(PY) -m bench.lighthouse --write
+	$(PY) -m bench.edition --lighthouse
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

@@ -294,13 +294,66 @@ def report(rows: list[tuple[int, dict]]) -> str:
     return "\n".join(lines)
 
 
+LH_START = "<!-- edition-lighthouse: written by python -m bench.edition --lighthouse -->"
+LH_END = "<!-- /edition-lighthouse -->"
+
+
+def lighthouse_section() -> str:
+    """Lighthouse (bench.lighthouse: pinned, mobile preset) on the edition of the shipped data
+    served by nginx: the map, and the article reader opened on a passage."""
+    from bench import lighthouse
+    from lib.data.dataset import load_dataset
+    from lib.data.mentions import build_index
+
+    site = OUT / "edition-shipped"
+    publish.publish(site, REPO)
+    dataset = load_dataset(REPO)
+    first = build_index(dataset.articles.values(), dataset.gazetteer)[0]
+    rows = []
+    with nginx_server(site) as url:
+        for name, target in (
+            ("edition: the map", url),
+            ("edition: article reader", f"{url}?read={first.article_id}&at={first.start}"),
+        ):
+            stem = "edition-reader" if "reader" in name else "edition"
+            rows.append(
+                (name, lighthouse.summary(lighthouse.run_lighthouse(target, stem, "mobile")))
+            )
+    load = os.getloadavg()
+    return "\n".join(
+        [
+            LH_START,
+            "## Reader edition (issue 18): Lighthouse, mobile preset",
+            "",
+            f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: Lighthouse "
+            f"{lighthouse.LIGHTHOUSE_VERSION}, mobile preset (simulated slow 4G, 4x slower CPU), "
+            "the edition of the shipped data served by Debian's nginx with gzip; load average "
+            f"{load[0]:.1f} on 2 cores shared with other jobs.",
+            "",
+            lighthouse.table(rows),
+            "",
+            LH_END,
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.edition", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
+    parser.add_argument(
+        "--lighthouse",
+        action="store_true",
+        help="instead: Lighthouse on the edition of the shipped data (npm; its own section)",
+    )
     args = parser.parse_args(argv)
+    if args.lighthouse:
+        section = lighthouse_section()
+        live.write(section, LH_START, LH_END, args.out)
+        print(section)
+        return 0
     sizes = tuple(int(s.replace("k", "000")) for s in args.sizes.split(","))
     rows = []
     with sync_playwright() as playwright, launch(playwright) as browser:

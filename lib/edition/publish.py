@@ -243,10 +243,18 @@ def _outlines() -> dict:
 # --- the page ---------------------------------------------------------------------------------
 
 
-def index_html(title: str, css: list[str], js: list[str], engine_file: str, manifest: str) -> str:
-    """The page: a shell the scripts fill. Only ``title`` is data, escaped here."""
+def index_html(
+    title: str,
+    css: list[str],
+    js: list[str],
+    engine_file: str,
+    manifest: str,
+    published: dt.datetime,
+) -> str:
+    """The page: a shell the scripts fill. Only ``title`` is data, escaped here. Scripts are
+    deferred (run in order once the page is parsed), so the heading paints before them."""
     links = "".join(f'<link rel="stylesheet" href="{escape(c)}">' for c in css)
-    scripts = "".join(f'<script src="{escape(s)}"></script>' for s in js)
+    scripts = "".join(f'<script src="{escape(s)}" defer></script>' for s in js)
     return (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -261,7 +269,8 @@ def index_html(title: str, css: list[str], js: list[str], engine_file: str, mani
         '<body class="nme">'
         '<a class="nme-skip" href="#nme-panel">Skip to the place panel</a>'
         f'<header class="nme-head"><h1>{escape(title)}</h1>'
-        '<p class="nme-published" id="nme-published"></p>'
+        f'<p class="nme-published" id="nme-published">Last published '
+        f"{published:%-d %B %Y %H:%M} UTC.</p>"
         '<div id="nme-notes" class="nme-notes"></div>'
         '<noscript><p class="nme-note">This map needs JavaScript.</p></noscript></header>'
         '<main id="nme-main" class="nme-app">'
@@ -271,10 +280,11 @@ def index_html(title: str, css: list[str], js: list[str], engine_file: str, mani
         '<aside id="nme-panel" class="nme-panel" tabindex="-1" aria-label="Place panel"></aside>'
         '<section id="nme-table" class="nme-table" aria-label="Events in view"></section>'
         "</main>"
-        '<section id="nme-reader" class="nme-reader" hidden aria-label="Article reader"></section>'
+        # A second <main>, hidden until it replaces the first (one main is shown at a time).
+        '<main id="nme-reader" class="nme-reader" hidden aria-label="Article reader"></main>'
         '<footer class="nme-foot" id="nme-foot"></footer>'
         f"{scripts}"
-        f'<script src="{escape(engine_file)}"></script>'
+        f'<script src="{escape(engine_file)}" defer></script>'
         "</body></html>\n"
     )
 
@@ -369,7 +379,9 @@ def build(
     }
     manifest_file = edition.add_hashed("data", "manifest", "js", data_script("manifest", manifest))
     progress("page")
-    edition.files["index.html"] = index_html(title, css, js, engine_file, manifest_file).encode()
+    edition.files["index.html"] = index_html(
+        title, css, js, engine_file, manifest_file, published
+    ).encode()
     return edition
 
 

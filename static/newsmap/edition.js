@@ -311,8 +311,6 @@
         app = {
             manifest: function (m) {
                 manifest = m;
-                var when = new Date(m.published);
-                byId("nme-published").textContent = "Last published " + longTime(when) + ".";
                 footer(m);
                 if (m.outlines) { load("outlines", m.outlines, outlines); }
                 if (pendingPlace) {
