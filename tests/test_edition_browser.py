@@ -342,3 +342,53 @@ def test_hostile_data_shows_as_text_in_panel_reader_and_table(
     expect(page.locator("img")).to_have_count(0)
     assert page.evaluate("() => window.pwned") is None
     assert dialogs == []
+
+
+def test_the_filters_and_window_mode_change_markers_and_address(
+    site: tuple, data: tuple, offline_context: OfflineContext
+) -> None:
+    url, _ = site
+    _, frame, bounds = data
+    page = open_edition(offline_context, url)
+    page.locator(".nme-filters summary").click()
+    page.get_by_label("attack", exact=True).check()
+    expect(page).to_have_url(re.compile(r"type=attack"))
+    assert shown(page) == expected(frame, bounds, {"type": "attack"})
+    expect(page.locator("#nme-table tbody tr")).to_have_count(1)
+
+    page.get_by_label(re.compile("Show a window of days")).check()
+    expect(page).to_have_url(re.compile(r"from=2021-08-31.*mode=window"))
+    expect(page.locator(".nmt-start")).to_be_visible()
+    page.locator(".nmt-start").focus()
+    page.keyboard.press("End")  # the first day pushed to the last: a one-day window
+    expect(page.locator(".nmt-date")).to_have_text("1 September 2021")
+    assert shown(page) == expected(
+        frame, bounds, {"type": "attack", "from": "2021-09-01", "to": "2021-09-01"}
+    )
+
+
+def test_the_corrections_log_reaches_readers(tmp_path: Path, offline_context: OfflineContext):
+    from lib.editing import history
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    out = tmp_path / "site"
+    publish.publish(out, data, now=NOW)
+    events = data / "events.csv"
+    old = events.read_bytes()
+    new = old.replace(b"F004,2021-09-01,", b"F004,2021-08-31,")
+    events.write_bytes(new)
+    history.record(data, "events.csv", old, new, who="ed", note="The talks were on Tuesday.")
+    publish.publish(out, data, now=NOW + dt.timedelta(days=1))
+    page = offline_context.new_page()
+    page.goto((out / "index.html").as_uri())
+    page.wait_for_function(READY)
+    expect(page.locator("#nme-published")).to_have_text(
+        "Last published 6 September 2021 14:02 UTC."
+    )
+    item = page.locator(".nme-corrections li")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text(
+        "Updated 6 September 2021 14:02 UTC: the date of one event corrected"
+    )
+    expect(item).to_contain_text("Editor's note: The talks were on Tuesday.")

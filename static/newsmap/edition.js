@@ -293,7 +293,7 @@
                 if (button.dataset.place && button.dataset.place !== view.place) { view.place = button.dataset.place; }
                 pushed = true;
                 openArticle(button.dataset.article, at, true, button);
-            } else if (button.dataset.place && !button.classList.contains("nm-edge")) {
+            } else if (button.dataset.place && button.classList.contains("nme-link")) {   // not the map's own labels
                 openPlace(button.dataset.place, true);
             }
         });
