@@ -345,3 +345,31 @@ def test_the_previous_editions_files_stay_one_more_publication(data: Path, tmp_p
     events.write_text(events.read_text(encoding="utf-8").replace("A.", "B."))
     edition.publish(out, data, now=NOW + dt.timedelta(hours=2))
     assert old_kabul not in published(out)  # one publication, not for ever
+
+
+def test_a_bad_row_is_named_and_left_out_and_the_rest_is_published(
+    data: Path, tmp_path: Path
+) -> None:
+    events = data / "events.csv"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace("F004,2021-09-01,", "F004,2021-09-31,"),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "lib", "publish", str(tmp_path / "site"), "--data", str(data)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "events.csv, row 5, column 'date'" in done.stderr
+    assert "published 4 events" in done.stdout
+
+
+def test_an_empty_events_file_publishes_a_map_with_no_events(data: Path, tmp_path: Path) -> None:
+    events = data / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8")
+    done = edition.publish(tmp_path / "site", data, now=NOW)
+    assert (done.events, done.articles) == (0, 2)
+    assert (tmp_path / "site" / "index.html").is_file()
