@@ -260,6 +260,23 @@ def test_an_unknown_parameter_or_malformed_value_shows_a_note_not_a_blank_page(
     expect(page.locator(".nmt-counts")).to_have_text("5 events at 4 places")
 
 
+def test_a_link_to_an_object_property_is_an_unknown_place_and_article(
+    site: tuple, offline_context: OfflineContext
+) -> None:
+    url, _ = site
+    page = open_edition(offline_context, url, "place=constructor&read=__proto__")
+    notes = page.locator("#nme-notes .nme-note")
+    expect(notes).to_contain_text(
+        [
+            "'place=constructor' is not a known place; ignored",
+            "'read=__proto__' is not an article of this edition; ignored",
+        ]
+    )
+    expect(page.locator("#nme-map")).to_be_visible()
+    assert offline_context.console_errors == []
+    expect(page.locator(".nmt-counts")).to_have_text("5 events at 4 places")
+
+
 def test_the_edition_works_from_file_urls(site: tuple, offline_context: OfflineContext) -> None:
     _, out = site
     page = offline_context.new_page()

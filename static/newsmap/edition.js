@@ -42,6 +42,12 @@
 
     function byId(id) { return doc.getElementById(id); }
 
+    /** ``table[key]`` if the table has it itself: "__proto__" or "constructor" from a link
+     * must not find Object's own properties. */
+    function own(table, key) {
+        return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+    }
+
     function note(text) {
         var box = byId("nme-notes"), p = doc.createElement("p");
         p.className = "nme-note";
@@ -223,7 +229,7 @@
                 panel.innerHTML = "<h2>" + esc(placeName(id)) + "</h2><p class='nme-meta' role='status'>Loading…</p>";
             }
             var go = function () {
-                var file = manifest && manifest.places[id];
+                var file = manifest && own(manifest.places, id);
                 if (!file && !(key in store)) { note("'place=" + id + "' is not a known place; ignored"); return; }
                 load(key, file, function () {
                     if (view.place !== id) { return; }
@@ -237,7 +243,7 @@
         }
         function placeName(id) {
             var i = placeIds.indexOf(id);
-            return i >= 0 ? D.places[i][1] : (manifest && manifest.placeNames[id]) || id;
+            return i >= 0 ? D.places[i][1] : (manifest && own(manifest.placeNames, id)) || id;
         }
         function closePlace() {
             view.place = null;
@@ -250,7 +256,7 @@
         var reader = byId("nme-reader"), main = byId("nme-main");
         function openArticle(id, at, push, opener) {
             var go = function () {
-                var file = manifest.articles[id];
+                var file = own(manifest.articles, id);
                 if (!file) { note("'read=" + id + "' is not an article of this edition; ignored"); return; }
                 load("article:" + id, file, function (article) {
                     reading = {id: id, at: at};
@@ -314,7 +320,7 @@
                 footer(m);
                 if (m.outlines) { load("outlines", m.outlines, outlines); }
                 if (pendingPlace) {
-                    if (m.places[pendingPlace]) { view.place = pendingPlace; openPlace(pendingPlace, false); } else {
+                    if (own(m.places, pendingPlace)) { view.place = pendingPlace; openPlace(pendingPlace, false); } else {
                         note("'place=" + pendingPlace + "' is not a known place; ignored");
                     }
                     pendingPlace = null;
