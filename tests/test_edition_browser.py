@@ -163,6 +163,8 @@ def test_every_place_opens_its_panel_with_its_events_and_passages(
         expect(panel).to_contain_text(f"{count} event{'s' if count > 1 else ''} here")
         expect(panel.locator(".nme-passage")).to_have_count(len(passages.get(place_id, [])))
         expect(page).to_have_url(re.compile(rf"place={place_id}"))
+        # Said to screen readers, as the app's panel heading is.
+        expect(page.locator("#nme-status[role='status']")).to_contain_text(f"{name}: {count} event")
     assert page.locator(".leaflet-popup").count() == 0  # the panel, not a popup over labels
 
 

@@ -278,6 +278,8 @@ def index_html(
         '<div id="nme-timeline"></div><div id="nme-filters"></div>'
         '<div id="nme-map" class="nme-map"></div></section>'
         '<aside id="nme-panel" class="nme-panel" tabindex="-1" aria-label="Place panel"></aside>'
+        # What a choice of place opened, said to screen readers (the panel itself is not live).
+        '<p id="nme-status" class="nm-sr" role="status" aria-live="polite"></p>'
         '<section id="nme-table" class="nme-table" aria-label="Events in view"></section>'
         "</main>"
         # A second <main>, hidden until it replaces the first (one main is shown at a time).

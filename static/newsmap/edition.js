@@ -219,6 +219,9 @@
             var key = "place:" + id;
             if (!(key in store)) { return; }
             panel.innerHTML = Newsmap.placePanel(store[key], full(), D);
+            var said = store[key].name + ": " + panel.querySelector(".nme-place-head p:last-child").textContent;
+            var status = byId("nme-status");
+            if (status && status.textContent !== said) { status.textContent = said; }
         }
         function openPlace(id, byReader) {
             view.place = id;
