@@ -7,18 +7,19 @@ What it writes (every URL in it relative, so the folder works under any path of 
     OUT_DIR/assets/<name>.<hash>.js|css       the engine (static/newsmap/) and Leaflet, as the app has them
     OUT_DIR/assets/images/                    Leaflet's own images (leaflet.css names them)
     OUT_DIR/data/engine.<hash>.js             the first paint: lib.map.engine.engine_data
-    OUT_DIR/data/manifest.<hash>.js           where each place's and article's file is
+    OUT_DIR/data/manifest.<hash>.js           where each place's and article's file is (after the paint)
     OUT_DIR/data/places/<hash>.js             a place: its events, rival claims, passages
     OUT_DIR/data/articles/<hash>.js           an article: text, metadata, names to highlight
     OUT_DIR/data/outlines.<hash>.js           province outlines and names
-    OUT_DIR/edition.json                      this publication's time and history position
+    OUT_DIR/edition.json                      this publication's time, history position, files
 
 Data files are scripts that hand their JSON to ``Newsmap.receive(key, data)``
 (``static/newsmap/edition.js``), not ``.json`` read with ``fetch``: Chromium refuses ``fetch``
 on ``file://`` but runs a ``<script src>`` there. Every name but ``index.html`` and
 ``edition.json`` carries the SHA-256 of its bytes (16 hex digits), so a CDN may cache them for
 a year. The folder is built beside ``OUT_DIR`` and swapped in at the end (one ``renameat2``
-exchange on Linux), so a publish that fails or is killed leaves the previous edition whole.
+exchange on Linux), so a publish that fails or is killed leaves the previous edition whole;
+the previous edition's hashed files stay one more publication, for readers who have it open.
 """
 
 from __future__ import annotations
