@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 REPLICAS ?= 2
 
-.PHONY: run serve test test-fast test-js check lint format geodata bench bench-mentions lighthouse clean
+.PHONY: run serve test test-fast test-js check lint format geodata publish bench bench-mentions lighthouse clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test-js:
 check: $(VENV)/.runtime
 	$(PY) -m lib check
 
+## publish: write the reader edition to $(OUT) (static files for any web server or CDN; docs/publishing.md)
+OUT ?= edition
+publish: $(VENV)/.runtime
+	$(PY) -m lib publish $(OUT)
+
 ## lint: ruff over the Python; Biome (biome.jsonc, fetched by scripts/ensure-biome.sh) over static/newsmap
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
@@ -72,6 +77,7 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.mentions
 	$(PY) -m bench.exports
 	$(PY) -m bench.load
+	$(PY) -m bench.edition
 
 ## bench-mentions: the mention-index part of the benchmarks alone (no browser, under a minute)
 bench-mentions: $(VENV)/.dev
@@ -81,6 +87,7 @@ bench-mentions: $(VENV)/.dev
 lighthouse: $(VENV)/.dev
 	PY=$(PY) scripts/ensure-browser.sh
 	$(PY) -m bench.lighthouse --write
+	$(PY) -m bench.edition --lighthouse
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

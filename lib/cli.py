@@ -29,6 +29,9 @@ COMMANDS: dict[str, Command] = {
     "export": Command(
         "lib.pictures.export", "the map as PNG, GIF, MP4, PDF, SVG or HTML; the data as CSV/GeoJSON"
     ),
+    "publish": Command(
+        "lib.edition.publish", "write the reader edition: static files for any web server or CDN"
+    ),
     "serve": Command("lib.commands.serve", "run N app processes behind nginx (session affinity)"),
     "users": Command("lib.access.users", "add, remove, list editor accounts; change a password"),
     "history": Command("lib.editing.history", "list the saves recorded in the edit history"),

@@ -56,6 +56,11 @@ SETTINGS: dict[str, Setting] = {
             "'on' makes every save a git commit of the data file, with the editor as author",
         ),
         Setting(
+            "DASHBOARD_EDITION_DIR",
+            "",
+            "folder the Publish page writes the reader edition to (default: edition/ beside the data)",
+        ),
+        Setting(
             "DASHBOARD_GEOCODER_USER_AGENT",
             "",
             "User-Agent sent to Nominatim by `python -m lib geocode --online`",
