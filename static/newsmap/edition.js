@@ -111,7 +111,7 @@
             var query = Newsmap.writeParams(full(), D, reading ? {read: reading.id, at: reading.at} : null);
             try {
                 root.history[push ? "pushState" : "replaceState"]({edition: true}, "", "?" + query + root.location.hash);
-            } catch (e) { /* some file:// pages refuse a new address: the view still works */ }
+            } catch (_e) { /* some file:// pages refuse a new address: the view still works */ }
         }
         function settle() {
             show();
@@ -131,7 +131,7 @@
                         (chosen.indexOf(v) >= 0 ? " checked" : "") + "> " + esc(labels[i]) + "</label>";
                 }).join("") + "</fieldset>";
             }
-            var types = D.types.filter(function (t, k) { return present[k]; });
+            var types = D.types.filter(function (_t, k) { return present[k]; });
             var typeLabels = types.map(function (t) { return D.typeLabels[D.types.indexOf(t)]; });
             filters.innerHTML = "<details class='nme-filters'><summary>Filters and window</summary>" +
                 "<label class='nme-window'><input type='checkbox' name='window'" + (view.mode === "window" ? " checked" : "") +
@@ -332,7 +332,7 @@
             }
         };
         function longTime(d) {
-            if (isNaN(d.getTime())) { return "(time unknown)"; }
+            if (Number.isNaN(d.getTime())) { return "(time unknown)"; }
             var iso = d.toISOString();
             return Newsmap.longDay(iso.slice(0, 10)) + " " + iso.slice(11, 16) + " UTC";
         }

@@ -261,7 +261,7 @@
         control.addTo(map);
         // The view the map opened with: read once Leaflet has one (folium sets it first).
         var remember = function () { if (!home) { home = {center: map.getCenter(), zoom: map.getZoom()}; } };
-        try { remember(); } catch (e) { map.whenReady(remember); }
+        try { remember(); } catch (_e) { map.whenReady(remember); }
     };
 
     /**
@@ -695,13 +695,13 @@
      */
     Engine.prototype._controlBoxes = function (viewOnly) {
         if (viewOnly && this._controls) { return this._controls; }
-        var self = this, out = [];
+        var out = [];
         var nodes = this.map.getContainer().querySelectorAll(".leaflet-control");
         for (var i = 0; i < nodes.length; i++) {
             if (nodes[i].offsetWidth === 0) { continue; }
-            var b = self._rel(nodes[i].getBoundingClientRect());
+            var b = this._rel(nodes[i].getBoundingClientRect());
             b.control = true;
-            b.legend = nodes[i] === self.legendBox;
+            b.legend = nodes[i] === this.legendBox;
             out.push(b);
         }
         this._controls = out;

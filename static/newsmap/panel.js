@@ -18,7 +18,7 @@
     var ID = 0, DATE = 1, DAY = 2, PREC = 3, BASIS = 4, TYPE = 5, CLAIMANT = 6, STATUS = 7,
         SUMMARY = 8, QUOTE = 9, FIGURES = 10, ARTICLES = 11, RIVALS = 12;
 
-    function inView(ev, view, D) {
+    function inView(ev, view, _D) {
         var start = view.mode === "window" ? view.start : 0;
         if (ev[DAY] < start || ev[DAY] > view.end) { return false; }
         if ((view.types || []).length && view.types.indexOf(ev[TYPE]) < 0) { return false; }

@@ -22,7 +22,7 @@
     function isoDate(value) {
         if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) { return null; }
         var d = new Date(value + "T00:00:00Z");
-        return !isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value ? value : null;
+        return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value ? value : null;
     }
 
     function list(params, name) {
@@ -37,13 +37,13 @@
     function presentTypes(D) {
         var seen = {};
         for (var i = 0; i < D.rows.t.length; i++) { seen[D.rows.t[i]] = true; }
-        return D.types.filter(function (t, k) { return seen[k]; });
+        return D.types.filter(function (_t, k) { return seen[k]; });
     }
 
     Newsmap.readParams = function (search, D, places) {
         var params = new URLSearchParams(search || ""), notes = [];
         var first = D.first, last = Newsmap.isoDay(D.first, Math.max(0, D.ndays - 1));
-        params.forEach(function (value, key) {
+        params.forEach(function (_value, key) {
             if (Newsmap.PARAMS.indexOf(key) < 0 && notes.indexOf("'" + key + "'") < 0) {
                 notes.push("'" + key + "' is not a parameter of this map; ignored");
             }
