@@ -7,6 +7,7 @@ loaders and the command line read it exactly as they read the real one.
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import datetime as dt
 import io
@@ -534,7 +535,10 @@ def test_screenshot_page_renders_a_gif_with_the_chosen_timing(
     assert not at.exception and not at.error, [e.value for e in at.error]
     name = "panjshir-map_2021-09-01_2021-09-03_1200x675.gif"  # the preset is in the name
     assert name in made, sorted(made)
-    gif = made[name]()
+    # In its own thread, as Streamlit calls it: after the browser tests this thread runs the
+    # session's Playwright loop, and Playwright's sync API refuses to start inside it.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        gif = pool.submit(made[name]).result()
     image = Image.open(io.BytesIO(gif))
     assert image.size == (1200, 675)
     durations = [f.info["duration"] for f in ImageSequence.Iterator(image)]

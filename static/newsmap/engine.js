@@ -155,7 +155,8 @@
         var self = this, map = this.map, D = this.D;
         // A finger, not a mouse: every target at least 24 px (WCAG 2.5.8); labels and chips
         // take their height from engine.css, pins their radius from PIN_MIN_TOUCH.
-        this.touch = !!(root.matchMedia && root.matchMedia("(pointer: coarse)").matches);
+        // The same test as engine.css: a touch pointer, or a map as narrow as a phone.
+        this.touch = !!(root.matchMedia && root.matchMedia("(pointer: coarse), (max-width: 640px)").matches);
         var container = map.getContainer();
         container.classList.add("nm-map");
         this.layers = new Array(this.np);
