@@ -85,6 +85,7 @@ def test_a_place_opens_its_panel_with_events_and_passages(opened) -> None:
     expect(passages).to_have_count(2)
     expect(passages.nth(1)).to_contain_text("An attack hit Bravo on Thursday.")
     expect(passages.nth(1).locator("mark")).to_have_text("Bravo")
+    expect(passages.nth(1).locator("cite")).to_have_text("“Attack on Bravo” (5 September 2021)")
     # No article reader in one file: sources are named, not dead buttons.
     expect(panel.locator("button.nme-link")).to_have_count(0)
     expect(page.locator(".leaflet-popup")).to_have_count(0)  # the panel replaces the popup

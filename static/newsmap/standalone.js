@@ -2,7 +2,7 @@
  * The standalone HTML export: the same engine and timeline as the live dashboard, wired
  * together directly in one document (no server, no network).
  *
- *   Newsmap.standalone(map, data, config, {bounds, maxZoom, place, places})
+ *   Newsmap.standalone(map, data, config, {bounds, maxZoom, place, places, headlines})
  * sets window.newsmapExport = {ready, engine, timeline} once the first view is drawn.
  *
  * ``places`` (lib/pictures/presentation.py panel_places: the places of the exported view, as
@@ -36,6 +36,8 @@
         function showPanel(chosen) {
             if (!panel) { return; }
             var place = selected && Object.prototype.hasOwnProperty.call(places, selected) ? places[selected] : null;
+            // One table of headlines for every place (presentation.py _standalone_options).
+            if (place) { place = Object.assign({}, place, {headlines: opts.headlines || {}}); }
             if (!place) {
                 panel.hidden = true;
                 panel.innerHTML = "";
