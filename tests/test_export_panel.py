@@ -141,3 +141,15 @@ def test_export_passages_survive_the_data_cache(data_root, tmp_path, monkeypatch
     sentences = {m.sentence for m in again.mentions["bravo"]}
     assert "An attack hit Bravo on Thursday." in sentences
     assert again.articles["a-two"].text == ""
+
+
+def test_app_html_download_has_the_place_panel(data_root, bounds) -> None:
+    from lib.data.mentions import build_index, by_place
+    from ui import exports
+
+    dataset = fixture_data(data_root)[0]
+    mentions = by_place(build_index(dataset.articles.values(), dataset.gazetteer))
+    page = exports.standalone_bytes(state(bounds, type="attack"), dataset, mentions).decode()
+    places = embedded_places(page)
+    assert set(places) == {"bravo"}
+    assert "An attack hit Bravo on Thursday." in [p[1] for p in places["bravo"]["passages"]]
