@@ -8,6 +8,7 @@ Play, and must not rebuild a 400 KB HTML page each time.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -16,10 +17,12 @@ import streamlit as st
 from lib.data import story
 from lib.data.dataset import Dataset
 from lib.data.events import for_readers
+from lib.data.mentions import Mention
 from lib.map.viewstate import PlaceGroup, ViewState, events_frame, state_to_params
 from lib.pictures import export
 from lib.pictures.alttext import alt_text
-from lib.pictures.presentation import DEFAULT_TITLE, Size, standalone_html
+from lib.pictures.presentation import DEFAULT_TITLE, Size, panel_places, standalone_html
+from ui import data as store
 
 #: Multipage URL of pages/2_Screenshot_mode.py (Streamlit drops the number prefix).
 SCREENSHOT_PAGE = "Screenshot_mode"
@@ -45,10 +48,18 @@ def geojson_bytes(frame: pd.DataFrame, dataset: Dataset) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def standalone_bytes(state: ViewState, dataset: Dataset) -> bytes:
-    """The interactive map with its own timeline, for every date (the state's filters apply)."""
+def standalone_bytes(
+    state: ViewState, dataset: Dataset, mentions: Mapping[str, list[Mention]] | None = None
+) -> bytes:
+    """The interactive map with its own timeline, for every date (the state's filters apply),
+    with the place panel of every place it shows when ``mentions`` (by place id) is given."""
     frame = events_frame(for_readers(dataset.events.events), dataset.gazetteer)
-    return standalone_html(frame, state, dataset.articles).encode("utf-8")
+    places = (
+        panel_places(frame, state, dataset.gazetteer.places, mentions, dataset.articles)
+        if mentions is not None
+        else None
+    )
+    return standalone_html(frame, state, dataset.articles, places=places).encode("utf-8")
 
 
 def missing_browser() -> str | None:
@@ -108,6 +119,7 @@ def render_download_buttons(
     ``screenshot_link=False`` leaves out the link (for Screenshot mode itself).
     """
     shown = f"{visible_frame['event_id'].nunique()} events at {len(groups)} places"
+    by_place, _ = store.mentions()  # built once per data version (the place panel uses it too)
     columns = st.columns(4 if screenshot_link else 3)
     if screenshot_link:
         shot, page, table, geo = columns
@@ -127,7 +139,7 @@ def render_download_buttons(
     with page:
         st.download_button(
             "⬇ Interactive map (HTML)",
-            data=lambda: standalone_bytes(state, dataset),
+            data=lambda: standalone_bytes(state, dataset, by_place),
             file_name=export.export_filename(
                 state, "html", stem=f"{story.current().file_stem}-interactive"
             ),

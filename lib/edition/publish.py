@@ -34,23 +34,22 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
 
 from lib.data import settings
 from lib.data.articles import Article
 from lib.data.dataset import Dataset, data_dir, load_dataset
 from lib.data.events import for_readers
-from lib.data.gazetteer import Gazetteer, Place
+from lib.data.gazetteer import Gazetteer
 from lib.data.mentions import Mention, build_index, by_place
 from lib.data.text import escape
 from lib.editing import history
 from lib.edition.corrections import Correction, corrections_since
 from lib.map import engine, mapview
 from lib.map.colour import text_on
+from lib.map.panel import event_records, headline, place_data
 from lib.map.viewstate import Bounds, events_frame, group_by_place
 from lib.pictures.presentation import FIT_MAX_ZOOM, fit_bounds
 from lib.places import boundaries
@@ -126,86 +125,13 @@ class Edition:
 # --- what a place and an article carry ------------------------------------------------------
 
 
-def _event_record(row: Mapping, first: dt.date) -> list:
-    """``[id, iso date, day offset, precision, basis, type, claimant, status, summary, quote,
-    casualties, [article ids], [contested with]]`` (plain text: the page escapes it)."""
-    return [
-        row["event_id"],
-        row["date"].isoformat(),
-        (row["date"] - first).days,
-        row["date_precision"],
-        row["date_basis"],
-        row["event_type"],
-        row["claimant"],
-        row["status"],
-        row["summary"],
-        row["quote"],
-        row["casualties"],
-        [a for a in row["articles"].split("; ") if a],
-        [i for i in row["contested_with"].split(";") if i],
-    ]
-
-
-def _headline(article: Article | None, article_id: str) -> str:
-    if article is None:
-        return article_id
-    outlet = f"{article.outlet}: " if article.outlet else ""
-    return f"{outlet}“{article.headline}” ({article.published_label})"
-
-
-def event_records(frame: pd.DataFrame, first: dt.date) -> dict[str, list]:
-    """Per event id its record (``_event_record``), oldest first (by date, then id)."""
-    unique = frame.drop_duplicates("event_id").sort_values(["date", "event_id"])
-    return {r["event_id"]: _event_record(r, first) for r in unique.to_dict("records")}
-
-
-def place_data(
-    place: Place,
-    event_ids: Iterable[str],
-    records: Mapping[str, list],
-    mentions: list[Mention],
-    articles: Mapping[str, Article],
-) -> dict:
-    """Everything a place's panel shows: the place, its events (all dates: the page filters
-    them by the view), the rival claims they answer, and every passage naming it.
-    ``records`` is ``event_records(...)`` of every event."""
-    here_ids = set(event_ids)
-    here = sorted((records[i] for i in here_ids if i in records), key=lambda r: (r[1], r[0]))
-    rival_ids = {i for r in here for i in r[12]} - here_ids
-    rivals = [records[i] for i in sorted(rival_ids) if i in records]
-    cited = {a for r in (*here, *rivals) for a in r[11]} | {m.article_id for m in mentions}
-    return {
-        "id": place.id,
-        "name": place.name,
-        "kind": place.kind,
-        "precision": place.precision,
-        "km": place.uncertainty_km,
-        "pin": place.is_pin,
-        "source": place.source,
-        "events": here,
-        "rivals": rivals,
-        # [article id, sentence, name start, name end (in the sentence), offset in the article]
-        "passages": [
-            [
-                m.article_id,
-                m.sentence,
-                m.start - m.sentence_start,
-                m.end - m.sentence_start,
-                m.start,
-            ]
-            for m in mentions
-        ],
-        "headlines": {a: _headline(articles.get(a), a) for a in sorted(cited)},
-    }
-
-
 def article_data(article: Article, mentions: list[Mention], gazetteer: Gazetteer) -> dict:
     """The article reader's content: text, metadata, the publication-date reasoning, the
     boilerplate lines, and each place name in it (``[start, end, place id]``)."""
     return {
         "id": article.id,
         "headline": article.headline,
-        "label": _headline(article, article.id),
+        "label": headline(article, article.id),
         "outlet": article.outlet,
         "outletEvidence": article.outlet_evidence,
         "published": article.published_label,
@@ -309,7 +235,7 @@ def build(
     frame = events_frame(events, dataset.gazetteer)
     articles = dataset.articles
     bounds = Bounds.of(frame, articles=sorted(articles), places=sorted(dataset.gazetteer.places))
-    headlines = {a: _headline(articles.get(a), a) for a in articles}
+    headlines = {a: headline(articles.get(a), a) for a in articles}
     data = engine.engine_data(
         frame,
         first=bounds.first,

@@ -33,7 +33,7 @@ import os
 import pickle
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
     from lib.data.gazetteer import Gazetteer
+    from lib.data.mentions import Mention
     from lib.map.viewstate import ViewState
     from lib.pictures.browser import BrowserThread
     from lib.pictures.presentation import Size
@@ -201,6 +202,9 @@ class ExportData:
     articles: dict
     gazetteer: Gazetteer
     errors: int
+    #: Per place id, every passage naming it (the mention index, made before the text is left
+    #: out): the standalone HTML's place panel shows them.
+    mentions: dict[str, list[Mention]] = field(default_factory=dict)
 
 
 #: Code whose change changes what loading produces: part of the cache key.
@@ -212,6 +216,7 @@ _LOADER_SOURCES = (
     "data/schema",
     "map/viewstate",
     "data/csvio",
+    "data/mentions",
 )
 
 
@@ -262,6 +267,7 @@ def load_export_data(root: Path | None = None, *, cache: bool = True) -> ExportD
     """
     from lib.data.dataset import data_dir, load_dataset
     from lib.data.events import for_readers
+    from lib.data.mentions import build_index, by_place
     from lib.map.viewstate import events_frame
 
     root = Path(root) if root else data_dir()
@@ -284,6 +290,7 @@ def load_export_data(root: Path | None = None, *, cache: bool = True) -> ExportD
         articles={k: replace(a, title=a.headline, text="") for k, a in dataset.articles.items()},
         gazetteer=dataset.gazetteer,
         errors=sum(1 for p in dataset.problems if p.severity == "error"),
+        mentions=by_place(build_index(dataset.articles.values(), dataset.gazetteer)),
     )
     if cache:
         try:
@@ -452,7 +459,12 @@ def render(
         collection = events_geojson(filter_events(frame, state), data.gazetteer)
         return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
     if kind == "html":
-        return presentation.standalone_html(frame, state, articles, tiles=tiles, title=title)
+        places = presentation.panel_places(
+            frame, state, data.gazetteer.places, data.mentions, articles
+        )
+        return presentation.standalone_html(
+            frame, state, articles, tiles=tiles, title=title, places=places
+        )
     if kind in ("gif", "mp4"):
         frames, description = animation_frames(
             data, state, size=size, scale=scale, tiles=tiles, title=title, browser=browser

@@ -37,9 +37,11 @@ from jinja2 import Template
 from lib.data import story
 from lib.data.articles import Article
 from lib.data.gazetteer import Place
+from lib.data.mentions import Mention
 from lib.data.schema import EVENT_TYPES, PIN_PRECISIONS
 from lib.data.text import escape
-from lib.map import engine, mapview
+from lib.map import engine, mapview, panel
+from lib.map.colour import text_on
 from lib.map.offline import STATIC_DIR, inline_assets_html
 from lib.map.viewstate import PlaceGroup, ViewState, filter_events, group_by_place
 from lib.pictures.captions import and_list, filter_caption
@@ -491,6 +493,7 @@ def standalone_data(frame: pd.DataFrame, state: ViewState, articles: Mapping[str
         headlines=sources,
         popup_note="All events are in the CSV download.",
     )
+    data["textOn"] = [text_on(c) for c in data["colours"]]  # the panel's type tags
     config = engine.timeline_config(
         kept,
         first=first,
@@ -508,9 +511,31 @@ STANDALONE_JS_FILES = (
     "newsmap/core.js",
     "newsmap/engine.js",
     "newsmap/timeline.js",
+    "newsmap/panel.js",
     "newsmap/standalone.js",
 )
-STANDALONE_CSS_FILES = ("newsmap/engine.css", "newsmap/timeline.css", "newsmap/standalone.css")
+#: edition.css styles the place panel (panel.js), as in the reader edition.
+STANDALONE_CSS_FILES = (
+    "newsmap/engine.css",
+    "newsmap/timeline.css",
+    "newsmap/edition.css",
+    "newsmap/standalone.css",
+)
+
+
+def panel_places(
+    frame: pd.DataFrame,
+    state: ViewState,
+    places: Mapping[str, Place],
+    mentions: Mapping[str, list[Mention]],
+    articles: Mapping[str, Article],
+) -> dict[str, dict]:
+    """The place panels' data the standalone page embeds: the places its view shows (its
+    filters, any date of its timeline), each with its events, rival claims and every passage
+    naming it (``lib.map.panel``, as the reader edition's place files). No other place."""
+    kept = filter_events(frame, state, ignore_dates=True)
+    first = min(kept["date"]) if not kept.empty else state.end
+    return panel.places_data(frame, kept, places, mentions, articles, first)
 
 
 def _static_text(name: str) -> str:
@@ -525,6 +550,7 @@ def standalone_html(
     tiles: bool = False,
     title: str = DEFAULT_TITLE,
     description: str = "",
+    places: Mapping[str, dict] | None = None,
 ) -> str:
     """An interactive page with its own timeline and play button, to embed in an iframe.
 
@@ -536,6 +562,9 @@ def standalone_html(
     fitted once to every place of the whole period, so it stays still while the dates
     change. ``description`` (an alt text) becomes the map's label. Returns self-contained
     HTML; the same arguments give the same bytes.
+
+    ``places`` (``panel_places``) gives the page a place panel: a click, tap or Enter on a
+    place shows its events in the view and every passage naming it, in place of a popup.
     """
     embedded = standalone_data(frame, state, articles)
     kept = filter_events(frame, state, ignore_dates=True)
@@ -550,7 +579,7 @@ def standalone_html(
     call = (
         f"Newsmap.standalone({m.get_name()}, {engine.script_json(embedded['engine'])}, "
         f"{engine.script_json(embedded['timeline'])}, "
-        f"{engine.script_json({'bounds': fit_bounds(all_groups, state.place), 'maxZoom': FIT_MAX_ZOOM, 'place': state.place})});"
+        f"{engine.script_json(_standalone_options(all_groups, state, places))});"
     )
     _Script(js + "\n" + call).add_to(m)
     filters = filter_caption(state, articles)
@@ -562,11 +591,23 @@ def standalone_html(
         + "<div id='nm-timeline'></div></header><main>"
     )
     credits = f"{sources_credit(article_ids(kept), articles)}. {map_credit(tiles)}."
+    aside = (
+        "<aside id='nm-panel' class='nme-panel nm-panel' tabindex='-1' aria-label='Place panel' "
+        "hidden></aside><p id='nm-status' class='nm-sr' role='status' aria-live='polite'></p>"
+        if places
+        else ""
+    )
     footer = (
-        "</main><footer><details><summary>"
+        f"{aside}</main><footer><details><summary>"
         f"{escape(map_credit(tiles))}. Sources and notes</summary>"
         f"<p>{escape(credits)}</p><p>Claims are shown as claimed; figures are unverified. "
-        "Click a place for the events, quotes and sources.</p></details></footer>"
+        + (
+            "Click, tap or press Enter on a place for its events, quotes, sources and every "
+            "passage naming it."
+            if places
+            else "Click a place for the events, quotes and sources."
+        )
+        + "</p></details></footer>"
     )
     css = "".join(_static_text(f) for f in STANDALONE_CSS_FILES)
     html = _finish(
@@ -582,6 +623,27 @@ def standalone_html(
         body_class="nm-embed",
     )
     return _accessible_document(html, label, role="region")
+
+
+def _standalone_options(
+    groups: list[PlaceGroup], state: ViewState, places: Mapping[str, dict] | None
+) -> dict:
+    """``Newsmap.standalone``'s options: where the map opens and the place panels' data.
+
+    Each place's ``headlines`` go into one table the page shares (standalone.js gives it back
+    to every place): at 10,000 events the same headlines, repeated per place, were 1.9 MB."""
+    headlines: dict[str, str] = {}
+    panels = {}
+    for place_id, record in (places or {}).items():
+        headlines.update(record["headlines"])
+        panels[place_id] = {k: v for k, v in record.items() if k != "headlines"}
+    return {
+        "bounds": fit_bounds(groups, state.place),
+        "maxZoom": FIT_MAX_ZOOM,
+        "place": state.place,
+        "places": panels or None,
+        "headlines": dict(sorted(headlines.items())),
+    }
 
 
 def _accessible_document(html: str, label: str, *, role: str) -> str:

@@ -7,7 +7,8 @@
  *   Newsmap.articleReader(article, at)     article: lib/edition/publish.py article_data()
  *
  * Buttons carry data-article (and data-at, a character offset) to open the article reader,
- * data-place to open a place; edition.js listens for them.
+ * data-place to open a place; edition.js listens for them. Where there is no article reader
+ * (the single-file export: D.noReader), an article is named in a <cite>, not a button.
  */
 (function (root) {
     "use strict";
@@ -29,6 +30,13 @@
     }
     Newsmap.eventInView = inView;
 
+    /** An article's name: a button that opens the reader, or plain text where there is none.
+     *  ``attrs`` is already escaped. */
+    function articleLink(D, attrs, label) {
+        return D.noReader ? "<cite class='nme-cite'>" + esc(label) + "</cite>" :
+            "<button type='button' class='nme-link' " + attrs + ">" + esc(label) + "</button>";
+    }
+
     function dayLabel(iso) {
         var p = iso.split("-");
         return (+p[2]) + " " + ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
@@ -40,8 +48,7 @@
         var ink = k >= 0 && D.textOn ? D.textOn[k] : "#111";
         var label = k >= 0 ? D.typeLabels[k] : ev[TYPE];
         var sources = ev[ARTICLES].map(function (a) {
-            return "<button type='button' class='nme-link' data-article='" + esc(a) + "'>" +
-                esc(place.headlines[a] || a) + "</button>";
+            return articleLink(D, "data-article='" + esc(a) + "'", place.headlines[a] || a);
         }).join(", ");
         return "<article class='nme-ev' style='border-left-color:" + esc(colour) + "'>" +
             "<div class='nme-meta'><b" + (ev[BASIS] ? " title='" + esc(ev[BASIS]) + "'" : "") + ">" +
@@ -90,8 +97,8 @@
         var dates = Newsmap.dateCaption(D.first, view);
         var passages = place.passages.map(function (p) {
             return "<li class='nme-passage'>" + marked(p[1], p[2], p[3]) + "<br><span class='nme-meta'>— " +
-                "<button type='button' class='nme-link' data-article='" + esc(p[0]) + "' data-at='" + esc(p[4]) +
-                "' data-place='" + esc(place.id) + "'>" + esc(place.headlines[p[0]] || p[0]) + "</button></span></li>";
+                articleLink(D, "data-article='" + esc(p[0]) + "' data-at='" + esc(p[4]) + "' data-place='" +
+                    esc(place.id) + "'", place.headlines[p[0]] || p[0]) + "</span></li>";
         });
         return "<div class='nme-place-head'><h2 tabindex='-1'>" + esc(place.name) + "</h2>" +
             "<button type='button' class='nme-close' data-close='place' aria-label='Close the panel of " +
