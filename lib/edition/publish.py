@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lib.data import settings
+from lib.data import settings, story
 from lib.data.articles import Article
 from lib.data.dataset import Dataset, data_dir, load_dataset
 from lib.data.events import for_readers
@@ -75,7 +75,8 @@ CSS_FILES = (
 LEAFLET_IMAGES = STATIC_DIR / "vendor" / "leaflet-1.9.3" / "images"
 STATE_FILE = "edition.json"
 HASH_LENGTH = 16
-DEFAULT_TITLE = "Panjshir, August–September 2021: the fighting as reported"
+#: The page's title: the story's (story.toml), as the app and the pictures have it.
+DEFAULT_TITLE = story.current().title
 
 
 def content_hash(data: bytes) -> str:
