@@ -205,6 +205,19 @@ def _engine_data(root: str, stamp: str) -> dict:
     return payload
 
 
+def warm() -> str:
+    """Fill every cache the main page reads (before any reader asks: ``ui.replica``); returns
+    the data stamp they hold."""
+    root = data_dir()
+    current = _stamp(root)
+    dataset()
+    frame()
+    headlines()
+    mentions()
+    _engine_data(str(root), current)
+    return current
+
+
 def live_map(tiles: bool, static_url: str):
     """The dashboard's folium map with the time engine and every event (see lib.map.mapview).
 

@@ -29,31 +29,22 @@ log = logging.getLogger("newsmap.replica")
 
 
 def warm() -> str:
-    """Fill the data caches the main page reads; returns the data stamp they hold."""
+    """Import pandas and folium and fill the page's data caches; returns the data stamp."""
     import folium  # noqa: F401 - imported here so the first page run does not pay for it
     import pandas  # noqa: F401
 
-    from lib.data.dataset import data_dir
     from ui import data
 
-    root = data_dir()
-    stamp = data._stamp(root)
-    data.dataset()
-    data.frame()
-    data.headlines()
-    data.mentions()
-    data._engine_data(str(root), stamp)
-    return stamp
+    return data.warm()
 
 
 def _watch(stamp: str) -> None:
-    from lib.data.dataset import data_dir
     from ui import data
 
     while True:
         time.sleep(WATCH_INTERVAL_S)
         try:
-            now = data._stamp(data_dir())
+            now = data.stamp()
             if now != stamp:
                 started = time.monotonic()
                 stamp = warm()
