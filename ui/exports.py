@@ -49,11 +49,16 @@ def geojson_bytes(frame: pd.DataFrame, dataset: Dataset) -> bytes:
 
 
 def standalone_bytes(
-    state: ViewState, dataset: Dataset, mentions: Mapping[str, list[Mention]] | None = None
+    state: ViewState,
+    dataset: Dataset,
+    mentions: Mapping[str, list[Mention]] | None = None,
+    frame: pd.DataFrame | None = None,
 ) -> bytes:
     """The interactive map with its own timeline, for every date (the state's filters apply),
-    with the place panel of every place it shows when ``mentions`` (by place id) is given."""
-    frame = events_frame(for_readers(dataset.events.events), dataset.gazetteer)
+    with the place panel of every place it shows when ``mentions`` (by place id) is given.
+    ``frame``: the readers' events frame when the caller has it (the app's cached one)."""
+    if frame is None:
+        frame = events_frame(for_readers(dataset.events.events), dataset.gazetteer)
     places = (
         panel_places(frame, state, dataset.gazetteer.places, mentions, dataset.articles)
         if mentions is not None
@@ -120,6 +125,7 @@ def render_download_buttons(
     """
     shown = f"{visible_frame['event_id'].nunique()} events at {len(groups)} places"
     by_place, _ = store.mentions()  # built once per data version (the place panel uses it too)
+    readers_frame = store.frame()  # cached: the download does not rebuild the events frame
     columns = st.columns(4 if screenshot_link else 3)
     if screenshot_link:
         shot, page, table, geo = columns
@@ -139,7 +145,7 @@ def render_download_buttons(
     with page:
         st.download_button(
             "⬇ Interactive map (HTML)",
-            data=lambda: standalone_bytes(state, dataset, by_place),
+            data=lambda: standalone_bytes(state, dataset, by_place, readers_frame),
             file_name=export.export_filename(
                 state, "html", stem=f"{story.current().file_stem}-interactive"
             ),
