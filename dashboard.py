@@ -1,13 +1,14 @@
 """Main screen: the events on a map with a live timeline; every marker leads to its sources.
 
 The map (outside the fragment) holds every day's data and never reruns for a date: the
-timeline component repaints it in the browser while the slider moves or Play runs. When the
-scrub settles, only ``live_view`` reruns (the place panel, the table, the permalink).
+timeline component repaints it in the browser while the slider moves or Play runs, and the
+place panel and the events table (ui/reader.py) redraw in the browser too, with the functions
+the reader edition uses. When the scrub settles, only ``live_view`` reruns: it tells the server
+the view (the permalink, the downloads) and sends a chosen place's data once.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -16,14 +17,11 @@ from lib.data.problems import errors as problem_errors
 from lib.data.text import escape, plural
 from lib.map import engine, mapview
 from lib.map.offline import static_base_url
-from lib.map.viewstate import Bounds, filter_events, group_by_place, state_to_params
+from lib.map.viewstate import Bounds
 from ui import data as store
-from ui import exports, guard, render, view
-from ui import place_panel as place_scroll
+from ui import exports, guard, reader, render, view
 from ui.timeline import timeline
 
-#: Rows sent to the browser in the events table; more is slow to send and to scroll.
-TABLE_LIMIT = 1000
 #: DASHBOARD_TILES=on starts with OpenStreetMap tiles (they need internet).
 TILES_DEFAULT = settings.enabled("DASHBOARD_TILES")
 MAP_HEIGHT = 640
@@ -92,6 +90,11 @@ with st.sidebar:
 
 timeline_slot = st.container()
 map_col, panel_col = st.columns([3, 2])
+# The exports' row: made here, outside the fragment, so that a settle does not resend it. The
+# link to Screenshot mode follows the view in the browser (ui/reader.py); the downloads and
+# the alt text are the fragment's.
+shot_col, *download_cols = st.columns(4)
+exports_slot = st.container()
 below = st.container()
 
 # --- the map: every day's data, sent once ----------------------------------------------------
@@ -106,9 +109,20 @@ with map_col:
 
 
 def select_place(place_id: str) -> None:
-    """A place clicked on the map (before the fragment reruns, so the map keeps it selected)."""
+    """A place clicked on the map or chosen in the panel or the table ("" closes the panel);
+    applied before the fragment reruns, so the map keeps it selected."""
     if place_id in dataset.gazetteer.places:
         st.session_state[view.PLACE] = place_id
+    elif place_id == "":
+        st.session_state[view.PLACE] = None
+
+
+# The events table, below the map, and the link to Screenshot mode: drawn in the browser from
+# the map's data and the view, never resent.
+with shot_col:
+    reader.screenshot_link(key="view.shot")
+with below:
+    reader.table(key="view.table")
 
 
 @st.fragment
@@ -116,18 +130,20 @@ def live_view() -> None:
     """Everything that depends on the dates: reruns alone when the timeline settles."""
     if store.stamp() != DATA_STAMP:
         st.rerun(scope="app")
+    # A settle reruns this alone: the components in the page keep what they were sent.
+    whole = st.session_state.pop(view.WHOLE_RUN, False)
     state = view.current(bounds)
-    kept = filter_events(frame, state, ignore_dates=True)
     with timeline_slot:
         settled = timeline(
             engine.timeline_config(
-                kept,
+                None,
                 first=bounds.first,
                 last=bounds.last,
                 end=state.end,
                 start=state.first_day,
                 type_labels=mapview.TYPE_LABELS,
                 colours=mapview.TYPE_COLOURS,
+                drawn=store.chart(state.types, state.claimants, state.articles),
             ),
             {
                 "types": list(state.types),
@@ -138,100 +154,21 @@ def live_view() -> None:
             key=view.TIMELINE,
             on_settle=lambda s: view.settle(s.mode, s.start, s.end),
             on_select=select_place,
+            resend=whole,
+            chart_key=f"{DATA_STAMP}:{state.types}:{state.claimants}:{state.articles}",
         )
     # Already applied by on_settle when the settle caused this run; this covers a first run.
     view.settle(settled.mode, settled.start, settled.end)
     state = view.current(bounds)
-    visible = filter_events(frame, state)
-    groups = group_by_place(visible)
-
     with panel_col:
-        place_panel(state, visible, groups)
-        place_scroll.bring_into_view(view.current(bounds).place)
-    with below:
-        exports.render_download_buttons(visible, groups, state, dataset)
-        events_table(visible)
+        reader.panel(state, key="view.panel", resend=whole)
+    with exports_slot:
+        exports.render_download_buttons(
+            state, dataset, frame, screenshot_link=False, columns=download_cols
+        )
     view.write_url(state)
 
 
-def place_panel(state, visible: pd.DataFrame, groups) -> None:
-    """The keyboard route to a place, and its events and every passage naming it."""
-    place_ids = sorted(dataset.gazetteer.places, key=lambda p: dataset.gazetteer.places[p].name)
-    counts = {g.place_id: g.count for g in groups}
-    st.selectbox(
-        "Sources for a place (or click the map)",
-        [None, *place_ids],
-        key=view.PLACE,
-        placeholder="Choose a place…",
-        format_func=lambda p: (
-            "Choose a place…"
-            if p is None
-            else f"{dataset.gazetteer.places[p].name} ({plural(counts.get(p, 0), 'event')} shown)"
-        ),
-    )
-    state = view.current(bounds)
-    if not state.place:
-        st.html(
-            "<p class='nm-hint' role='status'>Click a place on the map (or Tab to its label and "
-            "press Enter), or choose one above, to read the events there and every passage in "
-            "the reporting that names it.</p>"
-        )
-        return
-    place = dataset.gazetteer.places[state.place]
-    rows = visible[visible["place_id"] == state.place].sort_values(["date", "event_id"])
-    by_place, _ = store.mentions()
-    html = [render.STYLE, render.place_heading(place, len(rows.drop_duplicates("event_id")))]
-    # Links to Articles carry the view, so "back to the map" returns to it.
-    link_view = state_to_params(state)
-    html.extend(render.event_cards(rows, frame, headlines, store.last_changes(), link_view))
-    passages = by_place.get(state.place, [])
-    html.append(f"<h3>Every passage naming {escape(place.name)} ({len(passages)})</h3>")
-    html.extend(
-        render.passage(m, headlines.get(m.article_id, m.article_id), state.place, link_view)
-        for m in passages
-    )
-    st.html("".join(html))
-
-
-def events_table(visible: pd.DataFrame) -> None:
-    """The accessible equivalent of the map: the same events, one row each."""
-    st.header("Events in the selected dates")
-    # One row per event; an event at several places lists them all. Built without a per-event
-    # Python join (it took a second per rerun at 100,000 events).
-    events_only = visible.drop_duplicates("event_id").sort_values(["day", "event_id"])
-    shared = visible[visible.duplicated("event_id", keep=False)]
-    places_col = events_only["place_name"]
-    if not shared.empty:
-        joined = shared.groupby("event_id")["place_name"].agg("; ".join)
-        places_col = events_only["event_id"].map(joined).fillna(places_col)
-    table = pd.DataFrame(
-        {
-            "id": events_only["event_id"],
-            "date": events_only["date"],
-            "precision": events_only["date_precision"],
-            "places": places_col,
-            "type": events_only["event_type"],
-            "summary": events_only["summary"],
-            "claimant": events_only["claimant"],
-            "status": events_only["status"],
-            "casualties": events_only["casualties"],
-            "articles": events_only["articles"],
-            "contested": events_only["contested_with"],
-        }
-    )
-    if len(table) > TABLE_LIMIT:
-        st.caption(
-            f"Showing the first {TABLE_LIMIT:,} of {len(table):,} events; narrow the dates or "
-            "filters, or download them all as CSV."
-        )
-        table = table.head(TABLE_LIMIT)
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")},
-    )
-
-
 with guard.page("the map"):
+    st.session_state[view.WHOLE_RUN] = True
     live_view()

@@ -119,8 +119,10 @@ class Viewer:
             return
         config = json.loads(component.json or component.mixed.json)["timeline"]
         self.timeline_id, self.fragment_id = component.id, fragment_id
-        self.first = dt.date.fromisoformat(config["first"])
-        self.ndays, self.day = int(config["ndays"]), int(config["end"])
+        if "partial" not in config:  # a settle's rerun sends only the dates (ui/timeline.py)
+            self.first = dt.date.fromisoformat(config["first"])
+            self.ndays = int(config["ndays"])
+        self.day = int(config["end"])
 
     async def _run(self, msg: BackMsg) -> int:
         """Send ``msg`` and read the answer until the run finished; return how it finished."""

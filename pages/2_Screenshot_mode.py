@@ -189,4 +189,4 @@ with rest:
         f"animation has one frame per day from {days[0]:%-d %B} to {days[-1]:%-d %B %Y} "
         f"({len(days)} days). The interactive map has its own date slider and play button."
     )
-exports.render_download_buttons(visible, groups, state, dataset, screenshot_link=False)
+exports.render_download_buttons(state, dataset, frame, screenshot_link=False, describe=True)

@@ -114,7 +114,7 @@ def test_the_manifest_names_a_file_for_every_place_and_article(data: Path, tmp_p
     assert key == "place:shotul"
     assert {e[0] for e in shotul["events"]} == {"F001", "F003"}
     # Every passage naming the place under any spelling, with the name's span in the sentence.
-    for article_id, sentence, start, end, offset in shotul["passages"]:
+    for article_id, sentence, start, end, offset, _caption in shotul["passages"]:
         assert sentence[start:end] in {"Shotul", "Shutul"}
         text = dataset.articles[article_id].text
         assert text[offset : offset + end - start] == sentence[start:end]

@@ -113,6 +113,8 @@ def refresh() -> None:
     _headlines.clear()
     _per_day.clear()
     _engine_data.clear()
+    _records.clear()
+    _chart.clear()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -205,6 +207,63 @@ def _engine_data(root: str, stamp: str) -> dict:
     return payload
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _records(root: str, stamp: str) -> tuple[dict[str, list], dict[str, list[str]]]:
+    # The place panel's event records (lib.map.panel.event_record) of every event, and the
+    # event ids at each place: built once per data set, so opening a place costs a lookup.
+    from lib.map.panel import event_records
+    from lib.map.viewstate import Bounds
+
+    data = _load(root, stamp)
+    frame = _frame(root, stamp)
+    first = Bounds.of(frame, data.articles, data.gazetteer.places).first
+    at = {p: list(ids) for p, ids in frame.groupby("place_id")["event_id"].unique().items()}
+    return event_records(frame, first), at
+
+
+def place_panel(place_id: str) -> dict | None:
+    """What the place panel shows for ``place_id`` (lib.map.panel.place_data: its events at
+    every date, the rival claims they answer, every passage naming it), with who changed each
+    of its events last; ``None`` for a place the gazetteer does not have. Drawn in the browser
+    by static/newsmap/panel.js, as the reader edition draws it."""
+    from lib.map.panel import place_data
+
+    root = data_dir()
+    stamp = _stamp(root)
+    data = _load(str(root), stamp)
+    place = data.gazetteer.places.get(place_id)
+    if place is None:
+        return None
+    records, at = _records(str(root), stamp)
+    by_place, _ = _mentions(str(root), stamp)
+    panel = place_data(
+        place, at.get(place_id, []), records, by_place.get(place_id, []), data.articles
+    )
+    changes = last_changes()
+    ids = [r[0] for r in (*panel["events"], *panel["rivals"])]
+    panel["changes"] = {i: list(changes[i]) for i in ids if i in changes}
+    return panel
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _chart(root: str, stamp: str, types: tuple, claimants: tuple, articles: tuple) -> dict:
+    from lib.map import engine
+    from lib.map.viewstate import Bounds, ViewState, filter_events
+
+    data = _load(root, stamp)
+    frame = _frame(root, stamp)
+    first = Bounds.of(frame, data.articles, data.gazetteer.places).first
+    state = ViewState(end=dt.date.max, types=types, claimants=claimants, articles=articles)
+    return engine.chart(filter_events(frame, state, ignore_dates=True), first)
+
+
+def chart(types: tuple, claimants: tuple, articles: tuple) -> dict:
+    """The timeline's chart under these filters (lib.map.engine.chart), once per data set and
+    filters: a settle, which changes only the dates, does not rebuild it."""
+    root = data_dir()
+    return _chart(str(root), _stamp(root), tuple(types), tuple(claimants), tuple(articles))
+
+
 def warm() -> str:
     """Fill every cache the main page reads (before any reader asks: ``ui.replica``); returns
     the data stamp they hold."""
@@ -215,6 +274,8 @@ def warm() -> str:
     headlines()
     mentions()
     _engine_data(str(root), current)
+    _records(str(root), current)
+    chart((), (), ())
     return current
 
 

@@ -18,7 +18,7 @@ from lib.data import story
 from lib.data.dataset import Dataset
 from lib.data.events import for_readers
 from lib.data.mentions import Mention
-from lib.map.viewstate import PlaceGroup, ViewState, events_frame, state_to_params
+from lib.map.viewstate import ViewState, events_frame, filter_events, state_to_params
 from lib.pictures import export
 from lib.pictures.alttext import alt_text
 from lib.pictures.presentation import DEFAULT_TITLE, Size, panel_places, standalone_html
@@ -110,23 +110,33 @@ def picture_file(
 
 
 def render_download_buttons(
-    visible_frame: pd.DataFrame,
-    groups: list[PlaceGroup],
     state: ViewState,
     dataset: Dataset,
+    frame: pd.DataFrame,
     *,
     screenshot_link: bool = True,
+    describe: bool = False,
+    columns: list | None = None,
 ) -> None:
-    """A row of buttons: Screenshot mode (PNG), interactive HTML map, CSV and GeoJSON.
+    """A row of buttons: Screenshot mode (PNG), interactive HTML map, CSV and GeoJSON, then the
+    view's alt text and embed code.
 
-    ``visible_frame`` and ``groups`` are what the map shows now (``filter_events`` and
-    ``group_by_place`` of the state); the data files hold exactly those rows.
-    ``screenshot_link=False`` leaves out the link (for Screenshot mode itself).
+    ``frame`` is the readers' events frame (the app's cached one); the data files hold the rows
+    ``state`` shows, filtered when a button is clicked, not on every settle of the timeline.
+    The alt text is written when asked for (a toggle), or at once with ``describe=True``
+    (Screenshot mode, where it is the point). ``screenshot_link=False`` leaves out the link.
+    ``columns``: the containers of the three download buttons, when the caller made them (the
+    main page makes them outside its fragment, so a settle does not resend them).
     """
-    shown = f"{visible_frame['event_id'].nunique()} events at {len(groups)} places"
     by_place, _ = store.mentions()  # built once per data version (the place panel uses it too)
-    readers_frame = store.frame()  # cached: the download does not rebuild the events frame
-    columns = st.columns(4 if screenshot_link else 3)
+    shown: list[pd.DataFrame] = []
+
+    def visible() -> pd.DataFrame:
+        if not shown:
+            shown.append(filter_events(frame, state))
+        return shown[0]
+
+    columns = columns or st.columns(4 if screenshot_link else 3)
     if screenshot_link:
         shot, page, table, geo = columns
     else:
@@ -145,7 +155,7 @@ def render_download_buttons(
     with page:
         st.download_button(
             "⬇ Interactive map (HTML)",
-            data=lambda: standalone_bytes(state, dataset, by_place, readers_frame),
+            data=lambda: standalone_bytes(state, dataset, by_place, frame),
             file_name=export.export_filename(
                 state, "html", stem=f"{story.current().file_stem}-interactive"
             ),
@@ -158,39 +168,53 @@ def render_download_buttons(
     with table:
         st.download_button(
             "⬇ Events (CSV)",
-            data=lambda: csv_bytes(visible_frame),
+            data=lambda: csv_bytes(visible()),
             file_name=export.export_filename(
                 state, "csv", stem=f"{story.current().file_stem}-events"
             ),
             mime="text/csv",
             on_click="ignore",
-            help=f"The {shown}: one row per event and place, with coordinates, precision and "
-            "uncertainty in km.",
+            help="The events in view: one row per event and place, with coordinates, "
+            "precision and uncertainty in km.",
             width="stretch",
         )
     with geo:
         st.download_button(
             "⬇ Events (GeoJSON)",
-            data=lambda: geojson_bytes(visible_frame, dataset),
+            data=lambda: geojson_bytes(visible(), dataset),
             file_name=export.export_filename(
                 state, "geojson", stem=f"{story.current().file_stem}-events"
             ),
             mime="application/geo+json",
             on_click="ignore",
-            help=f"The {shown} as points for GIS or mapping tools (QGIS, Datawrapper, Flourish).",
+            help="The events in view as points for GIS or mapping tools (QGIS, Datawrapper, "
+            "Flourish).",
             width="stretch",
         )
-    with st.expander("Alt text and embed code"):
-        description = alt_text(
-            visible_frame, state, dataset.gazetteer.places, dataset.articles,
-            title=DEFAULT_TITLE, groups=groups,
-        )  # fmt: skip
-        st.caption("Alt text: what the map shows, for readers who cannot see it (copy button "
-                   "on the right).")  # fmt: skip
-        st.code(description, language=None, wrap_lines=True)
-        st.caption(
-            "Embed the interactive map (upload the HTML file, then put its address in src); "
-            "it keeps its shape on phones."
-        )
-        snippet = export.embed_snippet(EMBED_SRC, f"Map: {DEFAULT_TITLE}", description)
-        st.code(snippet, language="html", wrap_lines=True)
+    if describe:
+        with st.expander("Alt text and embed code"):
+            describe_view(visible(), state, dataset)
+    elif st.toggle(
+        "Alt text and embed code",
+        key="exports.describe",
+        help="A description of this view for readers who cannot see the map, and the code "
+        "to embed the interactive map.",
+    ):
+        describe_view(visible(), state, dataset)
+
+
+def describe_view(visible: pd.DataFrame, state: ViewState, dataset: Dataset) -> None:
+    """The view's alt text and the embed code of the interactive map, each to copy."""
+    description = alt_text(
+        visible, state, dataset.gazetteer.places, dataset.articles, title=DEFAULT_TITLE
+    )
+    st.caption(
+        "Alt text: what the map shows, for readers who cannot see it (copy button on the right)."
+    )
+    st.code(description, language=None, wrap_lines=True)
+    st.caption(
+        "Embed the interactive map (upload the HTML file, then put its address in src); "
+        "it keeps its shape on phones."
+    )
+    snippet = export.embed_snippet(EMBED_SRC, f"Map: {DEFAULT_TITLE}", description)
+    st.code(snippet, language="html", wrap_lines=True)

@@ -1,7 +1,7 @@
 """The timeline control as a Streamlit custom component (Custom Components v2).
 
 Its JavaScript runs in the app page (``static/newsmap/core.js``, ``timeline.js`` and
-``component.js``, read from disk here, not kept as Python strings): the slider, Play and the
+``component.js``, loaded as files by ``ui.assets``, so a rerun does not resend them): the slider, Play and the
 chart repaint in the browser and post each view straight to the map iframe. Python hears from
 it only when the scrub settles (state ``view``) or a place is picked on the map (trigger
 ``select``); call it inside the ``st.fragment`` that renders what depends on the dates.
@@ -10,25 +10,25 @@ it only when the scrub settles (state ``view``) or a place is picked on the map 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
-from lib.map.offline import STATIC_DIR
+from ui import assets
 
-_FILES = ("newsmap/core.js", "newsmap/timeline.js", "newsmap/component.js")
-
-
-def _read(name: str) -> str:
-    return (Path(STATIC_DIR) / name).read_text(encoding="utf-8")
-
+#: The fields of the timeline's config that a settle changes (the rest is sent when it changes).
+VIEW_FIELDS = ("mode", "start", "end")
 
 _component = st.components.v2.component(
     "newsmap_timeline",
-    js="\n".join(_read(f) for f in _FILES),
-    css=_read("newsmap/timeline.css"),
+    js=assets.component_js(
+        "timeline",
+        ["newsmap/core.js", "newsmap/timeline.js", "newsmap/component.js"],
+        ["newsmap/timeline.css"],
+    ),
     isolate_styles=False,
 )
 
@@ -74,6 +74,8 @@ def timeline(
     key: str,
     on_settle: Callable[[Settled], None] | None = None,
     on_select: Callable[[str], None] | None = None,
+    resend: bool = True,
+    chart_key: str | None = None,
 ) -> Settled:
     """Draw the control; return what it reported since the last run.
 
@@ -85,7 +87,24 @@ def timeline(
     run. Applied only after this call, the control would be drawn with the previous dates
     (or place) and send them to the map: after a second scrub the map jumped back to the
     first one's day, and a clicked place lost its selection to the previous one.
+
+    ``resend=False`` (a rerun of the fragment alone, whose control is still in the page) sends
+    only the view's dates when the rest of ``config`` (the days and the chart) is what this
+    session was last sent: a settle then costs a few hundred bytes, not the chart again.
+    ``chart_key`` names the chart (the data's stamp and the filters), so that it need not be
+    hashed (at 100,000 events it is long).
     """
+    sent_key = f"{key}.sent"
+    skip = (*VIEW_FIELDS, "perDay") if chart_key else VIEW_FIELDS
+    chart = {k: v for k, v in config.items() if k not in skip}
+    text = json.dumps(chart, sort_keys=True) + (chart_key or "")
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    if not resend and st.session_state.get(sent_key) == digest:
+        config = {**{k: config[k] for k in VIEW_FIELDS}, "partial": digest}
+    st.session_state[sent_key] = digest
+
+    def need() -> None:
+        st.session_state.pop(sent_key, None)
 
     def settled() -> None:
         if on_settle is not None:
@@ -102,5 +121,6 @@ def timeline(
         default={"view": None},
         on_view_change=settled,
         on_select_change=selected,
+        on_need_change=need,
     )
     return _settled(result)

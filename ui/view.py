@@ -35,6 +35,9 @@ SETTLED = PREFIX + "settled"
 #: The view of the last run, as URL parameters: restored when a page link drops them.
 SAVED = PREFIX + "saved"
 PENDING = PREFIX + "pending"
+#: Set by a run of the whole page, cleared by the fragment: a rerun of the fragment alone
+#: (a settle) finds it unset, and sends the browser only what changed.
+WHOLE_RUN = PREFIX + "whole_run"
 
 
 def query_params() -> dict[str, str | list[str]]:

@@ -243,8 +243,14 @@ def first_event_day(frame: pd.DataFrame, first: dt.date) -> int:
     return 0 if frame.empty else int(frame["day"].min()) - first.toordinal()
 
 
+def chart(kept: pd.DataFrame, first: dt.date) -> dict:
+    """The timeline's chart of ``kept`` (the events under the view's filters): ``perDay`` and
+    ``firstEventDay`` of ``timeline_config``, which a caller may cache per filter."""
+    return {"firstEventDay": first_event_day(kept, first), "perDay": per_day(kept, first)}
+
+
 def timeline_config(
-    kept: pd.DataFrame,
+    kept: pd.DataFrame | None,
     *,
     first: dt.date,
     last: dt.date,
@@ -252,10 +258,12 @@ def timeline_config(
     start: dt.date | None = None,
     type_labels: Mapping[str, str],
     colours: Mapping[str, str],
+    drawn: dict | None = None,
 ) -> dict:
     """What the timeline control (``static/newsmap/timeline.js``) draws: the days, the view's
     dates as offsets from ``first`` (clamped to the days), and the per-day chart of ``kept``
-    (the events under the view's filters). ``start`` given means window mode."""
+    (the events under the view's filters), or ``drawn``, that chart as ``chart`` made it."""
+    drawn = drawn if drawn is not None else chart(kept, first)
     end = min(max(end, first), last)
     window_start = min(max(start, first), end) if start else first
     return {
@@ -264,10 +272,10 @@ def timeline_config(
         "mode": "window" if start else "cumulative",
         "start": (window_start - first).days if start else 0,
         "end": (end - first).days,
-        "firstEventDay": first_event_day(kept, first),
+        "firstEventDay": drawn["firstEventDay"],
         "types": list(colours),
         "colours": list(colours.values()),
         "typeLabels": [type_labels.get(t, t) for t in colours],
-        "perDay": per_day(kept, first),
+        "perDay": drawn["perDay"],
         "label": "Show events up to",
     }

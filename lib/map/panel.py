@@ -21,7 +21,8 @@ from lib.data.mentions import Mention
 
 def event_record(row: Mapping, first: dt.date) -> list:
     """``[id, iso date, day offset, precision, basis, type, claimant, status, summary, quote,
-    casualties, [article ids], [contested with]]`` (plain text: the page escapes it)."""
+    casualties, [article ids], [contested with], corroboration]`` (plain text: the page escapes
+    it). Corroboration ("2 outlets: ...") is there when the frame has it (the app's does)."""
     return [
         row["event_id"],
         row["date"].isoformat(),
@@ -36,6 +37,7 @@ def event_record(row: Mapping, first: dt.date) -> list:
         row["casualties"],
         [a for a in row["articles"].split("; ") if a],
         [i for i in row["contested_with"].split(";") if i],
+        row.get("corroboration") or "",
     ]
 
 
@@ -77,7 +79,8 @@ def place_data(
         "source": place.source,
         "events": here,
         "rivals": rivals,
-        # [article id, sentence, name start, name end (in the sentence), offset in the article]
+        # [article id, sentence, name start, name end (in the sentence), offset in the article,
+        #  on a photo caption]
         "passages": [
             [
                 m.article_id,
@@ -85,6 +88,7 @@ def place_data(
                 m.start - m.sentence_start,
                 m.end - m.sentence_start,
                 m.start,
+                bool(getattr(m, "caption", False)),
             ]
             for m in mentions
         ],

@@ -1,13 +1,21 @@
 /*
- * The timeline as a Streamlit custom component (st.components.v2), in the app page itself.
- * Prepended at load by ui/timeline.py: core.js and timeline.js (window.Newsmap).
+ * The timeline as a Streamlit custom component (st.components.v2), in the app page itself:
+ * Newsmap.components.timeline, loaded after core.js and timeline.js by ui/timeline.py through
+ * the loader static/newsmap/mount.js (ui/assets.py).
  *
  * Per input event it posts the view to the map iframe (static/newsmap/bridge.js), which
  * restyles without any server round trip. When the scrub settles it sets the component's
  * state "view" ({mode, start, end} as ISO days): Python reruns only the fragment that holds
  * the panel, the table and the permalink. A place picked on the map arrives as the trigger
  * "select". Python's data: {timeline: config, filters: {types, claimants, articles}, place}.
+ *
+ * Each view shown is also a window event "newsmap:view" ({view, settled}) for the panel and
+ * the table drawn in this page (reader.js); a place they choose comes back as "newsmap:select"
+ * ({place}, "" for none) and goes to Python as the map's clicks do.
  */
+(function (root) {
+"use strict";
+const Newsmap = root.Newsmap || (root.Newsmap = {});
 const STATE = "__newsmapTimeline";
 
 function mapWindows() {
@@ -17,16 +25,25 @@ function mapWindows() {
         .filter((w) => w);
 }
 
-export default function (component) {
-    const { data, parentElement } = component;
+(Newsmap.components = Newsmap.components || {}).timeline = function (component) {
+    const { parentElement } = component;
+    let data = component.data;
+    const before = parentElement[STATE];
+    if (data.timeline.partial) {
+        // A settle's rerun sends only the dates: the days and the chart are those kept here.
+        if (!before || !before.config) { component.setTriggerValue("need", true); return; }
+        data = Object.assign({}, data, { timeline: Object.assign({}, before.config, data.timeline) });
+        delete data.timeline.partial;
+    }
     let s = parentElement[STATE];
     if (!s) {
         s = parentElement[STATE] = { api: component };
         const host = document.createElement("div");
         parentElement.appendChild(host);
         s.full = (v) => Object.assign({}, v, s.data.filters, { place: s.data.place, first: s.data.timeline.first });
-        s.send = (v) => {
+        s.send = (v, settled) => {
             const view = s.full(v);
+            window.dispatchEvent(new CustomEvent("newsmap:view", { detail: { view, settled: !!settled } }));
             mapWindows().forEach((w) => {
                 // Same origin: call the map's engine in this very task, so the markers change
                 // in the frame that handles the input (a message would wait for the next task,
@@ -40,6 +57,7 @@ export default function (component) {
         s.timeline = new window.Newsmap.Timeline(host, data.timeline, {
             onInput: (v) => s.send(v),
             onSettle: (v) => {
+                s.send(v, true);
                 const iso = (off) => window.Newsmap.isoDay(s.data.timeline.first, off);
                 s.api.setStateValue("view", { mode: v.mode, start: iso(v.start), end: iso(v.end) });
             },
@@ -55,11 +73,17 @@ export default function (component) {
             }
         };
         window.addEventListener("message", s.onMessage);
+        window.addEventListener("newsmap:select", (ev) => {
+            const place = ev.detail && ev.detail.place;
+            if (typeof place === "string") { s.api.setTriggerValue("select", place); }
+        });
         s.data = data;
     } else {
         s.data = data;
         s.timeline.update(data.timeline);
     }
+    s.config = data.timeline;
     s.api = component;
-    s.send(s.timeline.view);
-}
+    s.send(s.timeline.view, true);
+};
+})(window);

@@ -171,40 +171,15 @@
             });
         }
 
-        // --- the events table --------------------------------------------------------------
-        var TABLE_ROWS = 200, tableTimer = null, eventType = new Int32Array(D.events.x.length);
-        for (var k = 0; k < D.rows.e.length; k++) { eventType[D.rows.e[k]] = D.rows.t[k]; }
+        // --- the events table (panel.js draws it, as in the app) ----------------------------
+        var tableTimer = null;
         function tableSoon() {
             clearTimeout(tableTimer);
             tableTimer = setTimeout(table, 150);
         }
         function table() {
             clearTimeout(tableTimer);
-            var v = full(), found = Newsmap.eventsInView(D, v), box = byId("nme-table");
-            var head = "<h2>Events in view <span class='nme-meta'>(" + esc(Newsmap.dateCaption(D.first, v)) + ": " +
-                esc(Newsmap.plural(found.events.length, "event")) + ", newest first)</span></h2>";
-            if (!D.info) {
-                box.innerHTML = head + "<p class='nme-meta'>Too many events to list here: open a place for its events.</p>";
-                return;
-            }
-            var rows = found.events.slice(0, TABLE_ROWS).map(function (e) {
-                var info = D.info[e], where = found.places[e].map(function (p) {
-                    return "<button type='button' class='nme-link' data-place='" + esc(D.places[p][0]) + "'>" +
-                        esc(D.places[p][1]) + "</button>";
-                }).join(", ");
-                var t = eventType[e];
-                return "<tr><td>" + esc(info[0]) + "</td><td>" + where + "</td><td>" + esc(D.typeLabels[t]) +
-                    "</td><td>" + esc(info[1]) + "</td><td>" + esc(info[2]) +
-                    (D.events.x[e] ? " <span class='nme-contested-text'>contested</span>" : "") +
-                    "</td><td>" + esc(info[3]) + "</td></tr>";
-            });
-            box.innerHTML = head + (rows.length ? "<div class='nme-scroll' tabindex='0' role='region' aria-label='Events table'>" +
-                "<table><thead><tr><th scope='col'>Date</th><th scope='col'>Place</th><th scope='col'>Type</th>" +
-                "<th scope='col'>Claimant</th><th scope='col'>Status</th><th scope='col'>Summary</th></tr></thead><tbody>" +
-                rows.join("") + "</tbody></table></div>" +
-                (found.events.length > TABLE_ROWS ? "<p class='nme-meta'>" + esc(Newsmap.plural(found.events.length - TABLE_ROWS, "more event")) +
-                    ": narrow the dates or filters, or open a place.</p>" : "") :
-                "<p class='nme-meta'>No events in these dates and filters.</p>");
+            byId("nme-table").innerHTML = Newsmap.eventsTable(D, full());
         }
 
         // --- the place panel ---------------------------------------------------------------
