@@ -1,22 +1,24 @@
-"""AppTest for the main screen on the fixture data: what the server renders for a view.
+"""AppTest for the main screen on the fixture data: what the server sends for a view.
 
-The live timeline itself runs in the browser (tests/test_dashboard_browser.py); here the view
-arrives as a link or as the timeline component's settled state, as Python sees it.
+The live timeline, the place panel and the events table run in the browser
+(tests/test_dashboard_browser.py, tests/test_reader_parity_browser.py); here the view arrives as
+a link or as the timeline component's settled state, as Python sees it, and what the page draws
+from what Python sent is drawn by the same JavaScript in node (tests/support/reader_js.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import json
 import shutil
-from html import unescape
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-pytestmark = pytest.mark.apptest
+from tests.support import reader_js
+
+pytestmark = [pytest.mark.apptest, reader_js.needs_node]
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "live_map"
 
@@ -36,8 +38,45 @@ def dashboard(params=None):
     return at.run()
 
 
-def table_ids(at):
-    return set(at.dataframe[0].value["id"])
+def bidi(at, key: str) -> dict:
+    """The data Python sent the custom component whose key is ``key`` in this run."""
+    for element in at.main:
+        proto = getattr(element, "proto", None)
+        if getattr(element, "type", "") == "bidi_component" and proto.id.endswith(key):
+            return json.loads(proto.json or proto.mixed.json)
+    raise AssertionError(f"no component {key!r} in the page")
+
+
+def shown_view(at) -> dict:
+    """The view the timeline shows after this run (what the map and the table filter by)."""
+    sent = bidi(at, "view.timeline")
+    config = sent["timeline"]
+    return {
+        "mode": config["mode"],
+        "start": config["start"],
+        "end": config["end"],
+        **sent["filters"],
+        "place": sent["place"],
+    }
+
+
+def table_ids(at) -> set[str]:
+    """The events the page's table lists for this run's view (drawn by panel.js in node)."""
+    from ui import data as store
+
+    html = reader_js.run(store.engine_data(), shown_view(at), table=True)["table"]
+    return set(reader_js.table_ids(html))
+
+
+def panel_html(at) -> str:
+    """The place panel the page draws for this run (panel.js in node), links included."""
+    from ui import data as store
+
+    sent = bidi(at, "view.panel")
+    assert sent["panel"], f"no place data was sent for {sent['place']!r}"
+    return reader_js.run(store.engine_data(), shown_view(at), place=sent["panel"], links=True)[
+        "panel"
+    ]
 
 
 def components(at):
@@ -71,9 +110,9 @@ def test_query_parameters_set_dates_filters_and_place(data_dir):
     assert not at.exception
     assert at.multiselect(key="view.types").value == ["clash"]
     assert table_ids(at) == {"E1", "E6"}
-    assert at.selectbox(key="view.place").value == "gamma"
-    html = "".join(h.proto.body for h in at.html)
-    assert "<h2>Gamma</h2>" in html and "1 event here in the selected dates" in html
+    assert bidi(at, "view.panel")["place"] == "gamma"
+    html = panel_html(at)
+    assert ">Gamma</h2>" in html and "<b>1 event here</b>" in html
 
 
 def test_a_settled_scrub_updates_table_and_url(data_dir):
@@ -107,9 +146,9 @@ def test_bad_link_parameters_are_explained_as_text(data_dir):
 
 def test_contested_claims_side_by_side_and_the_count_matches_the_cards(data_dir):
     at = dashboard({"place": "gamma", "to": "2021-08-30"})
-    html = "".join(h.proto.body for h in at.html)
-    assert "side-by-side" in html and "E3" in html and "E4" in html
-    assert "2 events here in the selected dates" in html
+    html = panel_html(at)
+    assert "nme-side" in html and "[E3]" in html and "[E4]" in html
+    assert "<b>2 events here</b>" in html
     assert "rival claim" not in html  # both claims are at Gamma: nothing from elsewhere
 
 
@@ -121,7 +160,7 @@ def test_a_hostile_place_name_shows_as_text(data_dir):
         encoding="utf-8",
     )
     at = dashboard({"place": "gamma"})
-    html = "".join(h.proto.body for h in at.html)
+    html = panel_html(at)
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<img" not in html
 
@@ -146,26 +185,6 @@ def test_the_panel_says_who_changed_an_event_last(data_dir):
     events.write_bytes(new)
     history.record(data_dir, "events.csv", old, new, who="alice", who_label="Alice <Desk>")
     at = dashboard({"place": "gamma", "to": "2021-08-30"})
-    html = "".join(h.proto.body for h in at.html)
+    html = panel_html(at)
     assert "Last changed by Alice &lt;Desk&gt; on " in html
     assert html.count("Last changed by") == 1  # only E4 was changed
-
-
-def test_passage_links_keep_every_view_parameter(data_dir):
-    """Regression (issue 22): "Every passage naming X" linked to the article with the place only,
-    so "Back to the map" opened on the last day with every event."""
-    view = {
-        "from": "2021-08-25",
-        "to": "2021-09-02",
-        "mode": "window",
-        "place": "gamma",
-        "type": "casualty_claim,denial",
-    }
-    at = dashboard(view)
-    html = "".join(h.proto.body for h in at.html)
-    section = html.split("Every passage naming Gamma", 1)[1]
-    hrefs = re.findall(r"href='([^']*Articles[^']*)'", section)
-    assert hrefs, "no passage links"
-    for href in hrefs:
-        query = parse_qs(urlsplit(unescape(href)).query)
-        assert {k: v[0] for k, v in query.items() if k != "article"} == view

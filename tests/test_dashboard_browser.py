@@ -113,7 +113,7 @@ def test_dragging_the_slider_repaints_the_map_before_release(offline_context, ap
     # The table (a canvas grid; its cells are in the DOM for screen readers).
     expect(page.locator("td", has_text="Fighters clash in Alpha.")).to_have_count(1)
     expect(page.locator("td", has_text="Beta is attacked.")).to_have_count(0)
-    link = page.get_by_test_id("stLinkButton").get_by_role("link", name="Screenshot mode")
+    link = page.locator("a.nm-shot")
     expect(link).to_have_attribute("href", "./Screenshot_mode?to=2021-08-20")
 
 
@@ -214,7 +214,7 @@ def test_every_label_opens_exactly_its_own_place(offline_context, app, viewport)
             f".nm-label[data-place='{place_id}']:visible, .nm-edge[data-place='{place_id}']:visible"
         ).first.click()
         clicked.append(place_id)
-        expect(page.locator(".nm-place-head h2")).to_have_text(name, timeout=20_000)
+        expect(page.locator(".nme-place-head h2")).to_have_text(name, timeout=20_000)
         page.wait_for_function(f"location.search.includes('place={place_id}')", timeout=20_000)
         # Regression: the fragment's rerun drew the timeline with the previous place, which it
         # posted back to the map, so the clicked label lost its pressed state to the old one.
@@ -243,7 +243,7 @@ def test_every_marker_click_opens_its_own_place(offline_context, app):
         )
         box = page.locator("iframe[src*='streamlit_folium']").bounding_box()
         page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-        expect(page.locator(".nm-place-head h2")).to_have_text(name, timeout=20_000)
+        expect(page.locator(".nme-place-head h2")).to_have_text(name, timeout=20_000)
 
 
 def test_a_click_on_empty_map_selects_nothing(offline_context, app):
@@ -253,7 +253,7 @@ def test_a_click_on_empty_map_selects_nothing(offline_context, app):
     page.mouse.click(box["x"] + 30, box["y"] + box["height"] - 60)
     page.wait_for_timeout(1500)
     assert "place=" not in page.url
-    expect(page.locator(".nm-place-head")).to_have_count(0)
+    expect(page.locator(".nme-place-head")).to_have_count(0)
 
 
 def test_a_place_outside_the_view_gets_an_edge_chip_that_leads_to_it(offline_context, app):
@@ -262,7 +262,7 @@ def test_a_place_outside_the_view_gets_an_edge_chip_that_leads_to_it(offline_con
     expect(chip).to_be_visible()
     expect(chip).to_contain_text("km")
     chip.click()
-    expect(page.locator(".nm-place-head h2")).to_have_text("Farland", timeout=20_000)
+    expect(page.locator(".nme-place-head h2")).to_have_text("Farland", timeout=20_000)
 
 
 def test_keyboard_reaches_every_place_from_the_map(offline_context, app):
@@ -276,7 +276,7 @@ def test_keyboard_reaches_every_place_from_the_map(offline_context, app):
     assert visible <= seen, (visible, seen)
     frame.locator(".nm-label[data-place='gamma']").focus()
     page.keyboard.press("Enter")
-    expect(page.locator(".nm-place-head h2")).to_have_text("Gamma", timeout=20_000)
+    expect(page.locator(".nme-place-head h2")).to_have_text("Gamma", timeout=20_000)
 
 
 def test_pan_and_zoom_survive_a_settled_scrub(offline_context, app):

@@ -132,6 +132,6 @@ def test_moving_between_pages_by_the_sidebar_keeps_the_view(offline_context, app
     frame = map_frame(page)
     page.wait_for_function("location.search.includes('place=gamma')", timeout=20_000)
     assert url_params(page) == wanted
-    expect(page.locator(".nm-place-head h2")).to_have_text("Gamma", timeout=20_000)
+    expect(page.locator(".nme-place-head h2")).to_have_text("Gamma", timeout=20_000)
     frame.wait_for_function("newsmapState.view.end === 12 && newsmapState.view.start === 5")
     assert state(frame)["counts"] == {"gamma": 2}

@@ -173,7 +173,7 @@ def test_a_large_area_is_clicked_on_its_circle(offline_context, app):
     frame.locator(".leaflet-container").click(
         position={"x": wide["x"], "y": wide["y"] + wide["r"]}, force=True
     )
-    expect(page.locator(".nm-place-head h2")).to_have_text("Wideland", timeout=20_000)
+    expect(page.locator(".nme-place-head h2")).to_have_text("Wideland", timeout=20_000)
     # Inside the circle, away from the outline, a click selects nothing.
     page2, frame2 = dashboard.open_dashboard(offline_context, app, "?to=2021-09-03")
     frame2.evaluate("() => newsmapEngine.map.setView([33.83, 66.03], 5, {animate: false})")
@@ -182,7 +182,7 @@ def test_a_large_area_is_clicked_on_its_circle(offline_context, app):
         position={"x": wide["x"] - wide["r"] / 2, "y": wide["y"] + wide["r"] / 3}, force=True
     )
     page2.wait_for_timeout(1500)
-    expect(page2.locator(".nm-place-head h2")).to_have_count(0)
+    expect(page2.locator(".nme-place-head h2")).to_have_count(0)
 
 
 TARGETS_JS = """() => {
@@ -245,10 +245,13 @@ def test_on_a_phone_tapping_a_place_brings_its_panel_into_view(phone_context, ap
     """Regression (issue 22): the panel's heading stayed at y 1037 of an 844 px screen."""
     page, frame = dashboard.open_dashboard(phone_context, app, "?to=2021-09-03", dashboard.PHONE)
     frame.locator(".nm-label[data-place='gamma']:visible").tap()
-    heading = page.locator(".nm-place-head h2")
+    heading = page.locator(".nme-place-head h2")
     expect(heading).to_have_text("Gamma", timeout=20_000)
     page.wait_for_function(
-        """() => { const h = document.querySelector('.nm-place-head h2').getBoundingClientRect();
+        """() => { const host = [...document.querySelectorAll('*')].find(
+            (e) => e.shadowRoot && e.shadowRoot.querySelector('.nme-place-head h2'));
+          if (!host) { return false; }
+          const h = host.shadowRoot.querySelector('.nme-place-head h2').getBoundingClientRect();
           const bar = document.querySelector('[data-testid=stHeader]');
           const top = bar ? bar.getBoundingClientRect().bottom : 0;
           return h.top >= top && h.bottom <= window.innerHeight; }""",
@@ -304,7 +307,7 @@ def test_play_button_icons_are_drawn_not_emoji(offline_context, app):
     play.click()
     expect(play).to_have_text("Pause")
     expect(play.locator("svg")).to_have_count(1)
-    link = page.get_by_test_id("stLinkButton").get_by_role("link", name="Screenshot mode")
+    link = page.locator("a.nm-shot")
     assert "📷" not in link.inner_text()
 
 
@@ -341,8 +344,7 @@ def test_a_passage_link_and_back_to_the_map_keep_every_view_parameter(offline_co
     query = "?from=2021-08-25&to=2021-09-02&mode=window&type=casualty_claim,denial&place=gamma"
     page, frame = dashboard.open_dashboard(offline_context, app, query)
     wanted = dashboard.url_params(page)
-    section = page.locator(".stHtml", has_text="Every passage naming Gamma").last
-    section.locator(".passage a").first.click()
+    page.locator(".nm-reader-panel .nme-passage a").first.click()
     back = page.get_by_role("link", name="← Back to the map")
     expect(back).to_be_visible(timeout=60_000)
     back.click()

@@ -106,9 +106,12 @@ def test_captions_stay_in_the_passages_labelled_and_furniture_does_not(tmp_path)
     caption = [m for m in build_index(data.articles.values(), data.gazetteer) if m.caption]
     assert [(m.article_id, m.matched) for m in caption] == [("valley-attack", "Bazarak")]
 
-    from ui.render import passage
+    # The panel's data marks the passage (panel.js labels it "Photo caption:").
+    from lib.map.panel import place_data
 
-    assert "Photo caption:" in passage(caption[0], "Fighters hold the valley", "bazarak")
+    place = data.gazetteer.places["bazarak"]
+    panel = place_data(place, [], {}, caption, data.articles)
+    assert [p[5] for p in panel["passages"]] == [True]
 
 
 def test_a_line_marked_both_caption_and_boilerplate_is_reported(tmp_path):

@@ -1,4 +1,5 @@
-"""The panel's HTML fragments: readable type tags, and links that carry the map's view."""
+"""The Articles page's event cards: readable type tags, and links that carry the map's view.
+(The map's place panel is drawn by static/newsmap/panel.js: tests/js/panel.test.mjs.)"""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from lib.data.mentions import Mention
 from lib.map import colour
 from lib.map.mapview import TYPE_COLOURS
 from ui import render
@@ -45,15 +45,12 @@ def test_type_tag_text_meets_aa_on_its_colour(event_type: str) -> None:
     assert colour.contrast(style[2], style[1]) >= colour.AA_NORMAL_TEXT
 
 
-def test_card_and_passage_links_carry_the_view() -> None:
+def test_card_links_carry_the_view() -> None:
     card = render.event_card(ROW, {"a-one": "Headline"}, VIEW)
-    mention = Mention("a-one", "alpha", "Alpha", 30, 35, "Fighters clashed at Alpha.", 10)
-    passage = render.passage(mention, "Headline", "alpha", VIEW)
-    for href in (*hrefs(card), *hrefs(passage)):
+    for href in hrefs(card):
         query = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
         assert query["to"] == "2021-09-02" and query["map_article"] == "a-two"
         assert query["article"] == "a-one"
-    assert hrefs(passage)[0].endswith("#m30")
 
 
 def test_links_without_a_view_stay_as_they_were() -> None:

@@ -122,18 +122,15 @@ def _frame(root: str, stamp: str):
     # cache_resource, not cache_data: cache_data unpickles a copy on every rerun, which cost
     # most of a slider step at 100,000 events. Shared read-only: callers derive new frames
     # (filtering, pandas copy-on-write) and never assign into this one.
-    from lib.data.events import corroboration, for_readers
+    from lib.data.events import for_readers
+    from lib.map.panel import with_corroboration
     from lib.map.viewstate import events_frame
 
     data = _load(root, stamp)
     # Readers see approved rows only (lib.data.events.for_readers); drafts stay with editors.
     frame = events_frame(for_readers(data.events.events), data.gazetteer)
     # For the cards: how many outlets report each event, computed from the articles.
-    labels = {
-        cell: corroboration(cell.split("; "), data.articles).label
-        for cell in frame["articles"].unique()
-    }
-    return frame.assign(corroboration=frame["articles"].map(labels).fillna(""))
+    return with_corroboration(frame, data.articles)
 
 
 def frame():
@@ -279,6 +276,13 @@ def warm() -> str:
     return current
 
 
+def engine_data() -> dict:
+    """The time engine's data of the current data set (lib.map.engine.engine_data), as the
+    live map sends it: what the browser filters, counts and lists the events from."""
+    root = data_dir()
+    return _engine_data(str(root), _stamp(root))
+
+
 def live_map(tiles: bool, static_url: str):
     """The dashboard's folium map with the time engine and every event (see lib.map.mapview).
 
@@ -287,10 +291,7 @@ def live_map(tiles: bool, static_url: str):
     """
     from lib.map import mapview
 
-    root = data_dir()
-    return mapview.live_map(
-        _engine_data(str(root), _stamp(root)), tiles=tiles, static_url=static_url
-    )
+    return mapview.live_map(engine_data(), tiles=tiles, static_url=static_url)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

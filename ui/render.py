@@ -6,9 +6,7 @@ Rendered with ``st.html``, which does not run Markdown over them: a summary cont
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from lib.data.text import escape, highlight, plural
+from lib.data.text import escape
 from lib.map import links
 from lib.map.colour import text_on
 from lib.map.mapview import TYPE_COLOURS, TYPE_LABELS
@@ -62,22 +60,6 @@ def event_card(row, headlines: dict[str, str], view=None) -> str:
     )
 
 
-def passage(mention, headline: str, place_id: str, view=None) -> str:
-    """A sentence naming the place, the name highlighted, linked to the full article.
-
-    ``view`` (the map's query parameters) travels with the link, see article_href.
-    """
-    start = mention.start - mention.sentence_start
-    end = mention.end - mention.sentence_start
-    text = highlight(mention.sentence, [(start, end)])
-    href = article_href(mention.article_id, place_id, mention.start, view)
-    label = "Photo caption: " if getattr(mention, "caption", False) else ""
-    return (
-        f"<div class='passage'>{label}{text}<br><span class='src'>— "
-        f"<a href='{escape(href)}' target='_self'>{escape(headline)}</a></span></div>"
-    )
-
-
 def source_links(article) -> str:
     """Links to the article's web address and its archived copy, when the metadata has them.
 
@@ -95,10 +77,6 @@ def source_links(article) -> str:
     return f"<div class='meta provenance'>{' · '.join(items)}{retrieved}</div>"
 
 
-def side_by_side(cards: Iterable[str]) -> str:
-    return "<div class='side-by-side'>" + "".join(f"<div>{c}</div>" for c in cards) + "</div>"
-
-
 #: Page-level styles of the main screen (not data: no escaping needed).
 PAGE_STYLE = stylesheet("main.css")
 #: The Articles page's text: marks, mentions and the passage a link points at.
@@ -108,68 +86,3 @@ ARTICLE_STYLE = stylesheet("article.css")
 def notice(text: str) -> str:
     """A note for the reader (e.g. a link parameter ignored), escaped: no Markdown, no HTML."""
     return f"<div class='nm-note' role='note'>{escape(text)}</div>"
-
-
-def place_heading(place, n_events: int) -> str:
-    """The panel's heading and counts, in a live region so screen readers announce a choice."""
-    shape = (
-        "a point"
-        if place.is_pin
-        else f"an area of about {place.uncertainty_km:g} km around the marker"
-    )
-    return (
-        "<div class='nm-place-head' role='status' aria-live='polite'>"
-        f"<h2>{escape(place.name)}</h2>"
-        f"<p>{escape(place.kind.capitalize())}; precision: {escape(place.precision)} ({escape(shape)}). "
-        f"Coordinates: {escape(place.source)}</p>"
-        f"<p><b>{escape(plural(n_events, 'event'))} here in the selected dates</b></p></div>"
-    )
-
-
-def event_cards(rows, frame, headlines: dict[str, str], changes=None, view=None) -> list[str]:
-    """A place's events as cards; a contested event beside the rival claims it answers.
-
-    Rival claims may be from other places or dates; they are marked as such, so the count in
-    the heading (events here) and the cards shown agree. ``changes`` (``{event id: (who,
-    when)}``, lib.editing.history) adds "last changed by ... on ..." to each card it knows.
-    """
-    changes = changes or {}
-
-    def card(row) -> str:
-        """The event's card, plus who changed it last."""
-        html = event_card(row, headlines, view)
-        hit = changes.get(row["event_id"])
-        if not hit:
-            return html
-        note = f"<div class='meta'>Last changed by {escape(hit[0])} on {escape(hit[1])}</div>"
-        return html[: -len("</div>")] + note + "</div>"
-
-    out: list[str] = []
-    shown: set[str] = set()
-    here = set(rows["event_id"])
-    rival_ids = {i for cell in rows["contested_with"] for i in cell.split(";") if i}
-    rivals_frame = frame[frame["event_id"].isin(rival_ids)].drop_duplicates("event_id")
-    by_id = {r["event_id"]: r for r in rivals_frame.to_dict("records")}
-    for row in rows.to_dict("records"):
-        if row["event_id"] in shown:
-            continue
-        shown.add(row["event_id"])
-        rivals = [
-            by_id[i]
-            for i in row["contested_with"].split(";")
-            if i and i in by_id and i not in shown and i not in here
-        ]
-        if not row["contested_with"]:
-            out.append(card(row))
-            continue
-        shown.update(r["event_id"] for r in rivals)
-        note = (
-            f" (with {plural(len(rivals), 'rival claim')} from elsewhere or other dates)"
-            if rivals
-            else ""
-        )
-        out.append(
-            f"<div class='meta'><b>Contested</b>: the claims side by side{escape(note)}</div>"
-        )
-        out.append(side_by_side(card(r) for r in [row, *rivals]))
-    return out

@@ -49,7 +49,7 @@ from lib.editing import history
 from lib.edition.corrections import Correction, corrections_since
 from lib.map import engine, mapview
 from lib.map.colour import text_on
-from lib.map.panel import event_records, headline, place_data
+from lib.map.panel import event_records, headline, place_data, with_corroboration
 from lib.map.viewstate import Bounds, events_frame, group_by_place
 from lib.pictures.presentation import FIT_MAX_ZOOM, fit_bounds
 from lib.places import boundaries
@@ -233,7 +233,7 @@ def build(
 
     progress("engine data")
     events = for_readers(dataset.events.events)
-    frame = events_frame(events, dataset.gazetteer)
+    frame = with_corroboration(events_frame(events, dataset.gazetteer), dataset.articles)
     articles = dataset.articles
     bounds = Bounds.of(frame, articles=sorted(articles), places=sorted(dataset.gazetteer.places))
     headlines = {a: headline(articles.get(a), a) for a in articles}

@@ -10,9 +10,9 @@ nothing per slider step. One row per (event, place) pair, sorted by day, as inte
   ``c`` (claimant index, -1 for none), ``e`` (event index);
 - ``events``: per event, ``x`` (1 if contested or disputed) and its articles as CSR
   (``ao`` offsets into ``ai`` article indices), so an article filter is one pass;
-- ``info``: per event ``[date, claimant, status, summary, sources]`` for popups, plain text
-  (the engine escapes it), or ``None`` above ``INFO_MAX`` events, where popups show counts and
-  the panel beside the map lists the sources.
+- ``info``: per event ``[date, claimant, status, summary, sources, id]`` for popups and the
+  events table, plain text (the engine escapes it), or ``None`` above ``INFO_MAX`` events,
+  where popups show counts and the panel beside the map lists the sources.
 
 Strings are plain text here: the browser escapes them at one point (``Newsmap.esc``). The
 JSON goes into a ``<script>`` through ``script_json``, which cannot close the script.
@@ -175,6 +175,7 @@ def _coded(
                 str(r.status),
                 str(r.summary),
                 "; ".join(headlines.get(a, a) for a in str(r.articles).split("; ") if a),
+                str(r.event_id),
             ]
             for r in frame.iloc[unique_rows].itertuples(index=False)
         ]

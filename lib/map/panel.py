@@ -15,8 +15,18 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from lib.data.articles import Article
+from lib.data.events import corroboration
 from lib.data.gazetteer import Place
 from lib.data.mentions import Mention
+
+
+def with_corroboration(frame: pd.DataFrame, articles: Mapping[str, Article]) -> pd.DataFrame:
+    """``frame`` (``lib.map.viewstate.events_frame``) with a ``corroboration`` column: how many
+    outlets report each event ("2 outlets: ..."), computed from its articles, for the cards."""
+    labels = {
+        cell: corroboration(cell.split("; "), articles).label for cell in frame["articles"].unique()
+    }
+    return frame.assign(corroboration=frame["articles"].map(labels).fillna(""))
 
 
 def event_record(row: Mapping, first: dt.date) -> list:
@@ -109,6 +119,8 @@ def places_data(
     ``first``."""
     if shown.empty:
         return {}
+    if "corroboration" not in frame:
+        frame = with_corroboration(frame, articles)
     records = event_records(frame, first)
     at = shown.groupby("place_id")["event_id"].unique()
     return {

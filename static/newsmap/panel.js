@@ -170,7 +170,8 @@
             return "<tr><td>" + esc(info[0]) + "</td><td>" + where + "</td><td>" + esc(D.typeLabels[types[e]]) +
                 "</td><td>" + esc(info[1]) + "</td><td>" + esc(info[2]) +
                 (D.events.x[e] ? " <span class='nme-contested-text'>contested</span>" : "") +
-                "</td><td>" + esc(info[3]) + "</td></tr>";
+                "</td><td>" + esc(info[3]) + (info[5] ? " <span class='nme-id'>[" + esc(info[5]) + "]</span>" : "") +
+                "</td></tr>";
         });
         if (!rows.length) { return head + "<p class='nme-meta'>No events in these dates and filters.</p>"; }
         return head + "<div class='nme-scroll' tabindex='0' role='region' aria-label='Events table'>" +
