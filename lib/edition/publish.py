@@ -48,7 +48,6 @@ from lib.data.text import escape
 from lib.editing import history
 from lib.edition.corrections import Correction, corrections_since
 from lib.map import engine, mapview
-from lib.map.colour import text_on
 from lib.map.panel import event_records, headline, place_data, with_corroboration
 from lib.map.viewstate import Bounds, events_frame, group_by_place
 from lib.pictures.presentation import FIT_MAX_ZOOM, fit_bounds
@@ -247,7 +246,6 @@ def build(
         title=title,
         popup_note="Open the place for every event and passage.",
     )
-    data["textOn"] = [text_on(c) for c in data["colours"]]  # the type tags' text colour
     # Where the map opens: the pictures' fit (no whole country, no lone far statement).
     data["fit"] = fit_bounds(group_by_place(frame))
     data["fitMaxZoom"] = FIT_MAX_ZOOM

@@ -30,6 +30,7 @@ import pandas as pd
 
 from lib.data.schema import EVENT_TYPES, PIN_PRECISIONS
 from lib.data.text import strip_bidi
+from lib.map.colour import text_on
 
 #: Above this many events, popups carry no event text (it would dominate the page's weight).
 INFO_MAX = 2000
@@ -87,6 +88,8 @@ def engine_data(
         "types": types,
         "typeLabels": [type_labels.get(t, t) for t in types],
         "colours": [colours.get(t, "#333333") for t in types],
+        # The type tags' text colour on each colour, at WCAG AA (the panel's cards).
+        "textOn": [text_on(colours.get(t, "#333333")) for t in types],
         **_coded(frame, first, types, headlines or {}, info_max, article_filter),
         "popupEvents": POPUP_EVENTS,
         "popupNote": popup_note,

@@ -41,7 +41,6 @@ from lib.data.mentions import Mention
 from lib.data.schema import EVENT_TYPES, PIN_PRECISIONS
 from lib.data.text import escape
 from lib.map import engine, mapview, panel
-from lib.map.colour import text_on
 from lib.map.offline import STATIC_DIR, inline_assets_html
 from lib.map.viewstate import PlaceGroup, ViewState, filter_events, group_by_place
 from lib.pictures.captions import and_list, filter_caption
@@ -493,7 +492,6 @@ def standalone_data(frame: pd.DataFrame, state: ViewState, articles: Mapping[str
         headlines=sources,
         popup_note="All events are in the CSV download.",
     )
-    data["textOn"] = [text_on(c) for c in data["colours"]]  # the panel's type tags
     config = engine.timeline_config(
         kept,
         first=first,
