@@ -303,6 +303,34 @@ def _check_articles(articles: tuple[str, ...], quote: str, date, ctx: Context, b
         )
 
 
+def _event(get: dict[str, str], date: dt.date, casualties, row_no: int | None) -> Event:
+    """The event of a row whose cells (stripped, by column) passed every check."""
+
+    def items(column: str) -> tuple[str, ...]:
+        return tuple(split_list(get.get(column, "")))
+
+    return Event(
+        id=get["id"],
+        date=date,
+        date_precision=get["date_precision"],
+        places=items("places"),
+        event_type=get["event_type"],
+        status=get["status"],
+        summary=get["summary"],
+        articles=items("articles"),
+        quote=get["quote"],
+        date_basis=get.get("date_basis", ""),
+        actors=items("actors"),
+        claimant=get.get("claimant", ""),
+        casualties=tuple(casualties),
+        contests=items("contests"),
+        place_basis=get.get("place_basis", ""),
+        acknowledged=items("acknowledged"),
+        review=get["review"] or "draft",
+        row=row_no,
+    )
+
+
 def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: str = LABEL):
     """Check one row. Returns ``(event or None, problems)``; never raises.
 
@@ -310,23 +338,20 @@ def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: s
     more than one cell: the claimant a status needs, the casualty figures, the gazetteer, the
     articles and their text, a row contesting itself.
     """
+    too_long = csvio.long_cells(row)
+    if too_long:
+        # Nothing else is checked: a megabyte-long cell is never worth matching or suggesting.
+        return None, [csvio.long_cell_problem(label, row_no, c, n) for c, n in too_long]
     problems: list[Problem] = []
 
     def bad(column: str, message: str, hint: str = "", severity: str = "error") -> None:
         problems.append(Problem(label, row_no, column, message, hint, severity))
 
-    too_long = csvio.long_cells(row)
-    if too_long:
-        # Nothing else is checked: a megabyte-long cell is never worth matching or suggesting.
-        return None, [csvio.long_cell_problem(label, row_no, c, n) for c, n in too_long]
     get = {k: (v or "").strip() for k, v in row.items() if k is not None}
     for column, value in get.items():
         if control_chars(value):
-            bad(
-                column,
-                f"contains control characters {', '.join(control_chars(value))}",
-                "delete the invisible characters (often pasted from a PDF)",
-            )
+            bad(column, f"contains control characters {', '.join(control_chars(value))}",
+                "delete the invisible characters (often pasted from a PDF)")  # fmt: skip
     # A file without the column was published before review states existed (MISSING_REVIEW);
     # a spreadsheet's capital ("Ready") is forgiven, as nothing else reads it.
     get["review"] = get.get("review", MISSING_REVIEW).lower()
@@ -340,36 +365,14 @@ def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: s
     casualties, casualty_errors = parse_casualties(get.get("casualties", ""))
     for message in casualty_errors:
         bad("casualties", message, "e.g. '34 killed taliban; 7-8 killed nrf'")
-    places = tuple(split_list(get.get("places", "")))
-    _check_places(places, ctx, bad)
-    articles, quote = tuple(split_list(get.get("articles", ""))), get.get("quote", "")
-    _check_articles(articles, quote, date, ctx, bad)
-    contests = tuple(split_list(get.get("contests", "")))
-    if event_id and event_id in contests:
+    _check_places(tuple(split_list(get.get("places", ""))), ctx, bad)
+    articles = tuple(split_list(get.get("articles", "")))
+    _check_articles(articles, get.get("quote", ""), date, ctx, bad)
+    if event_id and event_id in split_list(get.get("contests", "")):
         bad("contests", "names the row itself", "name the events this one contradicts")
-
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return Event(
-        id=event_id,
-        date=date,
-        date_precision=get.get("date_precision", ""),
-        places=places,
-        event_type=get.get("event_type", ""),
-        status=status,
-        summary=get.get("summary", ""),
-        articles=articles,
-        quote=quote,
-        date_basis=get.get("date_basis", ""),
-        actors=tuple(split_list(get.get("actors", ""))),
-        claimant=claimant,
-        casualties=tuple(casualties),
-        contests=contests,
-        place_basis=get.get("place_basis", ""),
-        acknowledged=tuple(split_list(get.get("acknowledged", ""))),
-        review=get["review"] or "draft",
-        row=row_no,
-    ), problems
+    return _event(get, date, casualties, row_no), problems
 
 
 def validate_rows(
