@@ -79,12 +79,29 @@ class Event:
 
     @property
     def is_contested(self) -> bool:
-        return bool(self.contests) or self.status == "disputed"
+        """Contested by its own cells (``is_contested``); that another row contests it is known
+        only to the whole table (``contest_groups``, the frame's ``contested_with``)."""
+        return bool(is_contested(";".join(self.contests), self.status))
 
     @property
     def is_public(self) -> bool:
         """True if readers may see the row: it has been approved."""
         return self.review == "approved"
+
+
+#: The status that makes a row contested on its own, with no rival row.
+DISPUTED = "disputed"
+
+
+def is_contested(rivals, status):
+    """Whether a row is contested: another row contradicts it (``rivals``, the ';'-joined ids
+    it is contested with, is not empty) or its status is ``disputed``. The one definition that
+    the map, its clusters, the alt text and the event cards share.
+
+    Works element-wise on the events frame's ``contested_with`` and ``status`` columns (pandas
+    Series, giving a boolean Series) as on one row's two cells (giving a bool).
+    """
+    return (rivals != "") | (status == DISPUTED)
 
 
 def for_readers(events: Iterable[Event]) -> list[Event]:
