@@ -225,3 +225,10 @@ def test_the_loader_and_frictionless_agree_on_a_cell(name, column, value, tmp_pa
         assert verdicts[0] != verdicts[1], "agree now: take it out of KNOWN"
     else:
         assert verdicts[0] == verdicts[1], f"loader rejects: {verdicts[0]}"
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_every_column_has_its_own_label_for_forms_and_grids(name):
+    titles = [c.label for c in schema.columns(name)]
+    assert all(t and t != c.name for t, c in zip(titles, schema.columns(name), strict=True))
+    assert len(set(titles)) == len(titles)
