@@ -232,3 +232,13 @@ def test_every_column_has_its_own_label_for_forms_and_grids(name):
     titles = [c.label for c in schema.columns(name)]
     assert all(t and t != c.name for t, c in zip(titles, schema.columns(name), strict=True))
     assert len(set(titles)) == len(titles)
+
+
+# --- the package that ships with the CSV export ------------------------------------------------
+
+
+def test_the_exported_columns_are_described_in_the_frames_order():
+    from lib.data.package import EXPORT_FIELDS
+    from lib.map.viewstate import FRAME_COLUMNS
+
+    assert list(EXPORT_FIELDS) == FRAME_COLUMNS
