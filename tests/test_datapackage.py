@@ -242,3 +242,41 @@ def test_the_exported_columns_are_described_in_the_frames_order():
     from lib.map.viewstate import FRAME_COLUMNS
 
     assert list(EXPORT_FIELDS) == FRAME_COLUMNS
+
+
+@pytest.fixture
+def export_env(tmp_path, monkeypatch):
+    from tests.support.export_data import write_dataset
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(write_dataset(tmp_path / "data")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    out.mkdir()
+    return out
+
+
+def test_a_csv_export_comes_with_a_data_package_that_frictionless_validates(export_env):
+    from lib.pictures import export
+
+    assert export.main(["csv", "--out", str(export_env / "clashes.csv")]) == 0
+    descriptor = json.loads((export_env / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["resources"][0]["path"] == "clashes.csv"
+    package = frictionless.Package(descriptor, basepath=str(export_env))
+    report = package.validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = package.get_resource("events").read_rows()
+    with open(export_env / "clashes.csv", encoding="utf-8-sig", newline="") as handle:
+        assert len(rows) == len(list(csv.DictReader(handle))) > 0
+    assert {r["event_type"] for r in rows} <= set(schema.EVENT_TYPES)
+
+
+def test_a_csv_export_leaves_a_data_package_describing_other_files_alone(export_env):
+    from lib.pictures import export
+
+    project = export_env / "datapackage.json"
+    shutil.copy(PACKAGE_FILE, project)
+    before = project.read_bytes()
+    assert export.main(["csv", "--out", str(export_env / "events.csv")]) == 0
+    assert project.read_bytes() == before
+    beside = json.loads((export_env / "events.datapackage.json").read_text(encoding="utf-8"))
+    assert beside["resources"][0]["path"] == "events.csv"

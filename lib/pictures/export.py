@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lib.data import story
+from lib.data import package, story
 from lib.data.text import escape
 from lib.pictures.capture import (  # noqa: F401 (the export API)
     DEFAULT_SCALE,
@@ -612,6 +612,11 @@ def _export(args: argparse.Namespace, out: str, size: Size, browser: BrowserThre
     _write(out, result)
     if out != "-":
         print(f"wrote {out}", file=sys.stderr)
+    if args.format == "csv" and out != "-":
+        from lib.map.viewstate import FRAME_COLUMNS
+
+        described = package.write_beside(Path(out), FRAME_COLUMNS, args.title)
+        print(f"wrote {described}, its data package (docs/data.md)", file=sys.stderr)
     return 0
 
 
