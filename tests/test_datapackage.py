@@ -280,3 +280,16 @@ def test_a_csv_export_leaves_a_data_package_describing_other_files_alone(export_
     assert project.read_bytes() == before
     beside = json.loads((export_env / "events.datapackage.json").read_text(encoding="utf-8"))
     assert beside["resources"][0]["path"] == "events.csv"
+
+
+@pytest.mark.parametrize("value", ["20210902", "2021-W35-3", "2021-9-2", "2021-02-30"])
+def test_every_loader_reads_a_date_one_way(value, tmp_path):
+    # Regression: articles.csv's dates went through date.fromisoformat, which takes 20210902
+    # and week dates; events.csv refused them. schema.parse_date is now the one parser.
+    assert schema.parse_date(value) is None
+    event = base_row("events")
+    event["date"] = value
+    assert loader_rejects("events", event, "date", tmp_path)
+    article = base_row("articles")
+    article["published_from"] = value
+    assert loader_rejects("articles", article, "published_from", tmp_path)
