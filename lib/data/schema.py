@@ -51,7 +51,8 @@ class Column:
         ``"empty"``, ``"enum"``, ``"pattern"``, ``"type"`` (not a date or not a number),
         ``"range"`` or ``"length"``; ``None`` when it is fine. An empty cell of a column that
         is not required is fine."""
-        if not value:
+        if not value or (self.delimiter and not value.replace(self.delimiter, "").strip()):
+            # a list of no items (";") is empty too: a row must not load with no place
             return "empty" if self.required else None
         if self.enum and value not in self.enum:
             return "enum"
