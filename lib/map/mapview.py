@@ -79,9 +79,27 @@ def legend_html(types: Iterable[str] = EVENT_TYPES) -> str:
     )
 
 
-#: The engine's scripts and styles under static/ (linted JS files, not Python strings).
-ENGINE_JS = ("newsmap/core.js", "newsmap/engine.js", "newsmap/bridge.js")
+#: The time engine's scripts under static/, in load order: core.js, then one module per concern,
+#: each adding its part to ``Newsmap`` (static/newsmap/engine.js says what each holds). The one
+#: list: the live map (``LIVE_MAP_JS``), the pictures and the standalone export
+#: (``lib.pictures.presentation``) and the reader edition (``lib.edition.publish``) load these.
+ENGINE_JS = (
+    "newsmap/core.js",
+    "newsmap/engine-geometry.js",
+    "newsmap/engine.js",
+    "newsmap/engine-filter.js",
+    "newsmap/engine-draw.js",
+    "newsmap/engine-spread.js",
+    "newsmap/engine-layout.js",
+    "newsmap/engine-labels.js",
+    "newsmap/engine-chips.js",
+    "newsmap/engine-legend.js",
+    "newsmap/engine-popups.js",
+    "newsmap/engine-keys.js",
+)
 ENGINE_CSS = ("newsmap/engine.css",)
+#: The live map's scripts: the engine, then its bridge to the app page's timeline.
+LIVE_MAP_JS = (*ENGINE_JS, "newsmap/bridge.js")
 
 
 #: Of folium.Map's own assets, what the live map needs (see live_map).
@@ -109,7 +127,7 @@ class EngineLayer(JSCSSMixin, MacroElement):
         self._name = "EngineLayer"
         self.data_json = script_json(data)
         base = static_url.rstrip("/")
-        self.default_js = [(path.split("/")[-1], f"{base}/{path}") for path in ENGINE_JS]
+        self.default_js = [(path.split("/")[-1], f"{base}/{path}") for path in LIVE_MAP_JS]
         self.default_css = [(path.split("/")[-1], f"{base}/{path}") for path in ENGINE_CSS]
 
 
