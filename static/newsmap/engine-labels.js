@@ -15,25 +15,52 @@
         return short ? n + flag : D.places[i][1] + " · " + n + flag;
     };
 
-    /** Whether engine.css applies yet: streamlit-folium adds stylesheets after the scripts,
-     * and a label measured before that is measured in the wrong font. */
+    /** Longest wait (ms) for a stylesheet that never says it loaded: one that failed before
+     * the engine listened for its error would otherwise hold the labels back for good. */
+    var STYLES_WAIT_MS = 10000;
+
+    /**
+     * Whether the styles the layout measures with apply: engine.css (its rule on the measuring
+     * span: labels measured without it are measured in the wrong font) and every stylesheet
+     * the document links (leaflet.css places the zoom buttons the labels keep clear of).
+     * streamlit-folium links the stylesheets after running the scripts and does not wait for
+     * them, so the first views can come before them: until then the layout waits (markers are
+     * drawn and counted), and runs once they apply, measuring everything again.
+     */
     Engine.prototype._styled = function () {
         if (this._cssReady) { return true; }
-        this._cssReady = root.getComputedStyle(this.measure).position === "absolute";
+        this._cssReady = this._stylesApply();
         if (!this._cssReady && !this._cssWait) {
-            var self = this;
+            var self = this, since = performance.now();
             this._cssWait = setInterval(function () {
-                if (root.getComputedStyle(self.measure).position === "absolute") {
+                if (self._stylesApply() || performance.now() - since > STYLES_WAIT_MS) {
                     clearInterval(self._cssWait);
                     self._cssReady = true;
                     self.widths = {};
                     self._ctx = undefined;
                     self._h = 0;
+                    self._controls = null;
                     self._layout();
                 }
             }, 50);
         }
         return this._cssReady;
+    };
+
+    Engine.prototype._stylesApply = function () {
+        if (root.getComputedStyle(this.measure).position !== "absolute") { return false; }
+        // Checked anew each time: streamlit-folium rewrites the head, which replaces its links.
+        var links = document.querySelectorAll("link[rel~='stylesheet']");
+        for (var i = 0; i < links.length; i++) {
+            var link = links[i];
+            if (link.sheet || link.disabled || link.nmFailed) { continue; }
+            if (!link.nmHeard) {
+                link.nmHeard = true;
+                link.addEventListener("error", function (ev) { ev.target.nmFailed = true; });
+            }
+            return false;
+        }
+        return true;
     };
 
     /**

@@ -14,7 +14,8 @@
      * and put chips at the edge for places outside the view. Runs per view and per zoom/pan.
      */
     Engine.prototype._layout = function (viewOnly) {
-        if (!this.view) { return; }
+        // Not before the stylesheets it measures with apply: _styled lays out again then.
+        if (!this.view || !this._styled()) { return; }
         var map = this.map, D = this.D, size = map.getSize(), self = this;
         var visible = [];
         for (var i = 0; i < this.np; i++) { if (this.count[i]) { visible.push(i); } }

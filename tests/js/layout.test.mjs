@@ -32,12 +32,13 @@ function layout(points, counts, { width = 800, height = 600, selected = null } =
         getBounds: () => ({ contains: (ll) => ll.lng >= 0 && ll.lng <= width && ll.lat >= 0 && ll.lat <= height }),
     };
     const engine = countingEngine(N, data, map);
-    // What needs a page: the controls' boxes, the edge chips, drawing, measuring text.
+    // What needs a page: the controls' boxes, the edge chips, drawing, measuring text, styles.
     engine._controlBoxes = () => [];
     engine._edges = () => {};
     engine._drawLabels = (placed) => { engine.placedLabels = placed; };
     engine._width = (text) => text.length * 7 + 10;
     engine._h = 20;
+    engine._styled = () => true;
     engine.selectedId = selected;
     engine.view = engine._normalise({ end: 4 });
     engine._count(engine.view);
