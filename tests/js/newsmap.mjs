@@ -9,8 +9,8 @@ import vm from "node:vm";
 const STATIC = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "static", "newsmap");
 
 /**
- * Run `files` (names in static/newsmap/) in order; return the `Newsmap` namespace and the `L`
- * shim, whose `popups` lists the HTML of every popup opened.
+ * Run `files` (names in static/newsmap/) in order; return the `Newsmap` namespace, the `L`
+ * shim, whose `popups` lists the HTML of every popup opened, and the context (to add shims).
  */
 export function loadNewsmap(...files) {
     const context = vm.createContext({});
@@ -28,7 +28,7 @@ export function loadNewsmap(...files) {
     for (const name of files) {
         vm.runInContext(readFileSync(join(STATIC, name), "utf8"), context, { filename: name });
     }
-    return { Newsmap: context.Newsmap, L };
+    return { Newsmap: context.Newsmap, L, context };
 }
 
 /**
