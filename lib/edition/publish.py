@@ -62,8 +62,7 @@ STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 #: The engine's files as the app loads them, then the edition's own; in this order.
 JS_FILES = (
     "vendor/leaflet-1.9.3/leaflet.js",
-    "newsmap/core.js",
-    "newsmap/engine.js",
+    *mapview.ENGINE_JS,
     "newsmap/timeline.js",
     "newsmap/basemap.js",
     "newsmap/params.js",
@@ -72,7 +71,7 @@ JS_FILES = (
 )
 CSS_FILES = (
     "vendor/leaflet-1.9.3/leaflet.css",
-    "newsmap/engine.css",
+    *mapview.ENGINE_CSS,
     "newsmap/timeline.css",
     "newsmap/edition.css",
 )
