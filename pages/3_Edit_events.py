@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from lib.data.checks import check_rows
 from lib.data.gazetteer import ID_PATTERN as PLACE_ID
 from lib.data.problems import Problem
-from lib.data.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
+from lib.data.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES, labels
 from lib.data.text import markdown_escape, split_list
 from lib.editing import snapshot as editing
 from lib.map.offline import static_base_url
@@ -38,25 +38,12 @@ paths = data.paths
 HELP = {c.name: c.help for c in EVENT_COLUMNS}
 HELP[editing.FIRST_ARTICLE] = "the article the quote comes from"
 HELP[editing.MORE_ARTICLES] = "other articles reporting it, by id, separated by ';'"
-#: What the grid's headers say; the column's own name is in its help.
+#: What the grid's headers say (the columns' titles in datapackage.json); the column's own name
+#: is in its help.
 LABELS = {
-    "id": "Id",
-    "date": "Date",
-    "date_precision": "Date precision",
-    "date_basis": "How the date was read",
-    "places": "Places (ids)",
-    "event_type": "Type",
-    "actors": "Actors",
-    "claimant": "Who claims it",
-    "status": "Status",
-    "casualties": "Casualties",
-    "summary": "Summary",
+    **labels("events"),
     editing.FIRST_ARTICLE: "Article",
     editing.MORE_ARTICLES: "More articles",
-    "quote": "Quote",
-    "contests": "Contests (event ids)",
-    "place_basis": "How the place was decided",
-    "acknowledged": "Acknowledged warnings",
 }
 UNKNOWN_PLACE = re.compile(r"^unknown place '(.+)'$")
 

@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib.data.gazetteer import Gazetteer
-from lib.data.schema import PLACE_COLUMNS, PLACE_KINDS, PRECISIONS
+from lib.data.schema import PLACE_COLUMNS, PLACE_KINDS, PRECISIONS, labels
 from lib.data.text import split_list
 from lib.editing import snapshot as editing
 from lib.map.offline import static_base_url
@@ -24,24 +24,9 @@ from ui.data import dataset, refresh
 LABEL = "geodata/gazetteer.csv"
 NEW = ""  # the place picker's value for "a new place"
 HELP = {c.name: c.help for c in PLACE_COLUMNS}
-#: What the form's fields say; the column's own name is in each field's help.
-LABELS = {
-    "id": "Short id",
-    "name": "Name shown on the map",
-    "variants": "Other spellings, separated by ';'",
-    "kind": "Kind of place",
-    "lat": "Latitude",
-    "lon": "Longitude",
-    "precision": "How exact the point is",
-    "uncertainty_km": "Uncertainty (km)",
-    "country": "Country (ISO code, e.g. AF)",
-    "admin1": "Province (ISO 3166-2 code, e.g. AF-PAN)",
-    "area_ref": "Outline it is (shapeISO in geodata/boundaries)",
-    "source": "Source of the coordinates",
-    "geonames_id": "GeoNames id",
-    "not_in": "Phrases that are not this place, separated by ';'",
-    "note": "Note for editors",
-}
+#: What the form's fields say (the columns' titles in datapackage.json); the column's own name
+#: is in each field's help.
+LABELS = labels("places")
 
 
 def helptext(name: str) -> str:

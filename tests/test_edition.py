@@ -58,7 +58,11 @@ def test_asset_and_data_names_carry_the_hash_of_their_bytes(data: Path, tmp_path
     out = tmp_path / "site"
     edition.publish(out, data, now=NOW)
     files = published(out)
-    hashed = [f for f in files if f.startswith(("assets/", "data/")) and "/images/" not in f]
+    hashed = [
+        f
+        for f in files
+        if f.startswith(("assets/", "data/")) and "/images/" not in f and f != "data/events.csv"
+    ]
     assert len(hashed) > 10
     for name in hashed:
         digest = name.rsplit("/", 1)[-1].split(".")[-2]
@@ -163,7 +167,7 @@ def test_hostile_strings_in_every_field_reach_the_edition_only_as_json_text(
     assert "<img" not in page and "<script>window" not in page
     assert "Map &lt;img src=x onerror=window.pwned=1&gt;" in page
     for name, body in files.items():
-        if name.startswith("data/"):
+        if name.startswith("data/") and name.endswith(".js"):
             text = body.decode()
             # script_json: no "<" at all (so no </script> or <!--), no Jinja pair.
             assert "<" not in text and "{{" not in text and "{%" not in text, name
@@ -384,3 +388,26 @@ def test_an_empty_events_file_publishes_a_map_with_no_events(data: Path, tmp_pat
     done = edition.publish(tmp_path / "site", data, now=NOW)
     assert (done.events, done.articles) == (0, 2)
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_the_edition_carries_its_events_as_a_csv_with_a_data_package(
+    data: Path, tmp_path: Path
+) -> None:
+    """data/events.csv holds the approved rows as the CSV export writes them (one row per event
+    and place, hostile text as plain data: it is served as text/csv, never run), and
+    datapackage.json describes it well enough for frictionless to validate it."""
+    import frictionless
+
+    poison(data)
+    out = tmp_path / "site"
+    edition.publish(out, data, now=NOW)
+    package = frictionless.Package(str(out / "datapackage.json"), basepath=str(out))
+    report = package.validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = package.get_resource("events").read_rows()
+    shipped = load_dataset(data)
+    approved = {(e.id, p) for e in shipped.events.events if e.is_public for p in e.places}
+    assert {(r["event_id"], r["place_id"]) for r in rows} == approved
+    assert HOSTILE in {r["summary"] for r in rows}
+    state = json.loads((out / "edition.json").read_text(encoding="utf-8"))
+    assert "data/events.csv" not in state["files"]  # not a hashed file kept for old pages

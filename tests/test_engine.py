@@ -151,6 +151,7 @@ def test_live_map_loads_only_leaflet_and_the_engine():
     )
     m = mapview.live_map(data)
     urls = [url for node in _walk(m) for _, url in getattr(node, "default_js", [])]
+    urls += [url for node in _walk(m) for url in getattr(node, "scripts", [])]  # loaded at once
     urls += [url for node in _walk(m) for _, url in getattr(node, "default_css", [])]
     assert any("leaflet-1.9.3/leaflet.js" in u for u in urls), urls
     assert any("newsmap/engine.js" in u for u in urls), urls

@@ -172,3 +172,11 @@ def test_contested_claims_are_tied_together_both_ways():
     # one-way links still group both ways, and transitively
     assert groups["B"] == {"A", "C"} and groups["A"] == {"B", "C"}
     assert groups["D"] == set()
+
+
+@pytest.mark.parametrize("column", ["places", "articles"])
+def test_a_list_cell_of_separators_only_is_empty(data, column):
+    # Regression: a cell of ';' passed the required check (it is not blank) and the row
+    # loaded with no place or no article, which the map cannot draw or quote.
+    table, problems = check(data, **{column: " ; "})
+    assert not table.events and problems[column].message == "is empty"

@@ -5,12 +5,14 @@ They are plain files so that JavaScript tools can read them; lib.pictures.presen
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from lib.map.mapview import ENGINE_JS
 from lib.map.viewstate import ViewState
 from lib.pictures import presentation
 
@@ -47,3 +49,13 @@ def test_pages_carry_the_files_whole_and_no_templating(tmp_path: Path) -> None:
             # No Python templating in the files: data arrives as one JSON argument.
             assert "%(" not in text and "{{" not in text, name
             assert text in page, name
+
+
+def test_every_engine_module_is_loaded_in_the_order_engine_js_gives() -> None:
+    """A module missing from ENGINE_JS would be missing from every page that draws the map."""
+    on_disk = {f"newsmap/{p.name}" for p in presentation.NEWSMAP_JS_DIR.glob("engine*.js")}
+    assert ENGINE_JS[0] == "newsmap/core.js"
+    assert set(ENGINE_JS[1:]) == on_disk
+    header = (presentation.NEWSMAP_JS_DIR / "engine.js").read_text(encoding="utf-8")
+    listed = re.findall(r"^ \*   (engine[\w-]*\.js) ", header, re.MULTILINE)
+    assert [f"newsmap/{name}" for name in listed] == list(ENGINE_JS[1:])

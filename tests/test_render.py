@@ -67,3 +67,28 @@ def test_page_stylesheets_survive_the_html_sanitiser(name):
     inner = css.removeprefix("<style>").removesuffix("</style>")
     assert not re.search(r"<[/\w]", inner)
     assert re.search(r"[.#\w][^{}]*\{[^{}]*:[^{}]*\}", inner), "no rule read from static/app/"
+
+
+def test_a_disputed_row_with_no_rival_row_gets_the_contested_tag_on_its_card() -> None:
+    # Regression: the card looked at contested_with only, so a row whose status is 'disputed'
+    # but which no other row contests had the tag on the map and none on its card.
+    disputed = render.event_card({**ROW, "status": "disputed", "contested_with": ""}, {})
+    rival = render.event_card({**ROW, "contested_with": "E9"}, {})
+    plain = render.event_card(ROW, {})
+    assert "tag contested" in disputed and "tag contested" in rival
+    assert "tag contested" not in plain
+
+
+def test_the_card_and_the_map_call_the_same_rows_contested() -> None:
+    import pandas as pd
+
+    from lib.data.events import is_contested
+
+    cells = [("", "claimed"), ("", "disputed"), ("E9", "claimed"), ("E9;E10", "disputed")]
+    frame = pd.DataFrame(cells, columns=["contested_with", "status"])
+    on_the_map = is_contested(frame["contested_with"], frame["status"]).tolist()
+    on_cards = [
+        "tag contested" in render.event_card({**ROW, "contested_with": c, "status": s}, {})
+        for c, s in cells
+    ]
+    assert on_the_map == on_cards == [False, True, True, True]

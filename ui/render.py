@@ -6,6 +6,7 @@ Rendered with ``st.html``, which does not run Markdown over them: a summary cont
 
 from __future__ import annotations
 
+from lib.data.events import is_contested
 from lib.data.text import escape
 from lib.map import links
 from lib.map.colour import text_on
@@ -39,7 +40,11 @@ def event_card(row, headlines: dict[str, str], view=None) -> str:
     precision = {"day": "", "undated": " (undated)"}.get(row["date_precision"], " (approximate)")
     basis = f" title='{escape(row['date_basis'])}'" if row["date_basis"] else ""
     who = f"{escape(row['claimant'])} · " if row["claimant"] else ""
-    contested = " <span class='tag contested'>contested</span>" if row["contested_with"] else ""
+    contested = (
+        " <span class='tag contested'>contested</span>"
+        if is_contested(row["contested_with"], row["status"])
+        else ""
+    )
     casualties = (
         f"<div class='meta'>Figures: {escape(row['casualties'])}</div>" if row["casualties"] else ""
     )

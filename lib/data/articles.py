@@ -17,11 +17,12 @@ from pathlib import Path
 from lib.data import csvio
 from lib.data.boilerplate import Range, line_spans, parse_ranges
 from lib.data.problems import Problem
-from lib.data.schema import ARTICLE_COLUMNS
+from lib.data.schema import ARTICLE_COLUMNS, Rule, column_problems, parse_date
 from lib.data.text import control_chars
 
 METADATA_FILE = "articles.csv"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+#: An article id, as datapackage.json declares it (matched whole).
+ID_PATTERN = re.compile(rf"(?:{next(c for c in ARTICLE_COLUMNS if c.name == 'id').pattern})\Z")
 #: Longest ``file`` value: what common file systems allow for one name.
 FILE_NAME_MAX = 255
 #: Largest article file read, in bytes. The longest article is about 10 KB; this keeps a
@@ -97,13 +98,6 @@ class Article:
         return label + (" (inferred)" if self.date_inferred else "")
 
 
-def _parse_date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
 def file_name_problem(name: str) -> str | None:
     """Why ``name`` cannot be an article file name in ``articles/``, or ``None`` if it can."""
     if not name:
@@ -174,35 +168,54 @@ def read_article_bytes(directory: Path, name: str) -> tuple[str | None, str, str
     return text, hashlib.sha256(data).hexdigest(), ""
 
 
-_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$", re.IGNORECASE)
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$", re.IGNORECASE)
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_DATE_HINT = "write it as YYYY-MM-DD, e.g. 2021-09-02"
+#: The wording of each column's problems; the rules themselves are in datapackage.json.
+RULES: dict[str, Rule] = {
+    "id": Rule("'{value}' is not a valid article id", "lower-case letters, digits, '-'"),
+    "published_from": Rule("'{value}' is not a date", _DATE_HINT),
+    "published_to": Rule("'{value}' is not a date", _DATE_HINT),
+    "date_inferred": Rule("'{value}' should be yes or no"),
+    "url": Rule("'{value:.80}' is not a web address", "start it with https://"),
+    "archive_url": Rule("'{value:.80}' is not a web address", "start it with https://"),
+    "retrieved_at": Rule("'{value:.40}' is not a date", "e.g. 2021-09-04T10:15:00Z"),
+    "language": Rule("'{value:.20}' is not a language tag", "e.g. en, fa, ps"),
+    "sha256": Rule("is not 64 hexadecimal digits", "sha256sum articles/<file> prints it"),
+}
+_COLUMNS = {c.name: c for c in ARTICLE_COLUMNS}
+_PROVENANCE = ("url", "archive_url", "retrieved_at", "language", "sha256")
 
 
-def _provenance(row: dict[str, str], name: str, digest: str, bad) -> dict[str, str]:
-    """The provenance cells of an articles.csv row, checked; ``bad(column, message, hint)``
-    reports each problem. A text whose bytes no longer hash to ``sha256`` is an error: it
-    changed after retrieval, and quotes checked against it may no longer be the source's."""
-    cells = {c: row.get(c, "").strip() for c in ("url", "archive_url", "retrieved_at", "language")}
-    for column in ("url", "archive_url"):
-        if cells[column] and not _URL.match(cells[column]):
-            bad(column, f"'{cells[column][:80]}' is not a web address", "start it with https://")
+def _cells(row: dict[str, str], name: str, bad) -> dict[str, str]:
+    """The row's cells, stripped, checked against the column rules; a bad cell is reported
+    and blanked (an article with a bad date or address still loads, without it)."""
+    cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    cells["date_inferred"] = cells.get("date_inferred", "").lower()  # "Yes" as a spreadsheet has it
+    for column, message, hint in column_problems(_COLUMNS, RULES, cells):
+        if column == "id":
+            continue  # checked before the text is read
+        bad(column, message, hint.replace("<file>", name))
+        if column != "date_inferred":
             cells[column] = ""
-    when = cells["retrieved_at"]
+    for column, value in row.items():
+        if value and control_chars(value):
+            bad(column, f"contains control characters {', '.join(control_chars(value))}")
+    return cells
+
+
+def _provenance(cells: dict[str, str], name: str, digest: str, bad) -> dict[str, str]:
+    """The provenance cells of an articles.csv row (already checked against the column rules).
+    A text whose bytes no longer hash to ``sha256`` is an error: it changed after retrieval,
+    and quotes checked against it may no longer be the source's."""
+    out = {c: cells.get(c, "") for c in _PROVENANCE}
+    when = out["retrieved_at"]
     if when:
-        try:
+        try:  # the pattern lets 2021-13-45 through
             dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
         except ValueError:
             bad("retrieved_at", f"'{when[:40]}' is not a date", "e.g. 2021-09-04T10:15:00Z")
-            cells["retrieved_at"] = ""
-    if cells["language"] and not _LANGUAGE.match(cells["language"]):
-        bad("language", f"'{cells['language'][:20]}' is not a language tag", "e.g. en, fa, ps")
-        cells["language"] = ""
-    recorded = row.get("sha256", "").strip().lower()
-    if recorded and not _SHA256.match(recorded):
-        bad("sha256", "is not 64 hexadecimal digits", f"sha256sum articles/{name} prints it")
-        recorded = ""
-    elif recorded and recorded != digest:
+            out["retrieved_at"] = ""
+    recorded = out["sha256"] = out["sha256"].lower()
+    if recorded and recorded != digest:
         bad(
             "sha256",
             f"articles/{name} has changed since it was retrieved: its SHA-256 is now "
@@ -210,7 +223,96 @@ def _provenance(row: dict[str, str], name: str, digest: str, bad) -> dict[str, s
             "restore the retrieved text, or, if the change is deliberate, put the new hash "
             f"({digest}) and the time in the row",
         )
-    return {**cells, "sha256": recorded}
+    return out
+
+
+def _publication(cells: dict[str, str], bad) -> tuple[dt.date | None, dt.date | None]:
+    """``(published_from, published_to)``: swapped when reversed, one day when only the first
+    is known."""
+    start, end = (
+        parse_date(cells.get("published_from", "")),
+        parse_date(cells.get("published_to", "")),
+    )
+    if start and end and end < start:
+        bad("published_to", "is before published_from", "swap the two dates")
+        start, end = end, start
+    return start, end or start
+
+
+def _line_ranges(cells: dict[str, str], text: str, bad) -> tuple[tuple[Range, ...], ...]:
+    """The boilerplate and caption line ranges; a line cannot be both."""
+    lines = text.count("\n") + 1
+    boilerplate, errors = parse_ranges(cells.get("boilerplate", ""), lines)
+    for message in errors:
+        bad("boilerplate", message, "lines count from 1 in the text file, e.g. '5-11;35'")
+    captions, errors = parse_ranges(cells.get("captions", ""), lines)
+    for message in errors:
+        bad("captions", message, "lines count from 1 in the text file, e.g. '10;32'")
+    both = {n for a, b in boilerplate for n in range(a, b + 1)} & {
+        n for a, b in captions for n in range(a, b + 1)
+    }
+    if both:
+        bad(
+            "captions",
+            f"line(s) {', '.join(map(str, sorted(both)))} are also marked as boilerplate",
+            "a caption is reporting: take it out of 'boilerplate'",
+        )
+    return tuple(boilerplate), tuple(captions)
+
+
+def _article(art_id: str, name: str, row: dict[str, str], text: str, digest: str, bad) -> Article:
+    """The article of a metadata row whose id and text are good; other bad cells are reported
+    and left out."""
+    cells = _cells(row, name, bad)
+    provenance = _provenance(cells, name, digest, bad)
+    start, end = _publication(cells, bad)
+    boilerplate, captions = _line_ranges(cells, text, bad)
+    return Article(
+        id=art_id,
+        file=name,
+        text=text,
+        outlet=cells.get("outlet", ""),
+        outlet_evidence=cells.get("outlet_evidence", ""),
+        published_from=start,
+        published_to=end,
+        date_inferred=cells.get("date_inferred", "") != "no",
+        date_reasoning=cells.get("date_reasoning", ""),
+        notes=cells.get("notes", ""),
+        title=cells.get("title", ""),
+        boilerplate=boilerplate,
+        captions=captions,
+        **provenance,
+    )
+
+
+def _undescribed(directory: Path, described: set[str], articles: dict[str, Article], label: str):
+    """Load the ``.txt`` files that have no metadata row (unknown date); yields the problems."""
+    for path in sorted(directory.glob("*.txt")):
+        if path.name in described:
+            continue
+        text, why = read_article(directory, path.name)
+        if text is None:
+            yield Problem(label, None, None, why, "it is not loaded")
+            continue
+        yield Problem(
+            label,
+            None,
+            None,
+            f"articles/{path.name} has no row in {METADATA_FILE}; loaded with unknown date",
+            "add a row with its id, outlet and publication date",
+            severity="warning",
+        )
+        if path.stem not in articles and ID_PATTERN.match(path.stem):
+            articles[path.stem] = Article(id=path.stem, file=path.name, text=text)
+
+
+def _metadata(directory: Path, label: str) -> csvio.Table:
+    meta_path = directory / METADATA_FILE
+    if meta_path.exists() or meta_path.is_symlink():
+        required = [c.name for c in ARTICLE_COLUMNS if c.required]
+        optional = [c.name for c in ARTICLE_COLUMNS if not c.required]
+        return csvio.read(meta_path, required, optional, label=label)
+    return csvio.Table(label, [], [], [])
 
 
 def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
@@ -222,114 +324,35 @@ def load_articles(directory: Path) -> tuple[dict[str, Article], list[Problem]]:
         return {}, [
             Problem("articles/", None, None, f"the folder {state}", "it holds the article texts")
         ]
-    required = [c.name for c in ARTICLE_COLUMNS if c.required]
-    optional = [c.name for c in ARTICLE_COLUMNS if not c.required]
-    meta_path = directory / METADATA_FILE
-    if meta_path.exists() or meta_path.is_symlink():
-        table = csvio.read(meta_path, required, optional, label=meta_label)
-    else:
-        table = csvio.Table(meta_label, [], [], [])
+    table = _metadata(directory, meta_label)
     problems = list(table.problems)
     articles: dict[str, Article] = {}
     described: set[str] = set()
-
     for row_no, row in table.rows:
 
         def bad(column: str, message: str, hint: str = "") -> None:
             problems.append(Problem(meta_label, row_no, column, message, hint))  # noqa: B023
 
         too_long = csvio.long_cells(row)
-        if too_long:
-            for column, length in too_long:
-                bad(column, *csvio.long_cell_text(length))
-            continue
-        art_id = row["id"].strip()
-        if not ID_PATTERN.match(art_id):
-            bad("id", f"'{art_id}' is not a valid article id", "lower-case letters, digits, '-'")
+        for column, length in too_long:
+            bad(column, *csvio.long_cell_text(length))
+        art_id, name = (row.get("id") or "").strip(), (row.get("file") or "").strip()
+        id_problem = next(column_problems(_COLUMNS, {"id": RULES["id"]}, {"id": art_id}), None)
+        if too_long or id_problem:
+            if id_problem and not too_long:
+                bad(*id_problem)
             continue
         if art_id in articles:
             bad("id", f"duplicate article id '{art_id}'", "every article needs its own id")
             continue
-        name = row["file"].strip()
         if file_name_problem(name) is None:
             described.add(name)
         text, digest, why = read_article_bytes(directory, name)
         if text is None:
             bad("file", why, "add the text file or fix the name (a file directly in articles/)")
             continue
-        provenance = _provenance(row, name, digest, bad)
-        start = _parse_date(row.get("published_from", "")) if row.get("published_from") else None
-        end = _parse_date(row.get("published_to", "")) if row.get("published_to") else None
-        for column, raw, parsed in (
-            ("published_from", row.get("published_from", ""), start),
-            ("published_to", row.get("published_to", ""), end),
-        ):
-            if raw.strip() and parsed is None:
-                bad(column, f"'{raw}' is not a date", "write it as YYYY-MM-DD, e.g. 2021-09-02")
-        if start and end and end < start:
-            bad("published_to", "is before published_from", "swap the two dates")
-            start, end = end, start
-        if start and not end:
-            end = start
-        inferred_raw = row["date_inferred"].strip().lower()
-        if inferred_raw not in ("yes", "no"):
-            bad("date_inferred", f"'{row['date_inferred']}' should be yes or no")
-        for column, value in row.items():
-            if value and control_chars(value):
-                bad(column, f"contains control characters {', '.join(control_chars(value))}")
-        boilerplate, range_errors = parse_ranges(row.get("boilerplate", ""), text.count("\n") + 1)
-        for message in range_errors:
-            bad("boilerplate", message, "lines count from 1 in the text file, e.g. '5-11;35'")
-        captions, range_errors = parse_ranges(row.get("captions", ""), text.count("\n") + 1)
-        for message in range_errors:
-            bad("captions", message, "lines count from 1 in the text file, e.g. '10;32'")
-        both = {n for a, b in boilerplate for n in range(a, b + 1)} & {
-            n for a, b in captions for n in range(a, b + 1)
-        }
-        if both:
-            bad(
-                "captions",
-                f"line(s) {', '.join(map(str, sorted(both)))} are also marked as boilerplate",
-                "a caption is reporting: take it out of 'boilerplate'",
-            )
-        articles[art_id] = Article(
-            id=art_id,
-            file=name,
-            text=text,
-            outlet=row.get("outlet", "").strip(),
-            outlet_evidence=row.get("outlet_evidence", "").strip(),
-            published_from=start,
-            published_to=end,
-            date_inferred=inferred_raw != "no",
-            date_reasoning=row.get("date_reasoning", "").strip(),
-            notes=row.get("notes", "").strip(),
-            title=row.get("title", "").strip(),
-            boilerplate=tuple(boilerplate),
-            captions=tuple(captions),
-            **provenance,
-        )
-
-    for path in sorted(directory.glob("*.txt")):
-        if path.name in described:
-            continue
-        art_id = path.stem
-        text, why = read_article(directory, path.name)
-        if text is None:
-            problems.append(Problem(meta_label, None, None, why, "it is not loaded"))
-            continue
-        problems.append(
-            Problem(
-                meta_label,
-                None,
-                None,
-                f"articles/{path.name} has no row in {METADATA_FILE}; loaded with unknown date",
-                "add a row with its id, outlet and publication date",
-                severity="warning",
-            )
-        )
-        if art_id in articles or not ID_PATTERN.match(art_id):
-            continue
-        articles[art_id] = Article(id=art_id, file=path.name, text=text)
+        articles[art_id] = _article(art_id, name, row, text, digest, bad)
+    problems.extend(_undescribed(directory, described, articles, meta_label))
     return articles, problems
 
 

@@ -22,7 +22,8 @@ from lib.data.schema import CLAIMANT_COLUMNS
 from lib.data.text import fold, split_list
 
 LABEL = "claimants.csv"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
+#: A claimant id, as datapackage.json declares it (matched whole).
+ID_PATTERN = re.compile(rf"(?:{next(c for c in CLAIMANT_COLUMNS if c.name == 'id').pattern})\Z")
 
 
 @dataclass(frozen=True)

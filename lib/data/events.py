@@ -24,20 +24,18 @@ from lib.data.schema import (
     CASUALTY_KINDS,
     CASUALTY_SIDES,
     CASUALTY_WORDS,
-    DATE_PRECISIONS,
     EVENT_COLUMNS,
-    EVENT_TYPES,
-    REVIEW_STATES,
-    STATUSES,
+    Rule,
+    column_problems,
+    parse_date,
 )
 from lib.data.text import control_chars, normalize_quote, split_list
 
 LABEL = "events.csv"
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
-SUMMARY_MAX = 200
+#: An event id, as datapackage.json declares it (matched whole).
+ID_PATTERN = re.compile(rf"(?:{next(c for c in EVENT_COLUMNS if c.name == 'id').pattern})\Z")
 #: Earliest date accepted; anything earlier is almost surely a typo in the year.
 DATE_MIN = dt.date(1900, 1, 1)
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _COUNT = re.compile(r"^(\d+)(?:-(\d+)|(\+))?$")
 _STATUSES_NEEDING_CLAIMANT = {"claimed", "denied", "disputed"}
 
@@ -81,12 +79,29 @@ class Event:
 
     @property
     def is_contested(self) -> bool:
-        return bool(self.contests) or self.status == "disputed"
+        """Contested by its own cells (``is_contested``); that another row contests it is known
+        only to the whole table (``contest_groups``, the frame's ``contested_with``)."""
+        return bool(is_contested(";".join(self.contests), self.status))
 
     @property
     def is_public(self) -> bool:
         """True if readers may see the row: it has been approved."""
         return self.review == "approved"
+
+
+#: The status that makes a row contested on its own, with no rival row.
+DISPUTED = "disputed"
+
+
+def is_contested(rivals, status):
+    """Whether a row is contested: another row contradicts it (``rivals``, the ';'-joined ids
+    it is contested with, is not empty) or its status is ``disputed``. The one definition that
+    the map, its clusters, the alt text and the event cards share.
+
+    Works element-wise on the events frame's ``contested_with`` and ``status`` columns (pandas
+    Series, giving a boolean Series) as on one row's two cells (giving a bool).
+    """
+    return (rivals != "") | (status == DISPUTED)
 
 
 def for_readers(events: Iterable[Event]) -> list[Event]:
@@ -221,47 +236,27 @@ def parse_casualties(cell: str) -> tuple[list[Casualty], list[str]]:
     return figures, errors
 
 
-def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: str = LABEL):
-    """Check one row. Returns ``(event or None, problems)``; never raises."""
-    problems: list[Problem] = []
+_DATE_HINT = "write it as YYYY-MM-DD, e.g. 2021-09-02"
+#: The wording of each column's problems; the rules themselves are in datapackage.json.
+RULES: dict[str, Rule] = {
+    "id": Rule("'{value}' is not a valid id", "letters, digits, '-' and '_', e.g. E042",
+               "give the row an id such as E042"),
+    "date": Rule("'{value}' is not a date", _DATE_HINT, _DATE_HINT),
+    "date_precision": Rule("'{value}' is not a date precision"),
+    "places": Rule(empty="name at least one gazetteer id, e.g. shotul"),
+    "event_type": Rule("'{value}' is not an event type"),
+    "status": Rule("'{value}' is not a status"),
+    "summary": Rule("has a line break", "keep the summary to one line",
+                    "one line saying what happened"),
+    "articles": Rule(empty="name the article(s) that report this, by id"),
+    "quote": Rule(empty="paste the words from the article that support this row"),
+    "review": Rule("'{value}' is not a review state"),
+}  # fmt: skip
+_COLUMNS = {c.name: c for c in EVENT_COLUMNS}
 
-    def bad(column: str, message: str, hint: str = "", severity: str = "error") -> None:
-        problems.append(Problem(label, row_no, column, message, hint, severity))
 
-    too_long = csvio.long_cells(row)
-    if too_long:
-        # Nothing else is checked: a megabyte-long cell is never worth matching or suggesting.
-        return None, [csvio.long_cell_problem(label, row_no, c, n) for c, n in too_long]
-    get = {k: (v or "").strip() for k, v in row.items() if k is not None}
-    for column, value in get.items():
-        if control_chars(value):
-            bad(
-                column,
-                f"contains control characters {', '.join(control_chars(value))}",
-                "delete the invisible characters (often pasted from a PDF)",
-            )
-
-    event_id = get.get("id", "")
-    if not event_id:
-        bad("id", "is empty", "give the row an id such as E042")
-    elif not ID_PATTERN.match(event_id):
-        bad("id", f"'{event_id}' is not a valid id", "letters, digits, '-' and '_', e.g. E042")
-
-    date = None
-    raw_date = get.get("date", "")
-    try:
-        # fromisoformat also takes week dates ("2021-W35-3") and other forms; the file
-        # must say YYYY-MM-DD.
-        if not _ISO_DATE.match(raw_date):
-            raise ValueError
-        date = dt.date.fromisoformat(raw_date)
-    except ValueError:
-        date = None
-        bad(
-            "date",
-            f"'{raw_date}' is not a date" if raw_date else "is empty",
-            "write it as YYYY-MM-DD, e.g. 2021-09-02",
-        )
+def _check_date(date: dt.date | None, ctx: Context, bad) -> dt.date | None:
+    """The date if it is in range (1900 to today), else ``None`` and a problem."""
     today = ctx.today or dt.date.today()
     if date and not DATE_MIN <= date <= today:
         bad(
@@ -269,127 +264,132 @@ def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: s
             f"{date.isoformat()} is out of range",
             f"dates run from {DATE_MIN.isoformat()} to today; check the year",
         )
-        date = None
+        return None
+    return date
 
-    precision = get.get("date_precision", "")
-    if precision not in DATE_PRECISIONS:
+
+def _check_places(places: tuple[str, ...], ctx: Context, bad) -> None:
+    """Every place is a gazetteer id; a name or a near miss gets the id to write."""
+    if ctx.gazetteer is None:
+        return
+    for place in places:
+        if place in ctx.gazetteer.places:
+            continue
+        found = ctx.gazetteer.lookup(place)
+        if len(found) == 1:
+            bad(
+                "places", f"'{place}' is a name, not a gazetteer id", f"write its id: {found[0].id}"
+            )
+            continue
+        near = ctx.gazetteer.nearest_names(place)
         bad(
-            "date_precision",
-            f"'{precision}' is not a date precision",
-            "one of: " + ", ".join(DATE_PRECISIONS),
+            "places",
+            f"unknown place '{place}'",
+            ("did you mean " + " or ".join(near) + "?")
+            if near
+            else "add it to geodata/gazetteer.csv first",
         )
 
-    places = tuple(split_list(get.get("places", "")))
-    if not places:
-        bad("places", "is empty", "name at least one gazetteer id, e.g. shotul")
-    elif ctx.gazetteer is not None:
-        for place in places:
-            if place not in ctx.gazetteer.places:
-                found = ctx.gazetteer.lookup(place)
-                if len(found) == 1:
-                    bad(
-                        "places",
-                        f"'{place}' is a name, not a gazetteer id",
-                        f"write its id: {found[0].id}",
-                    )
-                else:
-                    near = ctx.gazetteer.nearest_names(place)
-                    bad(
-                        "places",
-                        f"unknown place '{place}'",
-                        ("did you mean " + " or ".join(near) + "?")
-                        if near
-                        else "add it to geodata/gazetteer.csv first",
-                    )
 
-    event_type = get.get("event_type", "")
-    if event_type not in EVENT_TYPES:
+def _check_articles(articles: tuple[str, ...], quote: str, date, ctx: Context, bad) -> None:
+    """Every article exists; the quote is in the first, which is not older than the date."""
+    if ctx.articles is None or not articles:
+        return
+    for article_id in articles:
+        if article_id not in ctx.articles:
+            bad(
+                "articles",
+                f"unknown article '{article_id}'",
+                "known: " + ", ".join(sorted(ctx.articles)),
+            )
+    first = ctx.articles.get(articles[0])
+    if first is None:
+        return
+    if quote and normalize_quote(quote) not in ctx.normalized_text(first):
         bad(
-            "event_type",
-            f"'{event_type}' is not an event type",
-            "one of: " + ", ".join(EVENT_TYPES),
+            "quote",
+            f"is not in the article '{first.id}'",
+            "copy the words exactly from that article (the first one listed)",
+        )
+    if date and first.published_to and date > first.published_to:
+        bad(
+            "date",
+            f"{date.isoformat()} is after '{first.id}' was published "
+            f"(by {first.published_to.isoformat()})",
+            "an article cannot report a later event; check the date",
         )
 
-    status = get.get("status", "")
-    if status not in STATUSES:
-        bad("status", f"'{status}' is not a status", "one of: " + ", ".join(STATUSES))
-    claimant = get.get("claimant", "")
+
+def _event(get: dict[str, str], date: dt.date, casualties, row_no: int | None) -> Event:
+    """The event of a row whose cells (stripped, by column) passed every check."""
+
+    def items(column: str) -> tuple[str, ...]:
+        return tuple(split_list(get.get(column, "")))
+
+    return Event(
+        id=get["id"],
+        date=date,
+        date_precision=get["date_precision"],
+        places=items("places"),
+        event_type=get["event_type"],
+        status=get["status"],
+        summary=get["summary"],
+        articles=items("articles"),
+        quote=get["quote"],
+        date_basis=get.get("date_basis", ""),
+        actors=items("actors"),
+        claimant=get.get("claimant", ""),
+        casualties=tuple(casualties),
+        contests=items("contests"),
+        place_basis=get.get("place_basis", ""),
+        acknowledged=items("acknowledged"),
+        review=get["review"] or "draft",
+        row=row_no,
+    )
+
+
+def validate_row(row: dict[str, str], row_no: int | None, ctx: Context, label: str = LABEL):
+    """Check one row. Returns ``(event or None, problems)``; never raises.
+
+    The column rules come from the schema (``column_problems``); then the checks that need
+    more than one cell: the claimant a status needs, the casualty figures, the gazetteer, the
+    articles and their text, a row contesting itself.
+    """
+    too_long = csvio.long_cells(row)
+    if too_long:
+        # Nothing else is checked: a megabyte-long cell is never worth matching or suggesting.
+        return None, [csvio.long_cell_problem(label, row_no, c, n) for c, n in too_long]
+    problems: list[Problem] = []
+
+    def bad(column: str, message: str, hint: str = "", severity: str = "error") -> None:
+        problems.append(Problem(label, row_no, column, message, hint, severity))
+
+    get = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for column, value in get.items():
+        if control_chars(value):
+            bad(column, f"contains control characters {', '.join(control_chars(value))}",
+                "delete the invisible characters (often pasted from a PDF)")  # fmt: skip
+    # A file without the column was published before review states existed (MISSING_REVIEW);
+    # a spreadsheet's capital ("Ready") is forgiven, as nothing else reads it.
+    get["review"] = get.get("review", MISSING_REVIEW).lower()
+    for problem in column_problems(_COLUMNS, RULES, get):
+        bad(*problem)
+
+    event_id, status, claimant = get.get("id", ""), get.get("status", ""), get.get("claimant", "")
+    date = _check_date(parse_date(get.get("date", "")), ctx, bad)
     if status in _STATUSES_NEEDING_CLAIMANT and not claimant:
         bad("claimant", f"is empty but the status is '{status}'", "say who makes the claim")
-
     casualties, casualty_errors = parse_casualties(get.get("casualties", ""))
     for message in casualty_errors:
         bad("casualties", message, "e.g. '34 killed taliban; 7-8 killed nrf'")
-
-    summary = get.get("summary", "")
-    if not summary:
-        bad("summary", "is empty", "one line saying what happened")
-    elif "\n" in summary:
-        bad("summary", "has a line break", "keep the summary to one line")
-    elif len(summary) > SUMMARY_MAX:
-        bad("summary", f"is {len(summary)} characters long", f"keep it under {SUMMARY_MAX}")
-
+    _check_places(tuple(split_list(get.get("places", ""))), ctx, bad)
     articles = tuple(split_list(get.get("articles", "")))
-    quote = get.get("quote", "")
-    if not articles:
-        bad("articles", "is empty", "name the article(s) that report this, by id")
-    elif ctx.articles is not None:
-        for article_id in articles:
-            if article_id not in ctx.articles:
-                bad(
-                    "articles",
-                    f"unknown article '{article_id}'",
-                    "known: " + ", ".join(sorted(ctx.articles)),
-                )
-        first = ctx.articles.get(articles[0])
-        if first is not None:
-            if quote and normalize_quote(quote) not in ctx.normalized_text(first):
-                bad(
-                    "quote",
-                    f"is not in the article '{first.id}'",
-                    "copy the words exactly from that article (the first one listed)",
-                )
-            if date and first.published_to and date > first.published_to:
-                bad(
-                    "date",
-                    f"{date.isoformat()} is after '{first.id}' was published "
-                    f"(by {first.published_to.isoformat()})",
-                    "an article cannot report a later event; check the date",
-                )
-    if not quote:
-        bad("quote", "is empty", "paste the words from the article that support this row")
-
-    review = get.get("review", "").lower() if "review" in get else MISSING_REVIEW
-    if review and review not in REVIEW_STATES:
-        bad("review", f"'{review}' is not a review state", "one of: " + ", ".join(REVIEW_STATES))
-    review = review or "draft"
-
-    contests = tuple(split_list(get.get("contests", "")))
-    if event_id and event_id in contests:
+    _check_articles(articles, get.get("quote", ""), date, ctx, bad)
+    if event_id and event_id in split_list(get.get("contests", "")):
         bad("contests", "names the row itself", "name the events this one contradicts")
-
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return Event(
-        id=event_id,
-        date=date,
-        date_precision=precision,
-        places=places,
-        event_type=event_type,
-        status=status,
-        summary=summary,
-        articles=articles,
-        quote=quote,
-        date_basis=get.get("date_basis", ""),
-        actors=tuple(split_list(get.get("actors", ""))),
-        claimant=claimant,
-        casualties=tuple(casualties),
-        contests=contests,
-        place_basis=get.get("place_basis", ""),
-        acknowledged=tuple(split_list(get.get("acknowledged", ""))),
-        review=review,
-        row=row_no,
-    ), problems
+    return _event(get, date, casualties, row_no), problems
 
 
 def validate_rows(

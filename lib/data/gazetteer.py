@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,11 +15,11 @@ from pathlib import Path
 
 from lib.data import csvio
 from lib.data.problems import Problem
-from lib.data.schema import PIN_PRECISIONS, PLACE_COLUMNS, PLACE_KINDS, PRECISIONS
+from lib.data.schema import PIN_PRECISIONS, PLACE_COLUMNS, Rule, column_problems, parse_number
 from lib.data.text import control_chars, name_key, split_list
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
-COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+#: A place id, as datapackage.json declares it (matched whole).
+ID_PATTERN = re.compile(rf"(?:{next(c for c in PLACE_COLUMNS if c.name == 'id').pattern})\Z")
 #: Longest place name, variant or not_in phrase, in characters. The longest real one is under
 #: 40; the mention matcher's work grows with name length, so a pasted paragraph is refused.
 NAME_MAX = 200
@@ -95,12 +94,51 @@ class Gazetteer:
         return dict(self._by_key)
 
 
-def _float(value: str) -> float | None:
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
+#: The wording of each column's problems; the rules themselves are in datapackage.json.
+RULES: dict[str, Rule] = {
+    "id": Rule("'{value}' is not a valid place id", "lower-case letters, digits and '_'"),
+    "name": Rule(empty="give the name to show on the map"),
+    "kind": Rule("'{value}' is not a known kind"),
+    "precision": Rule("'{value}' is not a known precision"),
+    "lat": Rule("'{value}' is not a latitude", "decimal degrees between -90 and 90"),
+    "lon": Rule("'{value}' is not a longitude", "decimal degrees between -180 and 180"),
+    "uncertainty_km": Rule("'{value}' is not a distance", "kilometres, e.g. 15"),
+    "country": Rule("'{value}' is not a country code", "two capital letters, e.g. AF"),
+    "source": Rule(empty="every coordinate needs its source; never an invented point"),
+}
+_COLUMNS = {c.name: c for c in PLACE_COLUMNS}
+
+
+def _too_many_names(row: dict[str, str], bad) -> bool:
+    """Report a variants or not_in cell with too many names; True if there is one."""
+    for column in ("variants", "not_in"):
+        cell = row.get(column) or ""
+        count = len(split_list(cell))
+        if len(cell) > VARIANTS_CELL_MAX or count > VARIANTS_MAX:
+            bad(
+                column,
+                f"holds {count:,} names in {len(cell):,} characters; a place has at most "
+                f"{VARIANTS_MAX} in {VARIANTS_CELL_MAX:,} characters",
+                "keep the spellings the reporting really uses",
+            )
+            return True
+    return False
+
+
+def _long_names(row: dict[str, str], bad) -> bool:
+    """Report every name, variant or not_in phrase over ``NAME_MAX``; True if there is one."""
+    found = False
+    for column in ("name", "variants", "not_in"):
+        items = [row[column]] if column == "name" else split_list(row.get(column) or "")
+        longest = max((len(item.strip()) for item in items), default=0)
+        if longest > NAME_MAX:
+            bad(
+                column,
+                f"has a name of {longest:,} characters; a name has at most {NAME_MAX}",
+                "shorten it: a place name is a few words",
+            )
+            found = True
+    return found
 
 
 def parse_place(row: dict[str, str], bad) -> Place | None:
@@ -111,69 +149,12 @@ def parse_place(row: dict[str, str], bad) -> Place | None:
         for column, length in too_long:
             bad(column, *csvio.long_cell_text(length))
         return None
-    ok = True
-    names = {
-        "name": [row["name"]],
-        "variants": split_list(row.get("variants") or ""),
-        "not_in": split_list(row.get("not_in") or ""),
-    }
-    for column in ("variants", "not_in"):
-        cell, count = row.get(column) or "", len(names[column])
-        if len(cell) > VARIANTS_CELL_MAX or count > VARIANTS_MAX:
-            bad(
-                column,
-                f"holds {count:,} names in {len(cell):,} characters; a place has at most "
-                f"{VARIANTS_MAX} in {VARIANTS_CELL_MAX:,} characters",
-                "keep the spellings the reporting really uses",
-            )
-            return None  # nothing of it may reach the name index
-    for column, items in names.items():
-        longest = max((len(item.strip()) for item in items), default=0)
-        if longest > NAME_MAX:
-            bad(
-                column,
-                f"has a name of {longest:,} characters; a name has at most {NAME_MAX}",
-                "shorten it: a place name is a few words",
-            )
-            ok = False
-    place_id = row["id"].strip()
-    if not ID_PATTERN.match(place_id):
-        bad("id", f"'{place_id}' is not a valid place id", "lower-case letters, digits and '_'")
-        ok = False
-    name = row["name"].strip()
-    if not name:
-        bad("name", "is empty", "give the name to show on the map")
-        ok = False
-    kind = row["kind"].strip()
-    if kind not in PLACE_KINDS:
-        bad("kind", f"'{kind}' is not a known kind", "one of: " + ", ".join(PLACE_KINDS))
-        ok = False
-    precision = row["precision"].strip()
-    if precision not in PRECISIONS:
-        bad(
-            "precision",
-            f"'{precision}' is not a known precision",
-            "one of: " + ", ".join(PRECISIONS),
-        )
-        ok = False
-    lat, lon = _float(row["lat"].strip()), _float(row["lon"].strip())
-    if lat is None or not -90 <= lat <= 90:
-        bad("lat", f"'{row['lat']}' is not a latitude", "decimal degrees between -90 and 90")
-        ok = False
-    if lon is None or not -180 <= lon <= 180:
-        bad("lon", f"'{row['lon']}' is not a longitude", "decimal degrees between -180 and 180")
-        ok = False
-    radius = _float(row["uncertainty_km"].strip())
-    if radius is None or radius < 0:
-        bad("uncertainty_km", f"'{row['uncertainty_km']}' is not a distance", "kilometres, e.g. 15")
-        ok = False
-    country = row["country"].strip()
-    if not COUNTRY_PATTERN.match(country):
-        bad("country", f"'{country}' is not a country code", "two capital letters, e.g. AF")
-        ok = False
-    source = row["source"].strip()
-    if not source:
-        bad("source", "is empty", "every coordinate needs its source; never an invented point")
+    if _too_many_names(row, bad):
+        return None  # nothing of it may reach the name index
+    cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    ok = not _long_names(row, bad)
+    for problem in column_problems(_COLUMNS, RULES, cells):
+        bad(*problem)
         ok = False
     for column, value in row.items():
         if value and control_chars(value):
@@ -182,21 +163,21 @@ def parse_place(row: dict[str, str], bad) -> Place | None:
     if not ok:
         return None
     return Place(
-        id=place_id,
-        name=name,
-        kind=kind,
-        lat=lat,
-        lon=lon,
-        precision=precision,
-        uncertainty_km=radius,
-        country=country,
-        source=source,
-        variants=tuple(split_list(row.get("variants", ""))),
-        admin1=row.get("admin1", "").strip(),
-        area_ref=row.get("area_ref", "").strip(),
-        geonames_id=row.get("geonames_id", "").strip(),
-        not_in=tuple(split_list(row.get("not_in", ""))),
-        note=row.get("note", "").strip(),
+        id=cells["id"],
+        name=cells["name"],
+        kind=cells["kind"],
+        lat=parse_number(cells["lat"]),
+        lon=parse_number(cells["lon"]),
+        precision=cells["precision"],
+        uncertainty_km=parse_number(cells["uncertainty_km"]),
+        country=cells["country"],
+        source=cells["source"],
+        variants=tuple(split_list(cells.get("variants", ""))),
+        admin1=cells.get("admin1", ""),
+        area_ref=cells.get("area_ref", ""),
+        geonames_id=cells.get("geonames_id", ""),
+        not_in=tuple(split_list(cells.get("not_in", ""))),
+        note=cells.get("note", ""),
     )
 
 

@@ -11,13 +11,15 @@ What it writes (every URL in it relative, so the folder works under any path of 
     OUT_DIR/data/places/<hash>.js             a place: its events, rival claims, passages
     OUT_DIR/data/articles/<hash>.js           an article: text, metadata, names to highlight
     OUT_DIR/data/outlines.<hash>.js           province outlines and names
+    OUT_DIR/data/events.csv                   the approved events, one row per event and place
+    OUT_DIR/datapackage.json                  its Frictionless Data Package (lib.data.package)
     OUT_DIR/edition.json                      this publication's time, history position, files
 
 Data files are scripts that hand their JSON to ``Newsmap.receive(key, data)``
 (``static/newsmap/edition.js``), not ``.json`` read with ``fetch``: Chromium refuses ``fetch``
-on ``file://`` but runs a ``<script src>`` there. Every name but ``index.html`` and
-``edition.json`` carries the SHA-256 of its bytes (16 hex digits), so a CDN may cache them for
-a year. The folder is built beside ``OUT_DIR`` and swapped in at the end (one ``renameat2``
+on ``file://`` but runs a ``<script src>`` there. Every name but ``index.html``,
+``edition.json`` and the data package's two files carries the SHA-256 of its bytes (16 hex
+digits), so a CDN may cache them for a year; the CSV keeps one address for whoever reuses it. The folder is built beside ``OUT_DIR`` and swapped in at the end (one ``renameat2``
 exchange on Linux), so a publish that fails or is killed leaves the previous edition whole;
 the previous edition's hashed files stay one more publication, for readers who have it open.
 """
@@ -44,12 +46,14 @@ from lib.data.dataset import Dataset, data_dir, load_dataset
 from lib.data.events import for_readers
 from lib.data.gazetteer import Gazetteer
 from lib.data.mentions import Mention, build_index, by_place
+from lib.data.package import events_package, package_json
 from lib.data.text import escape
 from lib.editing import history
 from lib.edition.corrections import Correction, corrections_since
 from lib.map import engine, mapview
 from lib.map.panel import event_records, headline, place_data, with_corroboration
-from lib.map.viewstate import Bounds, events_frame, group_by_place
+from lib.map.viewstate import FRAME_COLUMNS, Bounds, events_frame, group_by_place
+from lib.pictures.export import events_csv
 from lib.pictures.presentation import FIT_MAX_ZOOM, fit_bounds
 from lib.places import boundaries
 
@@ -57,8 +61,7 @@ STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 #: The engine's files as the app loads them, then the edition's own; in this order.
 JS_FILES = (
     "vendor/leaflet-1.9.3/leaflet.js",
-    "newsmap/core.js",
-    "newsmap/engine.js",
+    *mapview.ENGINE_JS,
     "newsmap/timeline.js",
     "newsmap/basemap.js",
     "newsmap/params.js",
@@ -67,12 +70,14 @@ JS_FILES = (
 )
 CSS_FILES = (
     "vendor/leaflet-1.9.3/leaflet.css",
-    "newsmap/engine.css",
+    *mapview.ENGINE_CSS,
     "newsmap/timeline.css",
     "newsmap/edition.css",
 )
 LEAFLET_IMAGES = STATIC_DIR / "vendor" / "leaflet-1.9.3" / "images"
 STATE_FILE = "edition.json"
+#: The approved events for reuse, under a name that stays (datapackage.json names it).
+EVENTS_CSV = "data/events.csv"
 HASH_LENGTH = 16
 #: The page's title: the story's (story.toml), as the app and the pictures have it.
 DEFAULT_TITLE = story.current().title
@@ -253,6 +258,7 @@ def build(
     data["firstEventDay"] = engine.first_event_day(frame, bounds.first)
     data["articleLabels"] = {a: headlines[a] for a in data["articles"] if a in headlines}
     engine_file = edition.add_hashed("data", "engine", "js", data_script("engine", data))
+    edition.files.update(data_package(frame, title))
 
     progress("places")
     index = build_index(articles.values(), dataset.gazetteer)
@@ -301,6 +307,16 @@ def build(
         title, css, js, engine_file, manifest_file, published
     ).encode()
     return edition
+
+
+def data_package(frame, title: str) -> dict[str, bytes]:
+    """``data/events.csv`` (the events in ``frame``, as the CSV export writes them: UTF-8 with
+    a BOM for Excel) and the ``datapackage.json`` that describes it, for anyone reusing the data
+    with standard tools."""
+    return {
+        EVENTS_CSV: events_csv(frame).encode("utf-8-sig"),
+        "datapackage.json": package_json(events_package(EVENTS_CSV, FRAME_COLUMNS, title)).encode(),
+    }
 
 
 # --- writing it atomically --------------------------------------------------------------------
@@ -430,7 +446,11 @@ def publish(
 
 
 def _hashed(name: str) -> bool:
-    return name.startswith(("assets/", "data/")) and not name.startswith("assets/images/")
+    return (
+        name.startswith(("assets/", "data/"))
+        and not name.startswith("assets/images/")
+        and name != EVENTS_CSV
+    )
 
 
 def _kept_from(out: Path, previous: Mapping, new: Mapping[str, bytes]) -> dict[str, bytes]:

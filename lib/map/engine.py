@@ -28,6 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from lib.data.events import is_contested
 from lib.data.schema import EVENT_TYPES, PIN_PRECISIONS
 from lib.data.text import strip_bidi
 from lib.map.colour import text_on
@@ -140,7 +141,7 @@ def _coded(
     event_of_code = np.empty(len(ev_ids), dtype=np.int64)
     event_of_code[ev_order] = np.arange(len(ev_ids))
     unique_rows = ev_first[ev_order]
-    contested = (frame["contested_with"] != "") | (frame["status"] == "disputed")
+    contested = is_contested(frame["contested_with"], frame["status"])
     contested = contested.to_numpy(dtype=bool)[unique_rows].astype(int).tolist()
 
     article_ids, offsets, indices = (

@@ -79,9 +79,30 @@ def legend_html(types: Iterable[str] = EVENT_TYPES) -> str:
     )
 
 
-#: The engine's scripts and styles under static/ (linted JS files, not Python strings).
-ENGINE_JS = ("newsmap/core.js", "newsmap/engine.js", "newsmap/bridge.js")
+#: The time engine's scripts under static/, in load order: core.js, then one module per concern,
+#: each adding its part to ``Newsmap`` (static/newsmap/engine.js says what each holds). The one
+#: list: the live map (``LIVE_MAP_JS``), the pictures and the standalone export
+#: (``lib.pictures.presentation``) and the reader edition (``lib.edition.publish``) load these.
+ENGINE_JS = (
+    "newsmap/core.js",
+    "newsmap/engine-geometry.js",
+    "newsmap/engine.js",
+    "newsmap/engine-filter.js",
+    "newsmap/engine-draw.js",
+    "newsmap/engine-spread.js",
+    "newsmap/engine-layout.js",
+    "newsmap/engine-labels.js",
+    "newsmap/engine-chips.js",
+    "newsmap/engine-legend.js",
+    "newsmap/engine-popups.js",
+    "newsmap/engine-keys.js",
+)
 ENGINE_CSS = ("newsmap/engine.css",)
+#: The live map's scripts: the engine, then its bridge to the app page's timeline. Only core.js
+#: goes through folium's ``default_js``, which streamlit-folium loads one after another (a round
+#: trip each); the map's script loads the rest all at once (``Newsmap.loadScripts``, in
+#: core.js). One after another, the engine's modules added about 0.5 s to the first paint.
+LIVE_MAP_JS = (*ENGINE_JS, "newsmap/bridge.js")
 
 
 #: Of folium.Map's own assets, what the live map needs (see live_map).
@@ -92,14 +113,18 @@ class EngineLayer(JSCSSMixin, MacroElement):
     """Every place and event of the story, drawn by ``static/newsmap/engine.js``.
 
     ``data`` is ``lib.map.engine.engine_data(...)``; it goes into the page once, through
-    ``script_json`` (cannot close the script). The engine waits for views from the timeline
-    (``static/newsmap/bridge.js``) and sends clicks back; Python sends nothing per step.
+    ``script_json`` (cannot close the script), as do the URLs of the engine's modules
+    (``scripts``: loaded all at once, not through ``default_js``). The engine waits for views
+    from the timeline (``static/newsmap/bridge.js``) and sends clicks back; Python sends
+    nothing per step.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        Newsmap.bridge({{ this._parent.get_name() }}, {{ this.data_json }});
+        Newsmap.loadScripts({{ this.scripts_json }}, function () {
+            Newsmap.bridge({{ this._parent.get_name() }}, {{ this.data_json }});
+        });
         {% endmacro %}
         """
     )
@@ -109,7 +134,10 @@ class EngineLayer(JSCSSMixin, MacroElement):
         self._name = "EngineLayer"
         self.data_json = script_json(data)
         base = static_url.rstrip("/")
-        self.default_js = [(path.split("/")[-1], f"{base}/{path}") for path in ENGINE_JS]
+        first, *rest = LIVE_MAP_JS
+        self.default_js = [(first.split("/")[-1], f"{base}/{first}")]
+        self.scripts = [f"{base}/{path}" for path in rest]
+        self.scripts_json = script_json(self.scripts)
         self.default_css = [(path.split("/")[-1], f"{base}/{path}") for path in ENGINE_CSS]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.data.events import Event, contest_groups
+from lib.data.events import Event, contest_groups, is_contested
 from lib.data.gazetteer import Gazetteer
 from lib.data.schema import EVENT_TYPES
 
@@ -312,9 +312,7 @@ def group_by_place(frame: pd.DataFrame) -> list[PlaceGroup]:
     type_counts = np.bincount(group * (other + 1) + codes, minlength=n * (other + 1)).reshape(
         n, other + 1
     )
-    contested = ((frame["contested_with"] != "") | (frame["status"] == "disputed")).to_numpy(
-        dtype=np.int64
-    )[idx]
+    contested = is_contested(frame["contested_with"], frame["status"]).to_numpy(np.int64)[idx]
     contested_counts = np.add.reduceat(contested, starts)
     names = col("place_name")
     lats, lons = col("lat", float), col("lon", float)

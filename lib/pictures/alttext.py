@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from lib.data.articles import Article
+from lib.data.events import is_contested
 from lib.data.gazetteer import Place
 from lib.map import mapview
 from lib.map.viewstate import PlaceGroup, ViewState, filter_events, group_by_place
@@ -68,7 +69,7 @@ def claims_by(ranked: list[tuple[str, int]]) -> list[str]:
 
 
 def _contested(visible: pd.DataFrame) -> str:
-    flagged = (visible["contested_with"] != "") | (visible["status"] == "disputed")
+    flagged = is_contested(visible["contested_with"], visible["status"])
     contested = visible[flagged].drop_duplicates("event_id")
     if contested.empty:
         return "No claim in view is contested."

@@ -358,9 +358,8 @@ def picture_data(
 
 #: The presentation page's scripts and styles, inlined from static/ (the engine as the live
 #: map loads it, then the page's own).
-PICTURE_JS_FILES = ("newsmap/core.js", "newsmap/engine.js", "newsmap/vector.js",
-                    "newsmap/presentation.js")  # fmt: skip
-PICTURE_CSS_FILES = ("newsmap/engine.css", "newsmap/picture.css")
+PICTURE_JS_FILES = (*mapview.ENGINE_JS, "newsmap/vector.js", "newsmap/presentation.js")
+PICTURE_CSS_FILES = (*mapview.ENGINE_CSS, "newsmap/picture.css")
 
 
 def presentation_html(
@@ -506,15 +505,14 @@ def standalone_data(frame: pd.DataFrame, state: ViewState, articles: Mapping[str
 
 #: The standalone page's scripts and styles, inlined from static/ (the live map loads the same).
 STANDALONE_JS_FILES = (
-    "newsmap/core.js",
-    "newsmap/engine.js",
+    *mapview.ENGINE_JS,
     "newsmap/timeline.js",
     "newsmap/panel.js",
     "newsmap/standalone.js",
 )
 #: edition.css styles the place panel (panel.js), as in the reader edition.
 STANDALONE_CSS_FILES = (
-    "newsmap/engine.css",
+    *mapview.ENGINE_CSS,
     "newsmap/timeline.css",
     "newsmap/edition.css",
     "newsmap/standalone.css",

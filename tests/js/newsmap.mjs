@@ -9,8 +9,8 @@ import vm from "node:vm";
 const STATIC = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "static", "newsmap");
 
 /**
- * Run `files` (names in static/newsmap/) in order; return the `Newsmap` namespace and the `L`
- * shim, whose `popups` lists the HTML of every popup opened.
+ * Run `files` (names in static/newsmap/) in order; return the `Newsmap` namespace, the `L`
+ * shim, whose `popups` lists the HTML of every popup opened, and the context (to add shims).
  */
 export function loadNewsmap(...files) {
     const context = vm.createContext({});
@@ -28,8 +28,42 @@ export function loadNewsmap(...files) {
     for (const name of files) {
         vm.runInContext(readFileSync(join(STATIC, name), "utf8"), context, { filename: name });
     }
-    return { Newsmap: context.Newsmap, L };
+    return { Newsmap: context.Newsmap, L, context };
 }
+
+/**
+ * Run core.js, the engine's pure helpers and its constructor (engine.js), then the engine
+ * `modules` given (names in static/newsmap/, e.g. "engine-filter.js"), in that order.
+ */
+export function loadEngine(...modules) {
+    return loadNewsmap("core.js", "engine-geometry.js", "engine.js", ...modules);
+}
+
+/**
+ * Four events over four days, in the shape of lib/map/engine.py engine_data(): E0 a clash at
+ * Alpha (no claimant, article a1); E1 an attack at Beta (Taliban, a2, contested); E2 a denial
+ * at Gamma (NRF, a2, contested); E3 an attack at Alpha and Beta (Taliban, a1 and a2: two rows).
+ */
+export const DATA = {
+    v: 1,
+    first: "2021-09-01",
+    ndays: 5,
+    title: "Test",
+    types: ["clash", "attack", "denial"],
+    typeLabels: ["Clash", "Attack", "<b>Denial</b>"],
+    colours: ["#111111", "#222222", "#333333"],
+    claimants: ["NRF", "Taliban"],
+    articles: ["a1", "a2"],
+    places: [
+        ["alpha", "Alpha", 35.0, 69.0, 1, 2],
+        ["beta", "Beta", 35.1, 69.1, 1, 2],
+        ["gamma", "Gamma", 35.2, 69.2, 0, 12],
+    ],
+    // One row per event and place, in day order; c = -1: no claimant.
+    rows: { d: [0, 1, 2, 3, 3], p: [0, 1, 2, 0, 1], t: [0, 1, 2, 1, 1], c: [-1, 1, 0, 1, 1], e: [0, 1, 2, 3, 3] },
+    // x: contested per event; ao/ai: each event's articles as offsets into ai.
+    events: { x: [0, 1, 1, 0], ao: [0, 1, 2, 3, 5], ai: [0, 1, 1, 0, 1] },
+};
 
 /**
  * An Engine over `data` without Leaflet: the constructor's drawing step (`_build`) is skipped.
