@@ -63,3 +63,14 @@ def table_ids(html: str) -> list[str]:
     return [
         unescape(i) for i in re.findall(r"<span class='nme-id'>\[([^\]]*)\]</span></td></tr>", html)
     ]
+
+
+def dashboard_summaries() -> dict[str, str]:
+    """``{event id: summary}`` of every event the main page's map, table and panels draw from:
+    the engine data of the data set the app's caches hold now (after an ``AppTest`` run of the
+    dashboard in this process)."""
+    from ui import data as store
+
+    info = store.engine_data()["info"]
+    assert info is not None, "the fixture is small: the engine data carries every event's text"
+    return {row[5]: row[3] for row in info}
