@@ -180,7 +180,11 @@ if grid["signature"] != signature:
 state.warn_unsaved(ws)  # a reload brings the edits back; leaving the page asks first
 
 # --- live validation: what `python -m lib check` would say of the rows as typed ---------------
-checked = check_rows(numbered, data.context)
+# With a second approver required, approving a row you wrote is an error like any other.
+checked = sorted(
+    check_rows(numbered, data.context) + state.self_approvals(ws, numbered),
+    key=lambda p: p.row or 0,
+)
 ids = {number: row.get("id", "") for number, row in numbered}
 loaded_rows = len(frame)
 

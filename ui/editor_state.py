@@ -26,10 +26,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lib.data.problems import Problem
 from lib.data.schema import Column
 from lib.data.storage import fingerprint
 from lib.data.text import markdown_escape
-from lib.editing import history
+from lib.editing import history, review
 from lib.editing import snapshot as editing
 from lib.editing.snapshot import Diff, Merge, Row, Snapshot
 from lib.map.offline import STATIC_DIR
@@ -236,6 +237,21 @@ def save(
         ws.working = list(rows)
         ws.error = f"Not saved: {exc}"
         return False
+    # Checked here too, not only by the page: the page's check ran before the click.
+    refused = (
+        review.self_approvals(
+            ws.snapshot.rows, list(enumerate(rows, start=2)), identity.name, ws.backup_root.parent
+        )
+        if ws.key == Keys.EVENTS
+        else []
+    )
+    if refused:
+        ws.working = list(rows)
+        ws.error = "Not saved: " + " ".join(
+            f"Line {p.row} of {ws.label}, field '{p.column}': {p.message} ({p.hint})."
+            for p in refused
+        )
+        return False
     diff = editing.diff_rows(ws.snapshot.rows, rows)
     try:
         data = ws.snapshot.encode_checked(rows)
@@ -282,6 +298,22 @@ def save(
     if after is not None:
         after()
     return True
+
+
+def self_approvals(
+    ws: Workspace, rows: Sequence[tuple[int | None, Row]], who: str | None = None
+) -> list[Problem]:
+    """Rows of an events.csv save that would approve a row its own editor wrote, when the
+    setting ``DASHBOARD_REVIEW_SECOND_PERSON`` is on (``lib.editing.review.self_approvals``);
+    ``who`` defaults to the editor logged in. Empty for any other file."""
+    if ws.key != Keys.EVENTS:
+        return []
+    if who is None:
+        identity = auth.current()
+        if identity is None:
+            return []
+        who = identity.name
+    return review.self_approvals(ws.snapshot.rows, rows, who, ws.backup_root.parent)
 
 
 def accept_merge(ws: Workspace, choices: Mapping[str, str]) -> None:
