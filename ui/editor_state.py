@@ -11,7 +11,7 @@ checks the login (``ui.auth.ensure_editor``) itself, so no page can write withou
 a hash of the data *and* the column config it is given, and its state is a list of edits
 relative to that data. So the frame and the config are built once per `Workspace.version` and
 passed unchanged on every rerun; the version (part of the widget key) is bumped whenever the
-working copy changes from outside the grid (load, merge, drafts). When the widget is mounted
+working copy changes from outside the grid (load, merge). When the widget is mounted
 afresh (first visit, or coming back from another page, which drops widget state), the grid is
 rebuilt from the working copy, so nothing is lost there either.
 """
@@ -30,7 +30,7 @@ from lib.data.problems import Problem
 from lib.data.schema import Column
 from lib.data.storage import fingerprint
 from lib.data.text import markdown_escape
-from lib.editing import history, review
+from lib.editing import history, review, review_list
 from lib.editing import snapshot as editing
 from lib.editing.snapshot import Diff, Merge, Row, Snapshot
 from lib.map.offline import STATIC_DIR
@@ -202,16 +202,6 @@ def grid_input(
     if ws.grid is None or ws.grid_key not in st.session_state:
         ws.grid, ws.grid_config = build(list(ws.working))
     return ws.grid, ws.grid_config
-
-
-def add_event_drafts(ws: Workspace, rows: Sequence[Row]) -> int:
-    """Append draft rows to the events working copy ``ws`` (never to disk)."""
-    set_working(ws, [*ws.working, *rows])
-    ws.flash = (
-        f"{len(rows)} draft event(s) added from the articles page. They are not saved: "
-        "complete them (event type, date), then save."
-    )
-    return len(rows)
 
 
 def save(
@@ -537,3 +527,128 @@ def download_button(ws: Workspace, file_name: str) -> None:
 def loaded_caption(ws: Workspace) -> str:
     when = ws.snapshot.loaded_at.astimezone().strftime("%H:%M:%S")
     return f"{ws.label}: {len(ws.snapshot.rows)} rows as loaded at {when}."
+
+
+# --- the review lists of drafts (Add article) ----------------------------------------------------
+
+
+@dataclass
+class ReviewLists:
+    """This editor's review lists of drafts, one per article (``lib.editing.review_list``),
+    for one events.csv; ``current`` is the article shown last. Kept in session state and, by
+    login, in ``ui.drafts`` so that a reload brings them back (a server restart loses them)."""
+
+    path: Path
+    lists: dict[str, review_list.ReviewList] = field(default_factory=dict)
+    current: str | None = None
+    editing: set[str] = field(default_factory=set)  # keys of the cards whose form is open
+    flash: str | None = None
+    error: str | None = None
+
+    @property
+    def draft_key(self) -> str:
+        return f"{self.path}#review"
+
+
+def review_lists(path: Path) -> ReviewLists:
+    """This session's review lists for events.csv at ``path`` (after a reload: the ones the
+    browser's login left)."""
+    held = st.session_state.get(Keys.REVIEW)
+    if not isinstance(held, ReviewLists) or held.path != Path(path):
+        nonce = _login_nonce()
+        kept = None if nonce is None else drafts.get(nonce, f"{Path(path)}#review")
+        held = kept if isinstance(kept, ReviewLists) else ReviewLists(Path(path))
+        st.session_state[Keys.REVIEW] = held
+    return held
+
+
+def keep_review_lists(held: ReviewLists) -> None:
+    """Remember the lists for this login (a reload brings them back), or forget them when
+    there are none."""
+    nonce = _login_nonce()
+    if nonce is None:
+        return
+    if held.lists:
+        drafts.put(nonce, held.draft_key, held)
+    else:
+        drafts.drop(nonce, held.draft_key)
+
+
+def follow_disk_review(review: review_list.ReviewList, spec: Sequence[Column]) -> None:
+    """While no card is accepted, a list follows events.csv on disk (its ids and lines stay
+    right); once one is, a change on disk is left for the save to detect."""
+    path = review.base.path
+    if not review.accepted and fingerprint(path) != review.base.fingerprint:
+        review_list.rebase(review, editing.read_snapshot(path, spec, review.base.label))
+
+
+def save_review(
+    held: ReviewLists,
+    review: review_list.ReviewList,
+    spec: Sequence[Column],
+    root: Path,
+    *,
+    after: Callable[[], None] | None = None,
+) -> bool:
+    """Write the accepted cards of ``review`` to events.csv, against the version the list was
+    drafted against, and record it in the history; the dropped cards go, the open ones stay.
+
+    A change on disk since then is never overwritten: the list moves onto the new version
+    (`review_list.rebase`, renumbering a draft whose id was taken), ``held.error`` says what
+    happened, and the editor saves again. Nothing in the list is lost on any failure.
+    """
+    held.error = None
+    accepted = review.accepted
+    if not accepted:
+        dropped = review.counts()[review_list.DROPPED]
+        held.lists[review.article_id] = review_list.after_save(review, review.base)
+        held.flash = f"Cleared {dropped} dropped draft(s); events.csv is unchanged."
+        return True
+    try:
+        identity = auth.ensure_editor()
+    except PermissionError as exc:
+        held.error = f"Not saved: {exc}"
+        return False
+    label = review.base.label
+    path = review.base.path
+    rows = review_list.rows_to_save(review)
+    recorder = history.Recorder(
+        root, label, identity.name, identity.label, identity.email,
+        note=f"accepted {len(accepted)} draft(s) from article {review.article_id}",
+    )  # fmt: skip
+    try:
+        data = review.base.encode_checked(rows)
+        editing.save_bytes(
+            path,
+            data,
+            review.base.fingerprint,
+            backup_root=root / editing.BACKUP_DIR,
+            label=label,
+            journal=recorder,
+        )
+    except editing.ConflictError:
+        disk = editing.read_snapshot(path, spec, label)
+        changes = editing.diff_rows(review.base.rows, disk.rows)
+        renamed = review_list.rebase(review, disk)
+        held.error = (
+            f"Not saved: {label} was saved by someone else since these drafts were made "
+            f"({changes.summary()}). Nothing was overwritten. Your list is kept and now checked "
+            "against that version"
+            + (": " + ", ".join(f"{old} is now {new}" for old, new in renamed) if renamed else "")
+            + ". Look at the cards again, then save."
+        )
+        return False
+    except editing.SaveError as exc:
+        held.error = f"Not saved: {exc} Your list is kept."
+        return False
+    saved = editing.snapshot_of(path, data, spec, label)
+    held.lists[review.article_id] = review_list.after_save(review, saved)
+    ids = ", ".join(c.id for c in accepted)
+    entry = f" History entry {recorder.entry.id}, by {identity.label}." if recorder.entry else ""
+    held.flash = (
+        f"Saved {len(accepted)} draft(s) to {label}: {ids}. Readers do not see them until "
+        f"they are approved on Edit events.{entry}"
+    )
+    if after is not None:
+        after()
+    return True

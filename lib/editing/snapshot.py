@@ -1213,7 +1213,14 @@ def suggest_places(
 
 # --- a small preview map -----------------------------------------------------------------------
 
-_COLOURS = {"added": "#1a7f37", "changed": "#bf8700", "deleted": "#8c959f", "candidate": "#0969da"}
+_COLOURS = {
+    "added": "#1a7f37",
+    "changed": "#bf8700",
+    "deleted": "#8c959f",
+    "candidate": "#0969da",
+    "draft": "#8250df",
+    "approved": "#24292f",
+}
 
 
 @dataclass(frozen=True)
@@ -1222,7 +1229,9 @@ class PreviewMarker:
 
     ``label`` is short plain text (escaped when drawn) and ``detail`` longer text shown on hover;
     ``radius_km`` > 0 also draws the area of uncertainty; ``number`` is shown before the label
-    so the editor can pick a candidate by number.
+    so the editor can pick a candidate by number. ``dashed`` draws its outline dashed (a draft
+    not yet published); ``permanent`` keeps its label on screen (None: only when the map has
+    few markers).
     """
 
     lat: float
@@ -1232,6 +1241,8 @@ class PreviewMarker:
     radius_km: float = 0.0
     number: int | None = None
     detail: str = ""
+    dashed: bool = False
+    permanent: bool | None = None
 
 
 #: Up to this many markers keep their label on screen; more would hide the map.
@@ -1239,9 +1250,13 @@ PERMANENT_LABELS_MAX = 8
 
 
 def preview_map(
-    markers: Sequence[PreviewMarker], *, base_url: str = STREAMLIT_STATIC_ROUTE
+    markers: Sequence[PreviewMarker],
+    *,
+    base_url: str = STREAMLIT_STATIC_ROUTE,
+    legend: str | None = None,
 ) -> folium.Map:
-    """An offline folium map of ``markers`` over the province outlines, zoomed to fit them."""
+    """An offline folium map of ``markers`` over the province outlines, zoomed to fit them;
+    ``legend`` is the map's legend as trusted HTML (values escaped by the caller), or none."""
     lats = [m.lat for m in markers] or [34.5]
     lons = [m.lon for m in markers] or [69.2]
     # The dashboard's base map (outlines, province names, scale bar), without tiles: tile
@@ -1251,10 +1266,11 @@ def preview_map(
         static_url=base_url,
         center=(sum(lats) / len(lats), sum(lons) / len(lons)),
         zoom=8,
-        legend=False,
+        legend=legend or False,
     )
-    permanent = len(markers) <= PERMANENT_LABELS_MAX
+    few = len(markers) <= PERMANENT_LABELS_MAX
     for m in markers:
+        permanent = few if m.permanent is None else m.permanent
         colour = _COLOURS.get(m.kind, _COLOURS["changed"])
         if m.radius_km > 0:
             folium.Circle(
@@ -1271,10 +1287,12 @@ def preview_map(
             text = f"{text}: {m.detail}"
         folium.CircleMarker(
             [m.lat, m.lon],
-            radius=7,
+            radius=9 if m.dashed else 7,
             color=colour,
+            weight=2.5 if m.dashed else 3,
+            dash_array="5 4" if m.dashed else None,
             fill=True,
-            fill_opacity=0.9,
+            fill_opacity=0.25 if m.dashed else 0.9,
             tooltip=folium.Tooltip(escape(text), permanent=permanent),
         ).add_to(fmap)
     if len(markers) > 1:
