@@ -313,7 +313,7 @@ def test_hostile_text_in_a_draft_is_shown_as_text_and_the_inferred_place_is_mark
     assert not [s for s in sources if "](http" in s]  # no live link or image anywhere
     shown = said(at)
     assert LINK in shown  # shown as the characters it is
-    assert "Place: Bazarak · inferred: the sentence names no place" in shown
+    assert "Place: Bazarak · inferred (not named in the sentence: the article's main place" in shown
 
 
 def test_the_map_shows_drafts_dashed_and_labelled_among_approved_events(fixture_env):

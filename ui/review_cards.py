@@ -67,14 +67,27 @@ def show(
 def show_map(review: ReviewList, data: Dataset, base_url: str) -> None:
     """Where each draft lands (dashed, labelled 'draft'), among the approved events."""
     places = data.gazetteer.places
-    markers, unplaced = [], []
+    # The approved events first: the drafts are drawn over them, and the map frames the drafts.
+    approved: dict[str, int] = {}
+    for event in for_readers(data.events.events):
+        for place_id in event.places:
+            approved[place_id] = approved.get(place_id, 0) + 1
+    markers = [
+        editing.PreviewMarker(
+            place.lat, place.lon, f"{place.name}: {count} approved event(s)", "approved",
+            permanent=False,
+        )
+        for place_id, count in sorted(approved.items())
+        if (place := places.get(place_id)) is not None
+    ]  # fmt: skip
+    drafts, unplaced = [], []
     for card in review.kept:
         found = [places[p] for p in review_list.places_of(card) if p in places]
         if not found:
             unplaced.append(card.id)
         for place in found:
             inferred = " (inferred place)" if card.inferred else ""
-            markers.append(
+            drafts.append(
                 editing.PreviewMarker(
                     place.lat,
                     place.lon,
@@ -85,26 +98,10 @@ def show_map(review: ReviewList, data: Dataset, base_url: str) -> None:
                     permanent=len(review.kept) <= editing.PERMANENT_LABELS_MAX,
                 )
             )
-    approved: dict[str, int] = {}
-    for event in for_readers(data.events.events):
-        for place_id in event.places:
-            approved[place_id] = approved.get(place_id, 0) + 1
-    for place_id, count in sorted(approved.items()):
-        place = places.get(place_id)
-        if place is not None:
-            markers.append(
-                editing.PreviewMarker(
-                    place.lat,
-                    place.lon,
-                    f"{place.name}: {count} approved event(s)",
-                    "approved",
-                    permanent=False,
-                )
-            )
     if unplaced:
         st.caption("Not on the map (no known place): " + markdown_escape(", ".join(unplaced)))
     st_folium(
-        editing.preview_map(markers, base_url=base_url, legend=LEGEND),
+        editing.preview_map(markers + drafts, base_url=base_url, legend=LEGEND, fit=drafts),
         key=Keys.widget(f"review:map:{review.article_id}"),
         height=360,
         use_container_width=True,
@@ -164,13 +161,8 @@ def show_card(n: int, card: Card, review: ReviewList, problems: list, data: Data
             f"({markdown_escape(row.get('date_precision', ''))}): "
             f"{markdown_escape(row.get('date_basis', ''))}"
         )
-        inferred = (
-            " · *inferred: the sentence names no place* ("
-            + markdown_escape(row.get("place_basis", ""))
-            + ")"
-            if card.inferred
-            else ""
-        )
+        basis = row.get("place_basis", "").removeprefix("inferred, ")
+        inferred = f" · *inferred* ({markdown_escape(basis)})" if card.inferred else ""
         st.markdown(f"**Place:** {markdown_escape(place_words(card, data))}{inferred}")
         st.markdown(f"**Basis, from the article:** “{markdown_escape(card.sentence)}”")
         for problem in errors:
@@ -256,8 +248,10 @@ def save_bar(review: ReviewList, problems: dict, held: state.ReviewLists, root: 
     ]
     if counts[ACCEPTED]:
         label = f"Save the list: add {counts[ACCEPTED]} accepted draft(s) to events.csv"
-    else:
+    elif counts[DROPPED]:
         label = f"Save the list: clear {counts[DROPPED]} dropped draft(s)"
+    else:
+        label = "Save the list"
     blocked = (
         "accept or drop a draft first"
         if not (counts[ACCEPTED] or counts[DROPPED])

@@ -1254,11 +1254,14 @@ def preview_map(
     *,
     base_url: str = STREAMLIT_STATIC_ROUTE,
     legend: str | None = None,
+    fit: Sequence[PreviewMarker] | None = None,
 ) -> folium.Map:
-    """An offline folium map of ``markers`` over the province outlines, zoomed to fit them;
-    ``legend`` is the map's legend as trusted HTML (values escaped by the caller), or none."""
-    lats = [m.lat for m in markers] or [34.5]
-    lons = [m.lon for m in markers] or [69.2]
+    """An offline folium map of ``markers`` over the province outlines, zoomed to fit them (or
+    the ones in ``fit``), drawn in order (the last on top); ``legend`` is the map's legend as
+    trusted HTML (values escaped by the caller), or none."""
+    framed = fit or markers
+    lats = [m.lat for m in framed] or [34.5]
+    lons = [m.lon for m in framed] or [69.2]
     # The dashboard's base map (outlines, province names, scale bar), without tiles: tile
     # servers may be unreachable, and the preview must look like the map it previews.
     fmap = mapview.base_map(
@@ -1287,7 +1290,7 @@ def preview_map(
             text = f"{text}: {m.detail}"
         folium.CircleMarker(
             [m.lat, m.lon],
-            radius=9 if m.dashed else 7,
+            radius=9 if m.dashed else 5 if m.kind == "approved" else 7,
             color=colour,
             weight=2.5 if m.dashed else 3,
             dash_array="5 4" if m.dashed else None,
@@ -1295,6 +1298,6 @@ def preview_map(
             fill_opacity=0.25 if m.dashed else 0.9,
             tooltip=folium.Tooltip(escape(text), permanent=permanent),
         ).add_to(fmap)
-    if len(markers) > 1:
+    if len(framed) > 1:
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=10)
     return fmap
