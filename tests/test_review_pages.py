@@ -328,3 +328,16 @@ def test_the_map_shows_drafts_dashed_and_labelled_among_approved_events(fixture_
     at.run()
     (preview,) = at.get("component_instance")
     assert "E004 (draft)" not in preview.proto.json_args
+
+
+def test_a_finished_list_can_be_drafted_again(fixture_env):
+    at = review_page()
+    for card in (TALKS, STATEMENT, FAMILIES, COMMANDER):
+        card_button(at, card, "drop").click()
+        at.run()
+    save_list(at)
+    assert "Cleared 4 dropped draft(s); events.csv is unchanged." in said(at)
+    assert "No drafts left from this article" in said(at)
+    button(at, "Draft this article again").click()
+    at.run()
+    assert "4 draft(s): 4 to decide" in said(at)

@@ -52,6 +52,15 @@ def show(
             "No drafts left from this article: every one was saved or dropped. Edit events "
             "holds the saved ones."
         )
+        if st.button(
+            "Draft this article again",
+            key=Keys.widget(f"review:again:{review.article_id}"),
+            help="A new list of drafts from its text (the rows saved from it stay as they are).",
+        ):
+            del held.lists[review.article_id]
+            st.rerun()
+        messages(held)
+        return
     else:
         st.markdown(
             f"**{len(review.cards)} draft(s)**: {counts['open']} to decide, "
@@ -268,6 +277,11 @@ def save_bar(review: ReviewList, problems: dict, held: state.ReviewLists, root: 
     ):
         state.save_review(held, review, EVENT_COLUMNS, root, after=refresh)
         st.rerun()
+    messages(held)
+
+
+def messages(held: state.ReviewLists) -> None:
+    """Why the list's last save failed, or what it saved: under its button."""
     if held.error:
         st.error(markdown_escape(held.error))
     if held.flash:
