@@ -19,6 +19,7 @@ from lib.data.gazetteer import ID_PATTERN as PLACE_ID
 from lib.data.problems import Problem
 from lib.data.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
 from lib.data.text import markdown_escape, split_list
+from lib.editing import review_list
 from lib.editing import snapshot as editing
 from lib.map.offline import static_base_url
 from ui import auth, render, safe
@@ -343,3 +344,32 @@ with right:
         st.rerun()
 state.show_flash(ws)  # under the buttons: nothing above the grid moves when it appears
 state.offer_undo(ws, after=refresh)
+
+# --- rows waiting for approval, on the map ------------------------------------------------------
+has_review = "review" in columns
+waiting = [r for r in ws.working if review_list.review_state(r, has_review) != "approved"]
+if waiting:
+    st.header("Drafts on the map")
+    st.caption(
+        f"{len(waiting)} row(s) in the table are drafts or ready for approval: readers do not see "
+        "them. They are drawn dashed, among the approved events, as the table has them now."
+    )
+    points, drafted, unplaced = review_list.map_markers(
+        [r for r in ws.working if review_list.review_state(r, has_review) == "approved"],
+        waiting,
+        data.gazetteer.places,
+    )
+    if unplaced:
+        safe.caption("Not on the map (no known place): " + ", ".join(unplaced))
+    st_folium(
+        editing.preview_map(
+            points + drafted,
+            base_url=static_base_url(st.get_option("server.baseUrlPath")),
+            legend=review_list.MAP_LEGEND,
+            fit=drafted,
+        ),
+        key=state.Keys.widget("events:drafts-map"),
+        height=360,
+        use_container_width=True,
+        returned_objects=[],
+    )

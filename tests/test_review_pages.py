@@ -341,3 +341,20 @@ def test_a_finished_list_can_be_drafted_again(fixture_env):
     button(at, "Draft this article again").click()
     at.run()
     assert "4 draft(s): 4 to decide" in said(at)
+
+
+def test_edit_events_shows_the_rows_waiting_for_approval_dashed_on_a_map(second_person):
+    at = events_page_as(BOB)
+    assert "1 row(s) in the table are drafts or ready for approval" in said(at)
+    (drafts_map,) = [
+        c for c in at.get("component_instance") if "Drafts and approved" in c.proto.json_args
+    ]
+    script = json.loads(drafts_map.proto.json_args)["script"]
+    assert script.count('"dashArray": "5 4"') == 1
+    assert "F004 (draft, ready for approval) at Kabul" in script
+    assert "Bazarak: 2 approved event(s)" in script
+    # Approved and saved, it leaves the map.
+    edit_grid(at, edited={F004: {"review": "approved"}})
+    button(at, "Save events.csv").click()
+    at.run()
+    assert "Drafts on the map" not in said(at)

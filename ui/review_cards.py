@@ -15,9 +15,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib.data.dataset import Dataset
-from lib.data.events import for_readers
 from lib.data.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
-from lib.data.text import markdown_escape
+from lib.data.text import markdown_escape, split_list
 from lib.editing import review_list
 from lib.editing import snapshot as editing
 from lib.editing.review_list import ACCEPTED, DROPPED, Card, ReviewList
@@ -28,12 +27,6 @@ from ui.keys import Keys
 HELP = {c.name: c.help for c in EVENT_COLUMNS}
 PICKERS = {"event_type": EVENT_TYPES, "status": STATUSES, "date_precision": DATE_PRECISIONS}
 LONG = ("summary", "quote")
-#: The map's legend (trusted HTML: no data in it).
-LEGEND = (
-    "<b>Drafts and approved events</b>"
-    "<div><i class='dashed' style='border-color:#8250df'></i>draft (dashed): not published</div>"
-    "<div><i style='background:#24292f'></i>approved events at a place</div>"
-)
 
 
 def field_label(name: str) -> str:
@@ -74,43 +67,19 @@ def show(
 
 
 def show_map(review: ReviewList, data: Dataset, base_url: str) -> None:
-    """Where each draft lands (dashed, labelled 'draft'), among the approved events."""
-    places = data.gazetteer.places
-    # The approved events first: the drafts are drawn over them, and the map frames the drafts.
-    approved: dict[str, int] = {}
-    for event in for_readers(data.events.events):
-        for place_id in event.places:
-            approved[place_id] = approved.get(place_id, 0) + 1
-    markers = [
-        editing.PreviewMarker(
-            place.lat, place.lon, f"{place.name}: {count} approved event(s)", "approved",
-            permanent=False,
-        )
-        for place_id, count in sorted(approved.items())
-        if (place := places.get(place_id)) is not None
-    ]  # fmt: skip
-    drafts, unplaced = [], []
-    for card in review.kept:
-        found = [places[p] for p in review_list.places_of(card) if p in places]
-        if not found:
-            unplaced.append(card.id)
-        for place in found:
-            inferred = " (inferred place)" if card.inferred else ""
-            drafts.append(
-                editing.PreviewMarker(
-                    place.lat,
-                    place.lon,
-                    f"{card.id} (draft) at {place.name}{inferred}",
-                    "draft",
-                    detail=card.row.get("summary", ""),
-                    dashed=True,
-                    permanent=len(review.kept) <= editing.PERMANENT_LABELS_MAX,
-                )
-            )
+    """Where each draft lands (dashed, labelled 'draft'), among the approved events; the map
+    frames the drafts."""
+    column = "review" in review.base.columns
+    approved = [r for r in review.base.rows if review_list.review_state(r, column) == "approved"]
+    points, drafts, unplaced = review_list.map_markers(
+        approved, [review_list.saved_row(c) for c in review.kept], data.gazetteer.places
+    )
     if unplaced:
         st.caption("Not on the map (no known place): " + markdown_escape(", ".join(unplaced)))
     st_folium(
-        editing.preview_map(markers + drafts, base_url=base_url, legend=LEGEND, fit=drafts),
+        editing.preview_map(
+            points + drafts, base_url=base_url, legend=review_list.MAP_LEGEND, fit=drafts
+        ),
         key=Keys.widget(f"review:map:{review.article_id}"),
         height=360,
         use_container_width=True,
@@ -120,7 +89,7 @@ def show_map(review: ReviewList, data: Dataset, base_url: str) -> None:
 
 def place_words(card: Card, data: Dataset) -> str:
     names = []
-    for place_id in review_list.places_of(card):
+    for place_id in split_list(card.row.get("places", "")):
         place = data.gazetteer.places.get(place_id)
         names.append(place.name if place else f"{place_id} (not in the gazetteer)")
     return ", ".join(names) or "none"

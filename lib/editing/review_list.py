@@ -18,14 +18,24 @@ again. Pure data and functions: no streamlit, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from lib.data.articles import Article
 from lib.data.checks import check_rows
-from lib.data.events import Context
+from lib.data.events import MISSING_REVIEW, Context
+from lib.data.gazetteer import Place
 from lib.data.problems import Problem
-from lib.editing.snapshot import Row, SentenceMentions, Snapshot, draft_events, next_event_ids
+from lib.data.text import split_list
+from lib.editing.snapshot import (
+    PERMANENT_LABELS_MAX,
+    PreviewMarker,
+    Row,
+    SentenceMentions,
+    Snapshot,
+    draft_events,
+    next_event_ids,
+)
 
 OPEN, ACCEPTED, DROPPED = "open", "accepted", "dropped"
 #: The review states a draft may join events.csv with: approving is another editor's step.
@@ -169,5 +179,61 @@ def rebase(review: ReviewList, disk: Snapshot) -> list[tuple[str, str]]:
     return renamed
 
 
-def places_of(card: Card) -> list[str]:
-    return [p.strip() for p in card.row.get("places", "").split(";") if p.strip()]
+def review_state(row: Mapping[str, str], has_column: bool = True) -> str:
+    """A row's review state as the loader reads it: an empty cell is a draft; a file with no
+    ``review`` column is all approved (``lib.data.events.MISSING_REVIEW``)."""
+    if not has_column:
+        return MISSING_REVIEW
+    return (row.get("review") or "").strip().lower() or "draft"
+
+
+def map_markers(
+    approved: Iterable[Mapping[str, str]],
+    waiting: Iterable[Mapping[str, str]],
+    places: Mapping[str, Place],
+) -> tuple[list[PreviewMarker], list[PreviewMarker], list[str]]:
+    """``(approved, drafts, unplaced ids)`` for a map of rows waiting for approval among the
+    approved ones: one small dark point per place with its count of approved rows, and one
+    dashed circle per waiting row and place, labelled '<id> (draft) at <place>' (or '(draft,
+    ready for approval)'), '(inferred place)' added where its place basis says so. Ids of
+    waiting rows with no known place are returned for a caption."""
+    counts: dict[str, int] = {}
+    for row in approved:
+        for place_id in split_list(row.get("places", "")):
+            counts[place_id] = counts.get(place_id, 0) + 1
+    points = [
+        PreviewMarker(place.lat, place.lon, f"{place.name}: {count} approved event(s)",
+                      "approved", permanent=False)
+        for place_id, count in sorted(counts.items())
+        if (place := places.get(place_id)) is not None
+    ]  # fmt: skip
+    rows = list(waiting)
+    drafts, unplaced = [], []
+    for row in rows:
+        found = [places[p] for p in split_list(row.get("places", "")) if p in places]
+        row_id = row.get("id", "") or "(no id)"
+        if not found:
+            unplaced.append(row_id)
+        state = "draft, ready for approval" if review_state(row) == "ready" else "draft"
+        inferred = " (inferred place)" if row.get("place_basis", "").startswith("inferred") else ""
+        for place in found:
+            drafts.append(
+                PreviewMarker(
+                    place.lat,
+                    place.lon,
+                    f"{row_id} ({state}) at {place.name}{inferred}",
+                    "draft",
+                    detail=row.get("summary", ""),
+                    dashed=True,
+                    permanent=len(rows) <= PERMANENT_LABELS_MAX,
+                )
+            )
+    return points, drafts, unplaced
+
+
+#: The legend of a map made from `map_markers` (trusted HTML: no data in it).
+MAP_LEGEND = (
+    "<b>Drafts and approved events</b>"
+    "<div><i class='dashed' style='border-color:#8250df'></i>draft (dashed): not published</div>"
+    "<div><i style='background:#24292f'></i>approved events at a place</div>"
+)
