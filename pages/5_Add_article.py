@@ -2,9 +2,9 @@
 draft events from it.
 
 Glue only: the article is checked with the loader's own rules and saved by
-lib.editing.snapshot.add_article (text file and metadata row, both atomic; an existing id is refused);
+lib.editing.corpus.add_article (text file and metadata row, both atomic; an existing id is refused);
 the lines proposed as boilerplate come from lib.data.boilerplate.propose_boilerplate and those the
-editor keeps marked go into the row's ``boilerplate`` column (lib.editing.snapshot.article_row);
+editor keeps marked go into the row's ``boilerplate`` column (lib.editing.forms.article_row);
 mentions come from lib.data.mentions, suggestions from lib.places.geocode's offline tiers. Drafted events
 open in a review list (lib.editing.review_list, shown by ui.review_cards): accepted, edited or
 dropped, and saved to events.csv only when the editor saves the list.
@@ -24,7 +24,11 @@ from lib.data.mentions import Matcher, find_mentions
 from lib.data.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
 from lib.data.text import markdown_escape
 from lib.editing import history, review_list
-from lib.editing import snapshot as editing
+from lib.editing.corpus import add_article
+from lib.editing.drafting import one_line, sentences_with_places, suggest_places
+from lib.editing.forms import ARTICLES_LABEL, article_problems, article_row
+from lib.editing.saving import BACKUP_DIR
+from lib.editing.snapshot import SaveError, read_snapshot
 from lib.map.offline import static_base_url
 from ui import auth, render, review_cards, safe
 from ui import editor_state as state
@@ -141,13 +145,13 @@ else:
         # The key carries the lines' text: edit the text and the proposal starts ticked again.
         digest = zlib.crc32(shown.encode("utf-8"))
         if st.checkbox(
-            f"**{where}** ({reason}): {markdown_escape(editing.one_line(shown, 160))}",
+            f"**{where}** ({reason}): {markdown_escape(one_line(shown, 160))}",
             value=True,
             key=key(f"boiler:{start}-{end}:{digest:08x}"),
         ):
             marked.append((start, end))
 
-row = editing.article_row(
+row = article_row(
     article_id,
     outlet=outlet,
     outlet_evidence=evidence,
@@ -189,7 +193,7 @@ else:
         hide_index=True,
     )
 if text.strip():
-    suggestions = editing.suggest_places(text, data.gazetteer, mentions)
+    suggestions = suggest_places(text, data.gazetteer, mentions)
     if suggestions:
         st.markdown(
             "**Names that look like places in the region but are not in the gazetteer.** "
@@ -211,7 +215,7 @@ if text.strip():
 
 # --- 4. save -------------------------------------------------------------------------------------
 st.header("4. Save the article")
-problems = editing.article_problems(row, text, data.articles) if (article_id or text) else []
+problems = article_problems(row, text, data.articles) if (article_id or text) else []
 # An empty field is not a mistake yet: it is listed as still to fill in, not shown in red.
 to_fill = [p.column for p in problems if p.message == "is empty" and p.severity == "error"]
 problems = [p for p in problems if not (p.message == "is empty" and p.severity == "error")]
@@ -242,23 +246,23 @@ if st.button(
         identity = auth.ensure_editor()
         recorder = history.Recorder(
             paths.root,
-            editing.ARTICLES_LABEL,
+            ARTICLES_LABEL,
             identity.name,
             identity.label,
             identity.email,
             action="add article",
             note=f"added articles/{row['file']}",
         )
-        editing.add_article(
+        add_article(
             paths.articles,
             row,
             text,
-            backup_root=paths.root / editing.BACKUP_DIR,
+            backup_root=paths.root / BACKUP_DIR,
             journal=recorder,
         )
     except PermissionError as exc:
         safe.error(f"Not saved: {exc}")
-    except editing.SaveError as exc:
+    except SaveError as exc:
         safe.error(f"{exc} The text is still in the form; download it to keep a copy.")
         st.download_button(
             "Download the text", text, file_name=row["file"] or "article.txt", on_click="ignore"
@@ -316,8 +320,8 @@ if not (source.published_from or source.published_to):
     )
 review = held.lists.get(source_id)
 if review is None:
-    base = editing.read_snapshot(paths.events, EVENT_COLUMNS, "events.csv")
-    clauses = editing.sentences_with_places(find_mentions(source, matcher), source)
+    base = read_snapshot(paths.events, EVENT_COLUMNS, "events.csv")
+    clauses = sentences_with_places(find_mentions(source, matcher), source)
     review = held.lists[source_id] = review_list.open_list(source, clauses, base)
 state.follow_disk_review(review, EVENT_COLUMNS)
 state.keep_review_lists(held)

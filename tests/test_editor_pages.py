@@ -24,7 +24,11 @@ from lib.data.dataset import load_dataset
 from lib.data.mentions import Matcher, find_mentions
 from lib.data.schema import ARTICLE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS
 from lib.data.storage import fingerprint
-from lib.editing import snapshot as editing
+from lib.editing import saving
+from lib.editing.grid import FIRST_ARTICLE, MORE_ARTICLES
+from lib.editing.merge import THEIRS
+from lib.editing.saving import BACKUP_DIR, list_backups, save_bytes, save_rows
+from lib.editing.snapshot import read_snapshot
 from lib.places.geocode import GeocodingUnavailable, OnlineGeocoder
 from tests.support.editing import (  # noqa: F401 (data_root, editor_env, fixture_*: fixtures)
     EVENT_NAMES,
@@ -278,7 +282,7 @@ def test_no_write_happens_without_login(editor_env):
     assert len(at.data_editor) == 0
     assert not [b for b in at.button if "Save" in b.label]
     assert fingerprint(editor_env / "events.csv") == before
-    assert not (editor_env / editing.BACKUP_DIR).exists()
+    assert not (editor_env / BACKUP_DIR).exists()
 
 
 def test_the_save_helper_itself_refuses_without_login(editor_env):
@@ -340,9 +344,7 @@ def test_a_valid_edit_is_saved_and_shows_on_the_dashboard(editor_env):
         in texts(at)
     )
     assert read_events(editor_env)[0]["summary"] == new_summary
-    assert (
-        len(editing.list_backups(editor_env / editing.BACKUP_DIR, editor_env / "events.csv")) == 1
-    )
+    assert len(list_backups(editor_env / BACKUP_DIR, editor_env / "events.csv")) == 1
     assert "No changes yet" in texts(at)  # the editor now holds the saved version
 
     dashboard = app("dashboard").run()
@@ -358,7 +360,7 @@ def test_an_added_row_is_saved(editor_env):
     template = read_events(editor_env)[0]
     new = dict(template, id="E900", summary="A new event added in the grid.")
     del new["articles"]
-    new[editing.FIRST_ARTICLE], new[editing.MORE_ARTICLES] = "rebels-final-stand", ""
+    new[FIRST_ARTICLE], new[MORE_ARTICLES] = "rebels-final-stand", ""
     edit_grid(at, added=[new])
     assert "1 added" in texts(at)
     button(at, "Save events.csv").click()
@@ -456,7 +458,7 @@ SECOND_ATTACK = {
     "claimant": "Bazarak fighters",
     "status": "claimed",
     "summary": "The attack from Shotul, again.",
-    editing.FIRST_ARTICLE: "valley-attack",
+    FIRST_ARTICLE: "valley-attack",
     "quote": "they had repelled an attack from Shotul",
 }
 
@@ -523,10 +525,10 @@ def test_a_stale_save_is_refused_then_merged_with_the_disk_and_saved(editor_env)
     edit_grid(at, edited={0: {"summary": "Mine."}})
     # Meanwhile someone else saves another row.
     path = editor_env / "events.csv"
-    other = editing.read_snapshot(path, EVENT_COLUMNS)
+    other = read_snapshot(path, EVENT_COLUMNS)
     theirs = [dict(r) for r in other.rows]
     theirs[1]["summary"] = "Theirs."
-    editing.save_rows(path, other.columns, theirs, other.fingerprint, backup_root=editor_env / "b")
+    save_rows(path, other.columns, theirs, other.fingerprint, backup_root=editor_env / "b")
 
     button(at, "Save events.csv").click()
     at.run()
@@ -548,10 +550,10 @@ def test_a_row_changed_on_both_sides_is_decided_by_the_editor(editor_env):
     at = events_page()
     edit_grid(at, edited={0: {"summary": "Mine."}})
     path = editor_env / "events.csv"
-    other = editing.read_snapshot(path, EVENT_COLUMNS)
+    other = read_snapshot(path, EVENT_COLUMNS)
     theirs = [dict(r) for r in other.rows]
     theirs[0]["summary"] = "Theirs."
-    editing.save_rows(path, other.columns, theirs, other.fingerprint, backup_root=editor_env / "b")
+    save_rows(path, other.columns, theirs, other.fingerprint, backup_root=editor_env / "b")
 
     button(at, "Save events.csv").click()
     at.run()
@@ -560,7 +562,7 @@ def test_a_row_changed_on_both_sides_is_decided_by_the_editor(editor_env):
     # the other editor's row without anyone choosing.
     assert at.radio[0].value is None
     assert button(at, "Merge into my copy").disabled
-    at.radio[0].set_value(editing.THEIRS).run()
+    at.radio[0].set_value(THEIRS).run()
     button(at, "Merge into my copy").click()
     at.run()
     assert "No changes yet" in texts(at)  # keeping theirs leaves nothing of mine to save
@@ -574,7 +576,7 @@ def test_a_failed_save_says_why_and_keeps_the_work(editor_env, monkeypatch):
     def disk_full(path, text):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(editing, "atomic_write_bytes", disk_full)
+    monkeypatch.setattr(saving, "atomic_write_bytes", disk_full)
     button(at, "Save events.csv").click()
     at.run()
     assert "Could not save events.csv: the disk is full" in texts(at)
@@ -737,7 +739,7 @@ def test_add_article_proposes_a_caption_as_boilerplate_and_saves_what_stays_tick
     button(at, "Save articles/holds-bazarak.txt and its row in articles.csv").click()
     at.run()
     assert "Saved articles/holds-bazarak.txt" in texts(at)
-    saved = editing.read_snapshot(fixture_env / "articles" / "articles.csv", ARTICLE_COLUMNS)
+    saved = read_snapshot(fixture_env / "articles" / "articles.csv", ARTICLE_COLUMNS)
     row = {r["id"]: r for r in saved.rows}["holds-bazarak"]
     assert row["boilerplate"] == ("" if untick else "3")
     data = load_dataset(fixture_env)
@@ -830,13 +832,13 @@ def test_a_stale_save_of_a_place_is_caught_not_overwritten(editor_env):
     login(at)
     at.selectbox(key=Keys.widget("places:which")).set_value("kabul").run()
     at.text_input(key=Keys.widget("places:kabul:note")).input("Mine.").run()
-    other = editing.read_snapshot(path, PLACE_COLUMNS)
+    other = read_snapshot(path, PLACE_COLUMNS)
     theirs = [dict(r, note="Theirs.") if r["id"] == "kabul" else dict(r) for r in other.rows]
-    editing.save_rows(path, other.columns, theirs, other.fingerprint, backup_root=editor_env / "b")
+    save_rows(path, other.columns, theirs, other.fingerprint, backup_root=editor_env / "b")
     button(at, "Save to geodata/gazetteer.csv").click()
     at.run()
     assert "geodata/gazetteer.csv was changed on disk since you loaded it" in texts(at)
-    assert {r["id"]: r for r in editing.read_snapshot(path, PLACE_COLUMNS).rows}["kabul"][
+    assert {r["id"]: r for r in read_snapshot(path, PLACE_COLUMNS).rows}["kabul"][
         "note"
     ] == "Theirs."
     assert "1 row(s) were changed both by you and on disk" in texts(at)
@@ -976,12 +978,12 @@ def test_no_undo_once_someone_else_saved_or_for_another_editors_save(fixture_env
     assert not [b for b in bob.button if b.label.startswith("Undo")]  # not bob's save
     # Bob saves meanwhile: alice's undo would overwrite his change, so it is offered no more.
     path = fixture_env / "events.csv"
-    snap = editing.read_snapshot(path, EVENT_COLUMNS)
+    snap = read_snapshot(path, EVENT_COLUMNS)
     rows = [dict(r) for r in snap.rows]
     rows[1]["summary"] = "Bob's."
     recorder = history.Recorder(fixture_env, "events.csv", "bob")
-    editing.save_bytes(path, snap.encode(rows), snap.fingerprint,
-                       backup_root=fixture_env / ".backups", journal=recorder)  # fmt: skip
+    save_bytes(path, snap.encode(rows), snap.fingerprint,
+               backup_root=fixture_env / ".backups", journal=recorder)  # fmt: skip
     at.run()
     assert not [b for b in at.button if b.label.startswith("Undo")]
 

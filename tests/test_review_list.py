@@ -10,7 +10,8 @@ from lib.data.dataset import load_dataset
 from lib.data.mentions import Matcher, find_mentions
 from lib.data.schema import EVENT_COLUMNS
 from lib.editing import review_list as rl
-from lib.editing import snapshot as editing
+from lib.editing.drafting import sentences_with_places
+from lib.editing.snapshot import Snapshot, read_snapshot
 from tests.fixtures import FIXTURE_DATA
 
 pytestmark = pytest.mark.unit
@@ -24,10 +25,10 @@ def data():
 @pytest.fixture
 def review(data):
     article = data.articles["kabul-talks"]
-    clauses = editing.sentences_with_places(
+    clauses = sentences_with_places(
         find_mentions(article, Matcher.from_gazetteer(data.gazetteer)), article
     )
-    base = editing.read_snapshot(FIXTURE_DATA / "events.csv", EVENT_COLUMNS, "events.csv")
+    base = read_snapshot(FIXTURE_DATA / "events.csv", EVENT_COLUMNS, "events.csv")
     return rl.open_list(article, clauses, base)
 
 
@@ -67,9 +68,9 @@ def test_an_approval_cannot_come_through_the_list(review):
 
 
 def test_rebasing_renumbers_a_draft_whose_id_someone_else_took(review):
-    disk = editing.read_snapshot(FIXTURE_DATA / "events.csv", EVENT_COLUMNS, "events.csv")
+    disk = read_snapshot(FIXTURE_DATA / "events.csv", EVENT_COLUMNS, "events.csv")
     taken = [*disk.rows, {**disk.rows[0], "id": "E002"}]
-    moved = editing.Snapshot(disk.path, disk.label, disk.columns, tuple(taken), "other")
+    moved = Snapshot(disk.path, disk.label, disk.columns, tuple(taken), "other")
     assert rl.rebase(review, moved) == [("E002", "E005")]
     assert [c.id for c in review.cards] == ["E001", "E005", "E003", "E004"]
     assert review.base is moved

@@ -9,7 +9,8 @@ import pytest
 
 from lib.data.schema import EVENT_COLUMNS
 from lib.editing import history
-from lib.editing import snapshot as editing
+from lib.editing.saving import save_bytes
+from lib.editing.snapshot import read_snapshot
 from tests.support.editing import (  # noqa: F401 (fixture_env, fixture_root: fixtures)
     add_user,
     app,
@@ -31,11 +32,11 @@ BOB = ("bob", "bob's long password")
 def save_as(root, who, column, **values):
     """A save of events.csv by ``who`` (as the app records it), setting ``column`` of rows."""
     path = root / "events.csv"
-    snap = editing.read_snapshot(path, EVENT_COLUMNS)
+    snap = read_snapshot(path, EVENT_COLUMNS)
     rows = [dict(r, **{column: values.get(r["id"], r[column])}) for r in snap.rows]
-    editing.save_bytes(path, snap.encode(rows), snap.fingerprint,
-                       backup_root=root / ".backups",
-                       journal=history.Recorder(root, "events.csv", who))  # fmt: skip
+    save_bytes(path, snap.encode(rows), snap.fingerprint,
+               backup_root=root / ".backups",
+               journal=history.Recorder(root, "events.csv", who))  # fmt: skip
 
 
 @pytest.fixture
@@ -288,11 +289,11 @@ def test_a_save_by_another_editor_meanwhile_is_detected_not_overwritten(fixture_
     at.run()
     # Another editor adds E001 meanwhile.
     path = fixture_env / "events.csv"
-    snap = editing.read_snapshot(path, EVENT_COLUMNS)
+    snap = read_snapshot(path, EVENT_COLUMNS)
     theirs = dict(snap.rows[4], id="E001", summary="Someone else's row.")
-    editing.save_bytes(path, snap.encode([*snap.rows, theirs]), snap.fingerprint,
-                       backup_root=fixture_env / ".backups",
-                       journal=history.Recorder(fixture_env, "events.csv", "bob"))  # fmt: skip
+    save_bytes(path, snap.encode([*snap.rows, theirs]), snap.fingerprint,
+               backup_root=fixture_env / ".backups",
+               journal=history.Recorder(fixture_env, "events.csv", "bob"))  # fmt: skip
     save_list(at)
     shown = said(at)
     assert "Not saved: events.csv was saved by someone else since these drafts were made" in shown

@@ -9,8 +9,9 @@ import pytest
 
 from lib.data.schema import EVENT_COLUMNS
 from lib.editing import history
-from lib.editing import snapshot as editing
 from lib.editing.review import self_approvals
+from lib.editing.saving import save_bytes
+from lib.editing.snapshot import read_snapshot
 from tests.fixtures import FIXTURE_DATA
 
 pytestmark = pytest.mark.unit
@@ -27,21 +28,21 @@ def root(tmp_path):
 def save(root, who, review=None, summary=None):
     """Save events.csv as ``who`` through the app's save (the history records it)."""
     path = root / "events.csv"
-    snap = editing.read_snapshot(path, EVENT_COLUMNS)
+    snap = read_snapshot(path, EVENT_COLUMNS)
     rows = [dict(r) for r in snap.rows]
     for row in rows:
         row.update({"review": (review or {}).get(row["id"], row["review"])})
         if summary and row["id"] in summary:
             row["summary"] = summary[row["id"]]
     recorder = history.Recorder(root, "events.csv", who)
-    editing.save_bytes(
+    save_bytes(
         path, snap.encode(rows), snap.fingerprint, backup_root=root / ".backups", journal=recorder
     )
 
 
 def approving(root, who, *, summary="", second_person=True):
     """What `self_approvals` says of ``who`` approving F004 (and changing its summary)."""
-    snap = editing.read_snapshot(root / "events.csv", EVENT_COLUMNS)
+    snap = read_snapshot(root / "events.csv", EVENT_COLUMNS)
     rows = [dict(r) for r in snap.rows]
     for row in rows:
         if row["id"] == "F004":
@@ -80,7 +81,7 @@ def test_nothing_is_refused_with_the_setting_off(root, monkeypatch):
 
 def test_a_row_approved_already_is_not_approved_again_by_an_unrelated_save(root):
     # F001 was approved before the history began; alice's save changes another row.
-    snap = editing.read_snapshot(root / "events.csv", EVENT_COLUMNS)
+    snap = read_snapshot(root / "events.csv", EVENT_COLUMNS)
     rows = [dict(r) for r in snap.rows]
     rows[4]["summary"] = "Dozens of families left."
     numbered = list(enumerate(rows, start=2))
@@ -88,7 +89,7 @@ def test_a_row_approved_already_is_not_approved_again_by_an_unrelated_save(root)
 
 
 def test_an_added_row_cannot_arrive_approved_by_its_author(root):
-    snap = editing.read_snapshot(root / "events.csv", EVENT_COLUMNS)
+    snap = read_snapshot(root / "events.csv", EVENT_COLUMNS)
     rows = [dict(r) for r in snap.rows]
     rows.append({**rows[3], "id": "F006", "review": "approved"})
     numbered = list(enumerate(rows, start=2))

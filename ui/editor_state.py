@@ -31,8 +31,10 @@ from lib.data.schema import Column
 from lib.data.storage import fingerprint
 from lib.data.text import markdown_escape
 from lib.editing import history, review, review_list
-from lib.editing import snapshot as editing
-from lib.editing.snapshot import Diff, Merge, Row, Snapshot
+from lib.editing.diff import Diff, diff_rows
+from lib.editing.merge import MINE, THEIRS, Merge, merge_rows
+from lib.editing.saving import BACKUP_DIR, ConflictError, save_bytes
+from lib.editing.snapshot import Row, SaveError, Snapshot, read_snapshot, snapshot_of
 from lib.map.offline import STATIC_DIR
 from ui import auth, drafts, render, safe
 from ui.keys import PREFIX, Keys  # noqa: F401 (the pages read them as state.Keys)
@@ -89,7 +91,7 @@ class Workspace:
 
     def diff(self) -> Diff:
         """The working copy against what was loaded."""
-        return editing.diff_rows(self.snapshot.rows, self.working)
+        return diff_rows(self.snapshot.rows, self.working)
 
     def csv(self) -> bytes:
         """The working copy as the file's bytes, for the download button."""
@@ -107,16 +109,14 @@ def workspace(key: str, path: Path, spec: Sequence[Column], label: str, root: Pa
         draft = _take_draft(Path(path))
         if draft is not None:
             snapshot, rows = draft
-            ws = Workspace(key, spec, Path(root) / editing.BACKUP_DIR, snapshot, rows)
+            ws = Workspace(key, spec, Path(root) / BACKUP_DIR, snapshot, rows)
             ws.flash = (
                 "Your unsaved edits from before the reload are back. They are checked "
                 f"against {label} as you loaded it, so a save made meanwhile is caught."
             )
         else:
-            snapshot = editing.read_snapshot(Path(path), spec, label)
-            ws = Workspace(
-                key, spec, Path(root) / editing.BACKUP_DIR, snapshot, list(snapshot.rows)
-            )
+            snapshot = read_snapshot(Path(path), spec, label)
+            ws = Workspace(key, spec, Path(root) / BACKUP_DIR, snapshot, list(snapshot.rows))
         st.session_state[key] = ws
     return ws
 
@@ -164,7 +164,7 @@ def warn_unsaved(ws: Workspace) -> None:
 
 def reload(ws: Workspace, flash: str | None = None) -> None:
     """Drop the working copy and load the file from disk again."""
-    ws.snapshot = editing.read_snapshot(ws.path, ws.spec, ws.label)
+    ws.snapshot = read_snapshot(ws.path, ws.spec, ws.label)
     set_working(ws, list(ws.snapshot.rows))
     ws.conflict = None
     ws.error = None
@@ -242,10 +242,10 @@ def save(
             for p in refused
         )
         return False
-    diff = editing.diff_rows(ws.snapshot.rows, rows)
+    diff = diff_rows(ws.snapshot.rows, rows)
     try:
         data = ws.snapshot.encode_checked(rows)
-    except editing.SaveError as exc:
+    except SaveError as exc:
         ws.working = list(rows)
         ws.error = str(exc)
         return False
@@ -253,7 +253,7 @@ def save(
         ws.backup_root.parent, ws.label, identity.name, identity.label, identity.email, note=note
     )
     try:
-        saved = editing.save_bytes(
+        saved = save_bytes(
             ws.path,
             data,
             ws.snapshot.fingerprint,
@@ -261,18 +261,18 @@ def save(
             label=ws.label,
             journal=recorder,
         )
-    except editing.ConflictError as exc:
-        disk = editing.read_snapshot(ws.path, ws.spec, ws.label)
-        merge = editing.merge_rows(ws.snapshot.rows, rows, disk.rows, disk.columns)
+    except ConflictError as exc:
+        disk = read_snapshot(ws.path, ws.spec, ws.label)
+        merge = merge_rows(ws.snapshot.rows, rows, disk.rows, disk.columns)
         ws.conflict = PendingConflict(disk, merge, list(rows))
         ws.working = list(rows)
         ws.error = str(exc)
         return False
-    except editing.SaveError as exc:
+    except SaveError as exc:
         ws.working = list(rows)
         ws.error = str(exc)
         return False
-    ws.snapshot = editing.snapshot_of(ws.path, data, ws.spec, ws.label)
+    ws.snapshot = snapshot_of(ws.path, data, ws.spec, ws.label)
     set_working(ws, list(ws.snapshot.rows))
     ws.conflict = None
     ws.saves += 1
@@ -401,12 +401,12 @@ def offer_undo(ws: Workspace, *, after: Callable[[], None] | None = None) -> Non
                 who_label=identity.label, email=identity.email, which="before",
                 note=f"undid my save {last.id}", action="undo",
             )  # fmt: skip
-        except editing.ConflictError:
+        except ConflictError:
             ws.error = (
                 f"Not undone: {ws.label} was changed by someone else since you loaded it. "
                 "Look at it again; the History page can restore any version."
             )
-        except (PermissionError, editing.SaveError, history.RestoreError) as exc:
+        except (PermissionError, SaveError, history.RestoreError) as exc:
             ws.error = f"Not undone: {exc}"
         else:
             if after is not None:
@@ -425,7 +425,7 @@ def show_conflict(ws: Workspace) -> None:
         return
     safe.error(ws.error or f"{ws.label} changed on disk since you loaded it.")
     st.markdown(f"**What changed on disk since you loaded {ws.label}**")
-    disk_diff = editing.diff_rows(ws.snapshot.rows, pending.disk.rows)
+    disk_diff = diff_rows(ws.snapshot.rows, pending.disk.rows)
     if disk_diff.is_empty:
         st.caption("Only the file's formatting changed; no row is different.")
     show_diff(disk_diff, pending.disk.columns, key=Keys.widget(f"{ws.name}:disk"))
@@ -445,9 +445,9 @@ def show_conflict(ws: Workspace) -> None:
                 # No choice is made for the editor: Merge waits until each row has one.
                 choices[conflict.key] = st.radio(
                     "Keep",
-                    [editing.MINE, editing.THEIRS],
+                    [MINE, THEIRS],
                     index=None,
-                    format_func=lambda c: "my version" if c == editing.MINE else "the disk's",
+                    format_func=lambda c: "my version" if c == MINE else "the disk's",
                     horizontal=True,
                     key=Keys.widget(f"{ws.name}:choice:{conflict.key}"),
                 )
@@ -579,7 +579,7 @@ def follow_disk_review(review: review_list.ReviewList, spec: Sequence[Column]) -
     right); once one is, a change on disk is left for the save to detect."""
     path = review.base.path
     if not review.accepted and fingerprint(path) != review.base.fingerprint:
-        review_list.rebase(review, editing.read_snapshot(path, spec, review.base.label))
+        review_list.rebase(review, read_snapshot(path, spec, review.base.label))
 
 
 def save_review(
@@ -618,17 +618,17 @@ def save_review(
     )  # fmt: skip
     try:
         data = review.base.encode_checked(rows)
-        editing.save_bytes(
+        save_bytes(
             path,
             data,
             review.base.fingerprint,
-            backup_root=root / editing.BACKUP_DIR,
+            backup_root=root / BACKUP_DIR,
             label=label,
             journal=recorder,
         )
-    except editing.ConflictError:
-        disk = editing.read_snapshot(path, spec, label)
-        changes = editing.diff_rows(review.base.rows, disk.rows)
+    except ConflictError:
+        disk = read_snapshot(path, spec, label)
+        changes = diff_rows(review.base.rows, disk.rows)
         renamed = review_list.rebase(review, disk)
         held.error = (
             f"Not saved: {label} was saved by someone else since these drafts were made "
@@ -638,10 +638,10 @@ def save_review(
             + ". Look at the cards again, then save."
         )
         return False
-    except editing.SaveError as exc:
+    except SaveError as exc:
         held.error = f"Not saved: {exc} Your list is kept."
         return False
-    saved = editing.snapshot_of(path, data, spec, label)
+    saved = snapshot_of(path, data, spec, label)
     held.lists[review.article_id] = review_list.after_save(review, saved)
     ids = ", ".join(c.id for c in accepted)
     entry = f" History entry {recorder.entry.id}, by {identity.label}." if recorder.entry else ""

@@ -4,7 +4,7 @@ draft with its claim and basis, Accept (as draft or ready), Edit and Drop, and t
 Glue only: the list and its checks are ``lib.editing.review_list``, its state and save are
 ``ui.editor_state`` (``ReviewLists``, ``save_review``). Every value from the article or the
 editor reaches the page through ``lib.data.text.markdown_escape`` (``ui.safe``) or, on the
-map, ``lib.data.text.escape`` (``lib.editing.snapshot.preview_map``).
+map, ``lib.data.text.escape`` (``lib.editing.preview.preview_map``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from lib.data.dataset import Dataset
 from lib.data.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
 from lib.data.text import markdown_escape, split_list
 from lib.editing import review_list
-from lib.editing import snapshot as editing
+from lib.editing.drafting import one_line
+from lib.editing.grid import with_present
+from lib.editing.preview import preview_map
 from lib.editing.review_list import ACCEPTED, DROPPED, Card, ReviewList
 from ui import editor_state as state
 from ui.data import refresh
@@ -77,9 +79,7 @@ def show_map(review: ReviewList, data: Dataset, base_url: str) -> None:
     if unplaced:
         st.caption("Not on the map (no known place): " + markdown_escape(", ".join(unplaced)))
     st_folium(
-        editing.preview_map(
-            points + drafts, base_url=base_url, legend=review_list.MAP_LEGEND, fit=drafts
-        ),
+        preview_map(points + drafts, base_url=base_url, legend=review_list.MAP_LEGEND, fit=drafts),
         key=Keys.widget(f"review:map:{review.article_id}"),
         height=360,
         use_container_width=True,
@@ -102,7 +102,7 @@ def show_card(n: int, card: Card, review: ReviewList, problems: list, data: Data
             left, right = st.columns([5, 1])
             left.caption(
                 f"Draft {n} dropped: {markdown_escape(card.id)}, "
-                f"{markdown_escape(editing.one_line(card.row.get('summary', ''), 120))}"
+                f"{markdown_escape(one_line(card.row.get('summary', ''), 120))}"
             )
             if right.button("Undo drop", key=Keys.widget(f"{wkey}:undrop"), width="stretch"):
                 card.state = review_list.OPEN
@@ -203,7 +203,7 @@ def edit_fields(card: Card, wkey: str) -> None:
         }
         with left if i % 2 == 0 else right:
             if name in PICKERS:
-                options = editing.with_present(["", *PICKERS[name]], [value])
+                options = with_present(["", *PICKERS[name]], [value])
                 st.selectbox(
                     field_label(name),
                     options,

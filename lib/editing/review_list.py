@@ -27,15 +27,9 @@ from lib.data.events import MISSING_REVIEW, Context
 from lib.data.gazetteer import Place
 from lib.data.problems import Problem
 from lib.data.text import split_list
-from lib.editing.snapshot import (
-    PERMANENT_LABELS_MAX,
-    PreviewMarker,
-    Row,
-    SentenceMentions,
-    Snapshot,
-    draft_events,
-    next_event_ids,
-)
+from lib.editing.drafting import SentenceMentions, draft_events, next_event_ids
+from lib.editing.preview import PERMANENT_LABELS_MAX, PreviewMarker
+from lib.editing.snapshot import Row, Snapshot
 
 OPEN, ACCEPTED, DROPPED = "open", "accepted", "dropped"
 #: The review states a draft may join events.csv with: approving is another editor's step.
