@@ -359,3 +359,11 @@ def test_edit_events_shows_the_rows_waiting_for_approval_dashed_on_a_map(second_
     button(at, "Save events.csv").click()
     at.run()
     assert "Drafts on the map" not in said(at)
+
+
+def test_drafts_cannot_be_saved_into_an_events_csv_that_would_not_round_trip(fixture_env):
+    path = fixture_env / "events.csv"
+    path.write_bytes(path.read_bytes() + b'broken,"row\n')
+    at = review_page()
+    assert "events.csv cannot be edited here until it is fixed by hand" in said(at)
+    assert not [b for b in at.button if b.label.startswith(("Save the list", "Accept"))]

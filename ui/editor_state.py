@@ -604,6 +604,9 @@ def save_review(
         held.lists[review.article_id] = review_list.after_save(review, review.base)
         held.flash = f"Cleared {dropped} dropped draft(s); events.csv is unchanged."
         return True
+    if review.base.blocking:
+        held.error = f"Not saved: {review.base.label} must be fixed by hand first."
+        return False
     try:
         identity = auth.ensure_editor()
     except PermissionError as exc:

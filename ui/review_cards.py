@@ -40,6 +40,14 @@ def show(
 ) -> None:
     """The whole review list of ``review`` (one article's drafts); ``root`` is the data
     directory (events.csv, its backups and history)."""
+    if review.base.blocking:
+        st.error(
+            "events.csv cannot be edited here until it is fixed by hand: rewriting it now would "
+            "lose rows, so the drafts cannot be saved. `python -m lib check` lists every problem."
+        )
+        for problem in review.base.blocking:
+            st.markdown(markdown_escape(problem))
+        return
     problems = review_list.card_problems(review, data.context)
     counts = review.counts()
     if not review.cards:
