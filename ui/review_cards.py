@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib.data.dataset import Dataset
+from lib.data.problems import Problem
 from lib.data.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES
 from lib.data.text import markdown_escape, split_list
 from lib.editing import review_list
@@ -64,13 +65,12 @@ def show(
             st.rerun()
         messages(held)
         return
-    else:
-        st.markdown(
-            f"**{len(review.cards)} draft(s)**: {counts['open']} to decide, "
-            f"{counts[ACCEPTED]} accepted, {counts[DROPPED]} dropped. Nothing is written until "
-            "you save the list at the bottom."
-        )
-        show_map(review, data, base_url)
+    st.markdown(
+        f"**{len(review.cards)} draft(s)**: {counts[review_list.OPEN]} to decide, "
+        f"{counts[ACCEPTED]} accepted, {counts[DROPPED]} dropped. Nothing is written until "
+        "you save the list at the bottom."
+    )
+    show_map(review, data, base_url)
     for n, card in enumerate(review.cards, start=1):
         show_card(n, card, review, problems.get(card.key, []), data, held)
     save_bar(review, problems, held, root)
@@ -103,7 +103,15 @@ def place_words(card: Card, data: Dataset) -> str:
     return ", ".join(names) or "none"
 
 
-def show_card(n: int, card: Card, review: ReviewList, problems: list, data: Dataset, held) -> None:
+def show_card(
+    n: int,
+    card: Card,
+    review: ReviewList,
+    problems: list[Problem],
+    data: Dataset,
+    held: state.ReviewLists,
+) -> None:
+    """One draft: its cells and basis, its problems, its form when open, and its buttons."""
     wkey = f"review:{card.key}"
     if card.state == DROPPED:
         with st.container(border=True):
@@ -225,7 +233,9 @@ def edit_fields(card: Card, wkey: str) -> None:
                 st.text_input(field_label(name), value=value, **common)
 
 
-def save_bar(review: ReviewList, problems: dict, held: state.ReviewLists, root: Path) -> None:
+def save_bar(
+    review: ReviewList, problems: dict[str, list[Problem]], held: state.ReviewLists, root: Path
+) -> None:
     counts = review.counts()
     broken = [
         review_list.line_of(review, c.key)
