@@ -1,7 +1,7 @@
 """Edit events.csv in a table: validated as you type, a diff and a map before saving, safe saves.
 
 Glue only: the rules are lib.data.checks.check_rows (the loader's schema and the editorial checks of
-`python -m lib check`), saving and merging are lib.editing.snapshot, the working copy and the save flow
+`python -m lib check`), saving and merging are lib.editing.saving and .merge, the working copy and the save flow
 are ui.editor_state, the login is ui.auth.
 """
 
@@ -19,7 +19,17 @@ from lib.data.gazetteer import ID_PATTERN as PLACE_ID
 from lib.data.problems import Problem
 from lib.data.schema import DATE_PRECISIONS, EVENT_COLUMNS, EVENT_TYPES, STATUSES, labels
 from lib.data.text import markdown_escape, split_list
-from lib.editing import snapshot as editing
+from lib.editing import review_list
+from lib.editing.grid import (
+    FIRST_ARTICLE,
+    MORE_ARTICLES,
+    editor_columns,
+    events_from_frame,
+    events_to_frame,
+    with_present,
+)
+from lib.editing.preview import PreviewMarker, preview_map
+from lib.editing.snapshot import read_snapshot
 from lib.map.offline import static_base_url
 from ui import auth, render, safe
 from ui import editor_state as state
@@ -36,14 +46,14 @@ st.caption(
 data = dataset()
 paths = data.paths
 HELP = {c.name: c.help for c in EVENT_COLUMNS}
-HELP[editing.FIRST_ARTICLE] = "the article the quote comes from"
-HELP[editing.MORE_ARTICLES] = "other articles reporting it, by id, separated by ';'"
+HELP[FIRST_ARTICLE] = "the article the quote comes from"
+HELP[MORE_ARTICLES] = "other articles reporting it, by id, separated by ';'"
 #: What the grid's headers say (the columns' titles in datapackage.json); the column's own name
 #: is in its help.
 LABELS = {
     **labels("events"),
-    editing.FIRST_ARTICLE: "Article",
-    editing.MORE_ARTICLES: "More articles",
+    FIRST_ARTICLE: "Article",
+    MORE_ARTICLES: "More articles",
 }
 UNKNOWN_PLACE = re.compile(r"^unknown place '(.+)'$")
 
@@ -53,9 +63,9 @@ def label(name: str) -> str:
 
 
 def helptext(name: str, extra: str = "") -> str:
-    if name == editing.FIRST_ARTICLE:
+    if name == FIRST_ARTICLE:
         where = "Goes first into column `articles`"
-    elif name == editing.MORE_ARTICLES:
+    elif name == MORE_ARTICLES:
         where = "Go after the first into column `articles`"
     else:
         where = f"Column `{name}`"
@@ -71,15 +81,15 @@ DISPLAY_FIRST = [
     "status",
     "claimant",
     "summary",
-    editing.FIRST_ARTICLE,
-    editing.MORE_ARTICLES,
+    FIRST_ARTICLE,
+    MORE_ARTICLES,
     "quote",
     "place_basis",
     "acknowledged",
 ]
 
 if not auth.require_editor():
-    snapshot = editing.read_snapshot(paths.events, EVENT_COLUMNS, "events.csv")
+    snapshot = read_snapshot(paths.events, EVENT_COLUMNS, "events.csv")
     st.header("events.csv (read-only)")
     st.dataframe(pd.DataFrame(list(snapshot.rows), columns=list(snapshot.columns)), hide_index=True)
     st.stop()
@@ -106,12 +116,12 @@ signature = (tuple(place_ids), tuple(article_ids))
 
 
 def build_grid(rows):
-    frame = editing.events_to_frame(rows, columns)
+    frame = events_to_frame(rows, columns)
 
     def picker(column, options, extra=""):
         return st.column_config.SelectboxColumn(
             label(column),
-            options=editing.with_present(options, frame[column]),
+            options=with_present(options, frame[column]),
             help=helptext(column, extra),
         )
 
@@ -131,14 +141,14 @@ def build_grid(rows):
         "status": picker("status", STATUSES),
         "summary": text("summary", width="large"),
         "quote": text("quote", width="large"),
-        editing.FIRST_ARTICLE: picker(editing.FIRST_ARTICLE, article_ids),
-        editing.MORE_ARTICLES: text(editing.MORE_ARTICLES),
+        FIRST_ARTICLE: picker(FIRST_ARTICLE, article_ids),
+        MORE_ARTICLES: text(MORE_ARTICLES),
     }
     for name in columns:
         if name in HELP and name not in config and name != "articles":
             config[name] = text(name)
     # What editors change most comes first; the file keeps its own column order.
-    shown = editing.editor_columns(columns)
+    shown = editor_columns(columns)
     order = [c for c in DISPLAY_FIRST if c in shown] + [c for c in shown if c not in DISPLAY_FIRST]
     return frame, {"column_config": config, "column_order": order, "signature": signature}
 
@@ -159,7 +169,7 @@ edited = st.data_editor(
     width="stretch",
     height=420,
 )
-numbered = editing.events_from_frame(edited, columns)
+numbered = events_from_frame(edited, columns)
 ws.working = [row for _, row in numbered]
 if grid["signature"] != signature:
     state.set_working(ws, ws.working)
@@ -167,7 +177,11 @@ if grid["signature"] != signature:
 state.warn_unsaved(ws)  # a reload brings the edits back; leaving the page asks first
 
 # --- live validation: what `python -m lib check` would say of the rows as typed ---------------
-checked = check_rows(numbered, data.context)
+# With a second approver required, approving a row you wrote is an error like any other.
+checked = sorted(
+    check_rows(numbered, data.context) + state.self_approvals(ws, numbered),
+    key=lambda p: p.row or 0,
+)
 ids = {number: row.get("id", "") for number, row in numbered}
 loaded_rows = len(frame)
 
@@ -258,7 +272,7 @@ else:
                     continue
                 found = True
                 markers.append(
-                    editing.PreviewMarker(
+                    PreviewMarker(
                         place.lat,
                         place.lon,
                         f"{row.get('id', '')} at {place.name} ({kind})",
@@ -274,7 +288,7 @@ else:
     if unplaced:
         safe.caption("Not on the map (no known place): " + ", ".join(unplaced))
     st_folium(
-        editing.preview_map(markers, base_url=static_base_url(st.get_option("server.baseUrlPath"))),
+        preview_map(markers, base_url=static_base_url(st.get_option("server.baseUrlPath"))),
         key=state.Keys.widget("events:map"),
         height=320,
         use_container_width=True,
@@ -326,3 +340,32 @@ with right:
         st.rerun()
 state.show_flash(ws)  # under the buttons: nothing above the grid moves when it appears
 state.offer_undo(ws, after=refresh)
+
+# --- rows waiting for approval, on the map ------------------------------------------------------
+has_review = "review" in columns
+waiting = [r for r in ws.working if review_list.review_state(r, has_review) != "approved"]
+if waiting:
+    st.header("Drafts on the map")
+    st.caption(
+        f"{len(waiting)} row(s) in the table are drafts or ready for approval: readers do not see "
+        "them. They are drawn dashed, among the approved events, as the table has them now."
+    )
+    points, drafted, unplaced = review_list.map_markers(
+        [r for r in ws.working if review_list.review_state(r, has_review) == "approved"],
+        waiting,
+        data.gazetteer.places,
+    )
+    if unplaced:
+        safe.caption("Not on the map (no known place): " + ", ".join(unplaced))
+    st_folium(
+        preview_map(
+            points + drafted,
+            base_url=static_base_url(st.get_option("server.baseUrlPath")),
+            legend=review_list.MAP_LEGEND,
+            fit=drafted,
+        ),
+        key=state.Keys.widget("events:drafts-map"),
+        height=360,
+        use_container_width=True,
+        returned_objects=[],
+    )

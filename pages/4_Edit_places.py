@@ -2,7 +2,7 @@
 
 Glue only: geocoding is lib.places.geocode.resolve (curated gazetteer, then offline GeoNames, then the
 online geocoder only when the editor ticks the box), the rules are lib.data.gazetteer.parse_place,
-saving is lib.editing.snapshot through ui.editor_state (atomic, backups, conflict detection).
+saving is lib.editing.saving through ui.editor_state (atomic, backups, conflict detection).
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from streamlit_folium import st_folium
 from lib.data.gazetteer import Gazetteer
 from lib.data.schema import PLACE_COLUMNS, PLACE_KINDS, PRECISIONS, labels
 from lib.data.text import split_list
-from lib.editing import snapshot as editing
+from lib.editing.diff import diff_rows
+from lib.editing.forms import place_problems, place_row, upsert_row
+from lib.editing.preview import PreviewMarker, preview_map
+from lib.editing.snapshot import read_snapshot
 from lib.map.offline import static_base_url
 from lib.places.geocode import GeocodingUnavailable, OnlineGeocoder, Resolution, resolve
 from ui import auth, render, safe
@@ -46,7 +49,7 @@ paths = data.paths
 base_url = static_base_url(st.get_option("server.baseUrlPath"))
 
 if not auth.require_editor():
-    snapshot = editing.read_snapshot(paths.gazetteer, PLACE_COLUMNS, LABEL)
+    snapshot = read_snapshot(paths.gazetteer, PLACE_COLUMNS, LABEL)
     st.header(f"{LABEL} (read-only)")
     st.dataframe(pd.DataFrame(list(snapshot.rows), columns=list(snapshot.columns)), hide_index=True)
     st.stop()
@@ -195,9 +198,9 @@ if result is not None:
             hide_index=True,
         )
         st_folium(
-            editing.preview_map(
+            preview_map(
                 [
-                    editing.PreviewMarker(c.lat, c.lon, c.name, "candidate", 0.0, n)
+                    PreviewMarker(c.lat, c.lon, c.name, "candidate", 0.0, n)
                     for n, c in enumerate(result.candidates, start=1)
                 ],
                 base_url=base_url,
@@ -210,7 +213,7 @@ if result is not None:
 
         def use_candidate() -> None:
             picked = result.candidates[st.session_state[state.Keys.widget("places:pick")] - 1]
-            row = editing.place_row(
+            row = place_row(
                 picked,
                 name=st.session_state[field("name")],
                 variants=split_list(st.session_state[field("variants")]),
@@ -262,7 +265,7 @@ if original is None and all(row[c.name] == defaults.get(c.name, "") for c in PLA
     # An untouched new-place form is not a place with errors yet.
     st.info("Type a name and look it up above, or fill in the details.")
     st.stop()
-problems = editing.place_problems(row, ws.snapshot.rows, replace_id=choice or None)
+problems = place_problems(row, ws.snapshot.rows, replace_id=choice or None)
 errors = [p for p in problems if p.severity == "error"]
 # An empty required field is not a mistake yet: it is listed as still to fill in, not in red.
 
@@ -286,8 +289,8 @@ if to_fill:
         + "."
     )
 
-rows = editing.upsert_row(ws.snapshot.rows, row, replace_id=choice or None)
-diff = editing.diff_rows(ws.snapshot.rows, rows)
+rows = upsert_row(ws.snapshot.rows, row, replace_id=choice or None)
+diff = diff_rows(ws.snapshot.rows, rows)
 st.header("4. Save")
 if diff.is_empty:
     st.info("No changes to save.")
@@ -296,9 +299,9 @@ else:
     if not errors:
         lat, lon, radius = float(row["lat"]), float(row["lon"]), float(row["uncertainty_km"])
         st_folium(
-            editing.preview_map(
+            preview_map(
                 [
-                    editing.PreviewMarker(
+                    PreviewMarker(
                         lat, lon, row["name"], "added" if not original else "changed", radius
                     )
                 ],

@@ -2,11 +2,12 @@
 draft events from it.
 
 Glue only: the article is checked with the loader's own rules and saved by
-lib.editing.snapshot.add_article (text file and metadata row, both atomic; an existing id is refused);
+lib.editing.corpus.add_article (text file and metadata row, both atomic; an existing id is refused);
 the lines proposed as boilerplate come from lib.data.boilerplate.propose_boilerplate and those the
-editor keeps marked go into the row's ``boilerplate`` column (lib.editing.snapshot.article_row);
+editor keeps marked go into the row's ``boilerplate`` column (lib.editing.forms.article_row);
 mentions come from lib.data.mentions, suggestions from lib.places.geocode's offline tiers. Drafted events
-go into the events editor's working copy (ui.editor_state), never straight to disk.
+open in a review list (lib.editing.review_list, shown by ui.review_cards): accepted, edited or
+dropped, and saved to events.csv only when the editor saves the list.
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ from lib.data.boilerplate import propose_boilerplate
 from lib.data.mentions import Matcher, find_mentions
 from lib.data.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
 from lib.data.text import markdown_escape
-from lib.editing import history
-from lib.editing import snapshot as editing
-from ui import auth, render, safe
+from lib.editing import history, review_list
+from lib.editing.corpus import add_article
+from lib.editing.drafting import one_line, sentences_with_places, suggest_places
+from lib.editing.forms import ARTICLES_LABEL, article_problems, article_row
+from lib.editing.saving import BACKUP_DIR
+from lib.editing.snapshot import SaveError, read_snapshot
+from lib.map.offline import static_base_url
+from ui import auth, render, review_cards, safe
 from ui import editor_state as state
 from ui.data import dataset, refresh
 
@@ -139,13 +145,13 @@ else:
         # The key carries the lines' text: edit the text and the proposal starts ticked again.
         digest = zlib.crc32(shown.encode("utf-8"))
         if st.checkbox(
-            f"**{where}** ({reason}): {markdown_escape(editing.one_line(shown, 160))}",
+            f"**{where}** ({reason}): {markdown_escape(one_line(shown, 160))}",
             value=True,
             key=key(f"boiler:{start}-{end}:{digest:08x}"),
         ):
             marked.append((start, end))
 
-row = editing.article_row(
+row = article_row(
     article_id,
     outlet=outlet,
     outlet_evidence=evidence,
@@ -187,7 +193,7 @@ else:
         hide_index=True,
     )
 if text.strip():
-    suggestions = editing.suggest_places(text, data.gazetteer, mentions)
+    suggestions = suggest_places(text, data.gazetteer, mentions)
     if suggestions:
         st.markdown(
             "**Names that look like places in the region but are not in the gazetteer.** "
@@ -209,7 +215,7 @@ if text.strip():
 
 # --- 4. save -------------------------------------------------------------------------------------
 st.header("4. Save the article")
-problems = editing.article_problems(row, text, data.articles) if (article_id or text) else []
+problems = article_problems(row, text, data.articles) if (article_id or text) else []
 # An empty field is not a mistake yet: it is listed as still to fill in, not shown in red.
 to_fill = [p.column for p in problems if p.message == "is empty" and p.severity == "error"]
 problems = [p for p in problems if not (p.message == "is empty" and p.severity == "error")]
@@ -240,23 +246,23 @@ if st.button(
         identity = auth.ensure_editor()
         recorder = history.Recorder(
             paths.root,
-            editing.ARTICLES_LABEL,
+            ARTICLES_LABEL,
             identity.name,
             identity.label,
             identity.email,
             action="add article",
             note=f"added articles/{row['file']}",
         )
-        editing.add_article(
+        add_article(
             paths.articles,
             row,
             text,
-            backup_root=paths.root / editing.BACKUP_DIR,
+            backup_root=paths.root / BACKUP_DIR,
             journal=recorder,
         )
     except PermissionError as exc:
         safe.error(f"Not saved: {exc}")
-    except editing.SaveError as exc:
+    except SaveError as exc:
         safe.error(f"{exc} The text is still in the form; download it to keep a copy.")
         st.download_button(
             "Download the text", text, file_name=row["file"] or "article.txt", on_click="ignore"
@@ -273,52 +279,56 @@ if st.button(
         )
         st.rerun()
 
-# --- 5. draft events -----------------------------------------------------------------------------
-st.header("5. Draft events from an article")
+# --- 5. review the drafts ----------------------------------------------------------------------
+st.header("5. Review the drafts of an article")
 st.caption(
     "One draft per claim (a clause where two claimants disagree), with claimant, type, status, "
-    "figures and a date read from the text, each with its basis; review state draft. Drafts go "
-    "to the events editor for you to check and save; nothing is written here."
+    "figures and a date read from the text, each with its basis. Accept a draft as it is, edit "
+    "it, or drop it; the accepted ones join events.csv when you save the list, as 'draft' or "
+    "'ready' (never approved: readers do not see them). Your list is kept while you work, "
+    "across pages and reloads."
 )
 article_ids = sorted(data.articles)
+held = state.review_lists(paths.events)
 if not article_ids:
     st.stop()
+if saved in article_ids:
+    held.current = saved
+in_progress = {a for a, r in held.lists.items() if r.cards and a in data.articles}
 source_id = st.selectbox(
     "Article",
     article_ids,
-    # The article just saved, or none: never another article's sentences by surprise.
-    index=article_ids.index(saved) if saved in article_ids else None,
+    # The article just saved, or the list shown last, or none: never another article's
+    # sentences by surprise.
+    index=article_ids.index(held.current) if held.current in article_ids else None,
     placeholder="Choose an article (save the one above first to draft from it)",
-    format_func=lambda i: f"{i}: {data.articles[i].headline[:80]}",
+    format_func=lambda i: (
+        f"{i}: {data.articles[i].headline[:80]}"
+        + (" (review in progress)" if i in in_progress else "")
+    ),
     key=key("draft_from"),
 )
 if source_id is None:
+    state.keep_review_lists(held)
     st.stop()
+held.current = source_id
 source = data.articles[source_id]
 if not (source.published_from or source.published_to):
     safe.warning(
         f"{source_id} has no publication date: its drafts get no date, and each must be dated "
-        "by hand in the events editor."
+        "by hand (Edit)."
     )
-sentences = editing.sentences_with_places(find_mentions(source, matcher), source)
-chosen = []
-for item in sentences:
-    places = ", ".join(data.gazetteer.places[p].name for p in item.place_ids)
-    if st.checkbox(
-        f"{markdown_escape(editing.one_line(item.sentence, 160))}  \n"
-        f"*places: {markdown_escape(places)}*",
-        key=key(f"draft:{source_id}:{item.start}"),
-    ):
-        chosen.append(item)
-if st.button(
-    f"Add {len(chosen)} draft(s) to the events editor",
-    disabled=not chosen,
-    key=key("draft"),
-):
-    events = state.workspace(
-        state.Keys.EVENTS, paths.events, EVENT_COLUMNS, "events.csv", paths.root
-    )
-    taken = [r.get("id", "") for r in (*events.snapshot.rows, *events.working)]
-    state.add_event_drafts(events, editing.draft_events(source, chosen, taken))
-    st.success(f"{len(chosen)} draft(s) added to your working copy of events.csv (not saved).")
-    st.page_link("pages/3_Edit_events.py", label="Open the events editor", icon="✏️")
+review = held.lists.get(source_id)
+if review is None:
+    base = read_snapshot(paths.events, EVENT_COLUMNS, "events.csv")
+    clauses = sentences_with_places(find_mentions(source, matcher), source)
+    review = held.lists[source_id] = review_list.open_list(source, clauses, base)
+state.follow_disk_review(review, EVENT_COLUMNS)
+state.keep_review_lists(held)
+review_cards.show(
+    review,
+    data,
+    held,
+    root=paths.root,
+    base_url=static_base_url(st.get_option("server.baseUrlPath")),
+)

@@ -1,7 +1,7 @@
 """Every save made in the app: who, when, which file, the rows it changed; restore any version.
 
 Glue only: the log and the versions are lib.editing.history; a restore is lib.editing.history.restore, which
-saves through lib.editing.snapshot like any edit (same lock, same conflict check, its own entry); the
+saves through lib.editing.saving like any edit (same lock, same conflict check, its own entry); the
 login and the admin role are ui.auth. Viewing the history is open, like the data.
 """
 
@@ -13,7 +13,9 @@ import streamlit as st
 from lib.data.schema import REVIEW_STATES
 from lib.data.storage import fingerprint
 from lib.editing import history
-from lib.editing import snapshot as editing
+from lib.editing.diff import diff_rows
+from lib.editing.saving import ConflictError
+from lib.editing.snapshot import SaveError, read_snapshot, snapshot_of
 from ui import auth, render, safe
 from ui import editor_state as state
 from ui.data import dataset, refresh
@@ -176,9 +178,9 @@ try:
 except history.RestoreError as exc:
     safe.error(exc)
     st.stop()
-current = editing.read_snapshot(path, (), entry.file)
-wanted = editing.snapshot_of(path, target, (), entry.file)
-change = editing.diff_rows(current.rows, wanted.rows)
+current = read_snapshot(path, (), entry.file)
+wanted = snapshot_of(path, target, (), entry.file)
+change = diff_rows(current.rows, wanted.rows)
 if fingerprint(path) == history.digest_of(target):
     safe.info(f"{entry.file} on disk is already this version: nothing to restore.")
     st.stop()
@@ -200,13 +202,13 @@ if st.button(
             root, entry, seen[2], who=identity.name, who_label=identity.label,
             email=identity.email, which=which, note=note,
         )  # fmt: skip
-    except editing.ConflictError:
+    except ConflictError:
         st.session_state.pop(seen_key, None)
         safe.error(
             f"{entry.file} was changed by someone else since you opened this version; nothing "
             "was restored. Look at the changes again, then restore."
         )
-    except (PermissionError, editing.SaveError, history.RestoreError) as exc:
+    except (PermissionError, SaveError, history.RestoreError) as exc:
         safe.error(f"Not restored: {exc}")
     else:
         refresh()

@@ -1,9 +1,9 @@
 """Add article killed at any moment: the article is added whole or not at all.
 
-A worker adds articles in a loop through lib.editing.snapshot.add_article (text file, then its row in
+A worker adds articles in a loop through lib.editing.corpus.add_article (text file, then its row in
 articles.csv); the test SIGKILLs it at random moments. After each kill, a text without its row
 may be on disk for a moment: lib.commands.check must report it as an error, and the recovery the app
-runs at start (lib.editing.snapshot.recover_once) must leave every article whole and the id free again.
+runs at start (lib.editing.corpus.recover_once) must leave every article whole and the id free again.
 Regression: 5 of 10 kills left an orphan text published as an undated article, lib.commands.check
 exited 0, and retrying with the same id was refused.
 """
@@ -24,7 +24,11 @@ import pytest
 from lib.commands.check import main as check_main
 from lib.data.articles import METADATA_FILE
 from lib.data.schema import ARTICLE_COLUMNS
-from lib.editing import snapshot as editing
+from lib.editing import corpus
+from lib.editing.corpus import INTERRUPTED_DIR, add_article, interrupted_saves, recover_once
+from lib.editing.forms import article_row
+from lib.editing.saving import BACKUP_DIR
+from lib.editing.snapshot import read_snapshot
 
 pytestmark = pytest.mark.unit
 
@@ -34,7 +38,11 @@ ROUNDS = 30
 WORKER = r"""
 import os, sys
 from pathlib import Path
-from lib.editing import snapshot as editing
+from lib.editing import corpus
+from lib.editing.corpus import INTERRUPTED_DIR, add_article, interrupted_saves, recover_once
+from lib.editing.forms import article_row
+from lib.editing.saving import BACKUP_DIR
+from lib.editing.snapshot import read_snapshot
 
 folder, n = Path(sys.argv[1]), 0
 print("ready", flush=True)
@@ -45,8 +53,8 @@ for line in sys.stdin:
             while True:
                 n += 1
                 article_id = f"crash-{os.getpid()}-{n}"
-                row = editing.article_row(article_id, outlet="X")
-                editing.add_article(folder, row, "Headline\n\n" + "Text. " * 20000,
+                row = article_row(article_id, outlet="X")
+                add_article(folder, row, "Headline\n\n" + "Text. " * 20000,
                                     backup_root=folder.parent / ".backups")
         finally:
             os._exit(1)
@@ -57,7 +65,7 @@ for line in sys.stdin:
 
 
 def meta_ids(folder: Path) -> set[str]:
-    snap = editing.read_snapshot(folder / METADATA_FILE, ARTICLE_COLUMNS)
+    snap = read_snapshot(folder / METADATA_FILE, ARTICLE_COLUMNS)
     return {r["id"] for r in snap.rows}
 
 
@@ -92,7 +100,7 @@ def test_a_killed_add_article_is_reported_then_rolled_back(tmp_path):
 
             orphans = texts(folder) - meta_ids(folder)
             reported = {p.file.removeprefix("articles/").removesuffix(".txt")
-                        for p in editing.interrupted_saves(root) if p.severity == "error"}  # fmt: skip
+                        for p in interrupted_saves(root) if p.severity == "error"}  # fmt: skip
             assert orphans <= reported, f"orphan texts not reported: {orphans - reported}"
             if orphans:
                 orphans_seen += 1
@@ -102,8 +110,8 @@ def test_a_killed_add_article_is_reported_then_rolled_back(tmp_path):
                     assert check_main(["--root", str(root)]) == 1
                     checked = True
 
-            editing._recovered.clear()
-            editing.recover_once(root)
+            corpus._recovered.clear()
+            recover_once(root)
             assert texts(folder) == {i for i in meta_ids(folder) if i.startswith("crash-")}
             assert not list(folder.glob(".add-*.pending"))
     finally:
@@ -111,10 +119,10 @@ def test_a_killed_add_article_is_reported_then_rolled_back(tmp_path):
         proc.wait(timeout=30)
     assert orphans_seen > 0, "no kill landed between the two writes: the test saw nothing"
     # The id of a rolled-back add can be used again; the text was set aside, not deleted.
-    kept = list((root / editing.BACKUP_DIR / editing.INTERRUPTED_DIR).glob("*.txt"))
+    kept = list((root / BACKUP_DIR / INTERRUPTED_DIR).glob("*.txt"))
     assert kept
     retry_id = kept[0].name.split("-", 1)[1].removesuffix(".txt")
-    editing.add_article(folder, editing.article_row(retry_id), "Again\n",
-                        backup_root=root / editing.BACKUP_DIR)  # fmt: skip
+    add_article(folder, article_row(retry_id), "Again\n",
+                backup_root=root / BACKUP_DIR)  # fmt: skip
     assert retry_id in meta_ids(folder)
-    assert editing.interrupted_saves(root) == []
+    assert interrupted_saves(root) == []

@@ -21,7 +21,9 @@ from lib.data import csvio
 from lib.data.dataset import load_dataset
 from lib.data.mentions import build_index
 from lib.data.schema import EVENT_COLUMNS, PLACE_COLUMNS
-from lib.editing import snapshot as editing
+from lib.editing.forms import place_problems
+from lib.editing.saving import save_bytes, save_rows
+from lib.editing.snapshot import SaveError, read_snapshot, round_trip_problem
 from tests.fixtures import FIXTURE_DATA
 
 pytestmark = pytest.mark.unit
@@ -41,13 +43,11 @@ def test_a_line_break_pasted_into_a_cell_reads_back_after_a_save(root, brk, newl
     """Regression: ``alpha\\rbeta`` in a summary was written unquoted and broke the file."""
     path = root / "events.csv"
     path.write_bytes(path.read_bytes().replace(b"\n", newline.encode()))
-    snap = editing.read_snapshot(path, EVENT_COLUMNS, "events.csv")
+    snap = read_snapshot(path, EVENT_COLUMNS, "events.csv")
     rows = [dict(r) for r in snap.rows]
     rows[1]["summary"] = f"alpha{brk}beta"
-    editing.save_bytes(
-        path, snap.encode_checked(rows), snap.fingerprint, backup_root=root / ".backups"
-    )
-    again = editing.read_snapshot(path, EVENT_COLUMNS, "events.csv")
+    save_bytes(path, snap.encode_checked(rows), snap.fingerprint, backup_root=root / ".backups")
+    again = read_snapshot(path, EVENT_COLUMNS, "events.csv")
     assert [dict(r) for r in again.rows] == rows
     assert not again.blocking, [str(p) for p in again.blocking]
     # The loader reads every row back; a summary is one line, so an LF there is that row's
@@ -64,11 +64,11 @@ def test_bytes_that_would_not_read_back_are_refused_naming_row_and_column():
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([["id", "summary"], ["E1", "alpha\rbeta"]])
     data = out.getvalue().encode()
-    problem = editing.round_trip_problem(
+    problem = round_trip_problem(
         ["id", "summary"], [{"id": "E1", "summary": "alpha\rbeta"}], data, "events.csv"
     )
     assert "row 2, column 'summary'" in problem
-    assert editing.round_trip_problem(
+    assert round_trip_problem(
         ["id", "summary"], [{"id": "E1", "summary": "alpha\rbeta"}],
         csvio.write(["id", "summary"], [{"id": "E1", "summary": "alpha\rbeta"}]).encode(),
         "events.csv",
@@ -78,13 +78,13 @@ def test_bytes_that_would_not_read_back_are_refused_naming_row_and_column():
 def test_a_save_that_would_not_read_back_leaves_the_file_alone(root):
     path = root / "events.csv"
     before = path.read_bytes()
-    snap = editing.read_snapshot(path, EVENT_COLUMNS, "events.csv")
+    snap = read_snapshot(path, EVENT_COLUMNS, "events.csv")
     rows = [dict(r) for r in snap.rows]
     rows.append({c: "" for c in snap.columns})  # an all-empty row reads back as no row
-    with pytest.raises(editing.SaveError, match="would not read back"):
+    with pytest.raises(SaveError, match="would not read back"):
         snap.encode_checked(rows)
-    with pytest.raises(editing.SaveError, match="would not read back"):
-        editing.save_rows(path, snap.columns, rows, snap.fingerprint, backup_root=root / ".b")
+    with pytest.raises(SaveError, match="would not read back"):
+        save_rows(path, snap.columns, rows, snap.fingerprint, backup_root=root / ".b")
     assert path.read_bytes() == before
 
 
@@ -116,7 +116,7 @@ def test_a_row_swallowed_by_a_quote_is_reported_with_both_lines(root, capsys, fi
     """Regression: E006 vanished into E005's cell and ``lib check`` exited 0."""
     path = root / file
     opened, closed = _swallow(path, column, 2)
-    snap = editing.read_snapshot(path, spec, file)
+    snap = read_snapshot(path, spec, file)
     (problem,) = [p for p in snap.problems if p.message.startswith(csvio.SWALLOWED)]
     assert (problem.row, problem.column) == (opened, column)
     assert f"opened on line {opened} is closed on line {closed}" in problem.message
@@ -128,17 +128,17 @@ def test_a_row_swallowed_by_a_quote_is_reported_with_both_lines(root, capsys, fi
 
 def test_a_value_that_really_spans_lines_is_not_a_swallowed_row(root):
     path = root / "events.csv"
-    snap = editing.read_snapshot(path, EVENT_COLUMNS, "events.csv")
+    snap = read_snapshot(path, EVENT_COLUMNS, "events.csv")
     rows = [dict(r) for r in snap.rows]
     rows[0]["summary"] = "First line, with a comma,\nsecond line, with another, and more."
     path.write_bytes(snap.encode_checked(rows))
-    again = editing.read_snapshot(path, EVENT_COLUMNS, "events.csv")
+    again = read_snapshot(path, EVENT_COLUMNS, "events.csv")
     assert not [p for p in again.problems if p.message.startswith(csvio.SWALLOWED)]
 
 
 def _places_with_long_variants(root: Path, count: int, cell: str) -> Path:
     path = root / "geodata" / "gazetteer.csv"
-    snap = editing.read_snapshot(path, PLACE_COLUMNS, "geodata/gazetteer.csv")
+    snap = read_snapshot(path, PLACE_COLUMNS, "geodata/gazetteer.csv")
     template = dict(snap.rows[0])
     rows = [dict(r) for r in snap.rows]
     for n in range(count):
@@ -176,7 +176,7 @@ def test_the_edit_places_form_bounds_the_variants(variants, refused):
     template = next(
         csv.DictReader(io.StringIO((FIXTURE_DATA / "geodata" / "gazetteer.csv").read_text()))
     )
-    problems = editing.place_problems(dict(template, id="new_place", variants=variants), [])
+    problems = place_problems(dict(template, id="new_place", variants=variants), [])
     assert [p.column for p in problems if p.severity == "error"] == (
         ["variants"] if refused else []
     )
@@ -188,11 +188,11 @@ def test_a_save_through_a_symlinked_events_file_keeps_the_link(root, tmp_path):
     real.parent.mkdir()
     (root / "events.csv").rename(real)
     (root / "events.csv").symlink_to(real)
-    snap = editing.read_snapshot(root / "events.csv", EVENT_COLUMNS, "events.csv")
+    snap = read_snapshot(root / "events.csv", EVENT_COLUMNS, "events.csv")
     rows = [dict(r) for r in snap.rows]
     rows[0]["summary"] = "Through the link."
-    editing.save_bytes(
+    save_bytes(
         root / "events.csv", snap.encode_checked(rows), snap.fingerprint, backup_root=root / ".b"
     )
     assert (root / "events.csv").is_symlink()
-    assert editing.read_snapshot(real, EVENT_COLUMNS).rows[0]["summary"] == "Through the link."
+    assert read_snapshot(real, EVENT_COLUMNS).rows[0]["summary"] == "Through the link."

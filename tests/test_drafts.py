@@ -16,7 +16,7 @@ from lib.data import csvio
 from lib.data.dataset import load_dataset
 from lib.data.events import validate_rows
 from lib.data.mentions import Matcher, find_mentions
-from lib.editing import snapshot as editing
+from lib.editing.drafting import draft_events, sentences_with_places
 from tests.fixtures import FIXTURE_DATA
 
 pytestmark = pytest.mark.unit
@@ -53,10 +53,10 @@ def drafted(tmp_path_factory):
     data = load_dataset(root, today=dt.date(2026, 1, 1))
     assert not [str(p) for p in data.problems if p.severity == "error"]
     article = data.articles["later-days"]
-    items = editing.sentences_with_places(
+    items = sentences_with_places(
         find_mentions(article, Matcher.from_gazetteer(data.gazetteer)), article
     )
-    rows = editing.draft_events(article, items, [e.id for e in data.events.events])
+    rows = draft_events(article, items, [e.id for e in data.events.events])
     return data, {row["quote"]: row for row in rows}
 
 

@@ -1,4 +1,5 @@
-"""lib.editing.snapshot: snapshots, diffs, the three-way merge, and saves that never lose work."""
+"""lib.editing: snapshots, diffs, the three-way merge, saves that never lose work, the grid, the
+forms, adding articles and drafting."""
 
 # ruff: noqa: F811  (pytest fixtures imported from tests/support/editing.py look redefined)
 
@@ -22,7 +23,38 @@ from lib.data.gazetteer import Gazetteer
 from lib.data.mentions import Matcher, find_mentions
 from lib.data.schema import EVENT_COLUMNS, PLACE_COLUMNS, Column
 from lib.data.storage import fingerprint
-from lib.editing import snapshot as editing
+from lib.editing import corpus, saving
+from lib.editing.corpus import add_article, clean_temps, interrupted_saves, recover_articles
+from lib.editing.diff import CellChange, diff_rows
+from lib.editing.drafting import (
+    draft_events,
+    next_event_ids,
+    one_line,
+    sentences_with_places,
+    suggest_places,
+)
+from lib.editing.forms import article_problems, article_row, place_problems, place_row, upsert_row
+from lib.editing.grid import (
+    FIRST_ARTICLE,
+    MORE_ARTICLES,
+    events_from_frame,
+    events_to_frame,
+    with_present,
+)
+from lib.editing.merge import MINE, THEIRS, merge_rows
+from lib.editing.preview import PreviewMarker, preview_map
+from lib.editing.saving import (
+    BACKUP_DIR,
+    KEEP_BACKUPS,
+    STALE_TEMP_S,
+    ConflictError,
+    file_lock,
+    list_backups,
+    save_bytes,
+    save_rows,
+    save_text,
+)
+from lib.editing.snapshot import SaveError, Snapshot, read_snapshot
 from lib.places.geocode import Candidate
 from tests.support.editing import (  # noqa: F401 (data_root, fixture_root: fixtures)
     EVENT_NAMES,
@@ -54,7 +86,7 @@ def write_csv(path: Path, table: list[dict[str, str]], columns=COLUMNS) -> str:
 
 
 def test_snapshot_fingerprint_is_the_one_storage_computes(data_root):
-    snap = editing.read_snapshot(data_root / "events.csv", EVENT_COLUMNS)
+    snap = read_snapshot(data_root / "events.csv", EVENT_COLUMNS)
     assert snap.fingerprint == fingerprint(data_root / "events.csv")
     assert snap.columns == tuple(EVENT_NAMES)
     assert len(snap.rows) == len(read_events(data_root))
@@ -62,7 +94,7 @@ def test_snapshot_fingerprint_is_the_one_storage_computes(data_root):
 
 
 def test_snapshot_of_a_missing_file_is_empty_with_the_schema_columns(tmp_path):
-    snap = editing.read_snapshot(tmp_path / "events.csv", EVENT_COLUMNS)
+    snap = read_snapshot(tmp_path / "events.csv", EVENT_COLUMNS)
     assert snap.fingerprint is None
     assert snap.rows == ()
     assert snap.columns == tuple(EVENT_NAMES)
@@ -73,7 +105,7 @@ def test_snapshot_keeps_unknown_columns_and_adds_missing_optional_ones(tmp_path)
     required = [c.name for c in PLACE_COLUMNS if c.required]
     row = {c: "x" for c in required} | {"private_note": "keep me"}
     path.write_text(csvio.write([*required, "private_note"], [row]), encoding="utf-8")
-    snap = editing.read_snapshot(path, PLACE_COLUMNS)
+    snap = read_snapshot(path, PLACE_COLUMNS)
     assert snap.blocking == ()  # an unknown column is kept, so rewriting loses nothing
     assert snap.rows[0]["private_note"] == "keep me"
     assert snap.columns[: len(required) + 1] == (*required, "private_note")
@@ -94,7 +126,7 @@ def test_snapshot_blocks_editing_a_file_that_would_not_round_trip(tmp_path, cont
     path = tmp_path / "t.csv"
     path.write_bytes(content)
     spec = [Column(c, True, "") for c in COLUMNS]
-    snap = editing.read_snapshot(path, spec)
+    snap = read_snapshot(path, spec)
     assert any(why in p.message for p in snap.blocking), snap.blocking
 
 
@@ -104,21 +136,19 @@ def test_snapshot_blocks_editing_a_file_that_would_not_round_trip(tmp_path, cont
 def test_diff_lists_added_changed_and_deleted_rows_by_id():
     old = rows("a=1", "b=2", "c=3")
     new = rows("c=3", "a=1", "b=two", "d=4")  # c moved: not a change
-    diff = editing.diff_rows(old, new)
+    diff = diff_rows(old, new)
     assert [r["id"] for r in diff.added] == ["d"]
-    assert [(c.key, c.cells) for c in diff.changed] == [
-        ("b", (editing.CellChange("name", "2", "two"),))
-    ]
+    assert [(c.key, c.cells) for c in diff.changed] == [("b", (CellChange("name", "2", "two"),))]
     assert diff.deleted == ()
     assert diff.summary() == "1 added, 1 changed"
-    gone = editing.diff_rows(old, rows("a=1"))
+    gone = diff_rows(old, rows("a=1"))
     assert [r["id"] for r in gone.deleted] == ["b", "c"]
-    assert editing.diff_rows(old, old).is_empty
-    assert editing.diff_rows(old, old).summary() == "no changes"
+    assert diff_rows(old, old).is_empty
+    assert diff_rows(old, old).summary() == "no changes"
 
 
 def test_diff_tells_duplicate_ids_apart():
-    diff = editing.diff_rows(rows("a=1"), rows("a=1", "a=2"))
+    diff = diff_rows(rows("a=1"), rows("a=1", "a=2"))
     assert [r["name"] for r in diff.added] == ["2"]
 
 
@@ -144,7 +174,7 @@ BASE = rows("a=1", "b=2", "c=3")
     ],
 )  # fmt: skip
 def test_merge_without_conflicts(ours, theirs, merged):
-    result = editing.merge_rows(BASE, ours, theirs, COLUMNS)
+    result = merge_rows(BASE, ours, theirs, COLUMNS)
     assert result.conflicts == ()
     assert result.rows() == merged
 
@@ -160,12 +190,12 @@ def test_merge_without_conflicts(ours, theirs, merged):
     ],
 )
 def test_merge_conflicts_are_left_for_the_editor(ours, theirs, key):
-    result = editing.merge_rows(BASE, ours, theirs, COLUMNS)
+    result = merge_rows(BASE, ours, theirs, COLUMNS)
     assert [c.key for c in result.conflicts] == [key]
     with pytest.raises(ValueError, match=key):
         result.rows()
-    mine = result.rows({key: editing.MINE})
-    kept = result.rows({key: editing.THEIRS})
+    mine = result.rows({key: MINE})
+    kept = result.rows({key: THEIRS})
     assert [r for r in mine if r["id"] == key] == [r for r in ours if r["id"] == key]
     assert [r for r in kept if r["id"] == key] == [r for r in theirs if r["id"] == key]
 
@@ -174,7 +204,7 @@ def test_conflict_cells_show_base_mine_and_theirs():
     ours = [{"id": "a", "name": "mine", "note": "same"}]
     theirs = [{"id": "a", "name": "theirs", "note": "same"}]
     base = [{"id": "a", "name": "1", "note": "same"}]
-    (conflict,) = editing.merge_rows(base, ours, theirs, COLUMNS).conflicts
+    (conflict,) = merge_rows(base, ours, theirs, COLUMNS).conflicts
     assert conflict.cells() == [("name", "1", "mine", "theirs")]
 
 
@@ -184,7 +214,7 @@ def test_conflict_cells_show_base_mine_and_theirs():
 def test_save_replaces_the_file_and_returns_its_new_fingerprint(tmp_path):
     path = tmp_path / "t.csv"
     base = write_csv(path, rows("a=1"))
-    saved = editing.save_rows(path, COLUMNS, rows("a=2"), base, backup_root=tmp_path / ".b")
+    saved = save_rows(path, COLUMNS, rows("a=2"), base, backup_root=tmp_path / ".b")
     assert path.read_text() == "id,name,note\na,2,\n"
     assert saved.fingerprint == fingerprint(path)
     assert saved.backup is not None and saved.backup.read_text() == "id,name,note\na,1,\n"
@@ -192,22 +222,22 @@ def test_save_replaces_the_file_and_returns_its_new_fingerprint(tmp_path):
 
 def test_save_creates_a_missing_file_when_the_editor_loaded_none(tmp_path):
     path = tmp_path / "new.csv"
-    editing.save_rows(path, COLUMNS, rows("a=1"), None, backup_root=tmp_path / ".b")
+    save_rows(path, COLUMNS, rows("a=1"), None, backup_root=tmp_path / ".b")
     assert path.read_text() == "id,name,note\na,1,\n"
-    assert editing.list_backups(tmp_path / ".b", path) == []
+    assert list_backups(tmp_path / ".b", path) == []
 
 
 def test_save_refuses_when_the_file_changed_on_disk(tmp_path):
     path = tmp_path / "t.csv"
     base = write_csv(path, rows("a=1"))
     write_csv(path, rows("a=1", "b=someone else"))
-    with pytest.raises(editing.ConflictError, match="changed on disk") as caught:
-        editing.save_rows(path, COLUMNS, rows("a=mine"), base, backup_root=tmp_path / ".b")
+    with pytest.raises(ConflictError, match="changed on disk") as caught:
+        save_rows(path, COLUMNS, rows("a=mine"), base, backup_root=tmp_path / ".b")
     assert caught.value.found == fingerprint(path)
     assert "someone else" in path.read_text()  # not overwritten
-    with pytest.raises(editing.ConflictError, match="deleted"):
+    with pytest.raises(ConflictError, match="deleted"):
         path.unlink()
-        editing.save_rows(path, COLUMNS, rows("a=mine"), base, backup_root=tmp_path / ".b")
+        save_rows(path, COLUMNS, rows("a=mine"), base, backup_root=tmp_path / ".b")
     assert not path.exists()
 
 
@@ -215,29 +245,29 @@ def test_two_editing_sessions_stale_save_is_refused_and_merge_keeps_both_edits(d
     """Alice and Bob load events.csv; Alice saves first; Bob's save on stale data is refused,
     nothing of either is lost, and Bob's merge then saves a file with both edits."""
     path = data_root / "events.csv"
-    backups = data_root / editing.BACKUP_DIR
-    alice = editing.read_snapshot(path, EVENT_COLUMNS)
-    bob = editing.read_snapshot(path, EVENT_COLUMNS)
+    backups = data_root / BACKUP_DIR
+    alice = read_snapshot(path, EVENT_COLUMNS)
+    bob = read_snapshot(path, EVENT_COLUMNS)
     assert alice.fingerprint == bob.fingerprint
 
     alice_rows = [dict(r) for r in alice.rows]
     alice_rows[0]["summary"] = "Alice's summary."
-    editing.save_rows(path, alice.columns, alice_rows, alice.fingerprint, backup_root=backups)
+    save_rows(path, alice.columns, alice_rows, alice.fingerprint, backup_root=backups)
 
     bob_rows = [dict(r) for r in bob.rows]
     bob_rows[1]["summary"] = "Bob's summary."
     del bob_rows[-1]
-    with pytest.raises(editing.ConflictError):
-        editing.save_rows(path, bob.columns, bob_rows, bob.fingerprint, backup_root=backups)
+    with pytest.raises(ConflictError):
+        save_rows(path, bob.columns, bob_rows, bob.fingerprint, backup_root=backups)
     on_disk = read_events(data_root)
     assert on_disk[0]["summary"] == "Alice's summary."
     assert on_disk[1]["summary"] == bob.rows[1]["summary"]  # Bob's edit not written...
     assert bob_rows[1]["summary"] == "Bob's summary."  # ...and not lost either
 
-    disk = editing.read_snapshot(path, EVENT_COLUMNS)
-    merge = editing.merge_rows(bob.rows, bob_rows, disk.rows, disk.columns)
+    disk = read_snapshot(path, EVENT_COLUMNS)
+    merge = merge_rows(bob.rows, bob_rows, disk.rows, disk.columns)
     assert merge.conflicts == ()
-    editing.save_rows(path, disk.columns, merge.rows(), disk.fingerprint, backup_root=backups)
+    save_rows(path, disk.columns, merge.rows(), disk.fingerprint, backup_root=backups)
 
     merged = read_events(data_root)
     assert merged[0]["summary"] == "Alice's summary."
@@ -251,11 +281,11 @@ def test_backups_keep_the_last_ten_versions(tmp_path):
     backup_root = tmp_path / ".backups"
     current = write_csv(path, rows("a=0"))
     for n in range(1, 13):
-        current = editing.save_rows(
+        current = save_rows(
             path, COLUMNS, rows(f"a={n}"), current, backup_root=backup_root
         ).fingerprint
-    kept = editing.list_backups(backup_root, path)
-    assert len(kept) == editing.KEEP_BACKUPS == 10
+    kept = list_backups(backup_root, path)
+    assert len(kept) == KEEP_BACKUPS == 10
     assert kept[0].parent == backup_root / "events.csv"
     # The newest backup is the version the last save replaced; the oldest two were pruned.
     assert [p.read_text().splitlines()[1] for p in kept] == [f"a,{n}," for n in range(2, 12)]
@@ -279,9 +309,9 @@ def test_a_failed_write_says_why_and_leaves_the_file_unchanged(tmp_path, monkeyp
     def refuse(target, text):
         raise OSError(code, "simulated", str(target))
 
-    monkeypatch.setattr(editing, "atomic_write_bytes", refuse)
-    with pytest.raises(editing.SaveError, match=words) as caught:
-        editing.save_rows(path, COLUMNS, rows("a=2"), base, backup_root=tmp_path / ".b")
+    monkeypatch.setattr(saving, "atomic_write_bytes", refuse)
+    with pytest.raises(SaveError, match=words) as caught:
+        save_rows(path, COLUMNS, rows("a=2"), base, backup_root=tmp_path / ".b")
     assert "not changed" in str(caught.value)
     assert fingerprint(path) == base
 
@@ -291,11 +321,11 @@ def test_a_save_waits_for_the_lock_and_gives_up_with_a_message(tmp_path):
     base = write_csv(path, rows("a=1"))
     # flock locks belong to open file descriptions: a second open in this process conflicts
     # just as another process would.
-    with editing.file_lock(path):
-        with pytest.raises(editing.SaveError, match="another save"):
-            editing.save_text(path, "x\n", base, backup_root=tmp_path / ".b", lock_timeout_s=0.2)
+    with file_lock(path):
+        with pytest.raises(SaveError, match="another save"):
+            save_text(path, "x\n", base, backup_root=tmp_path / ".b", lock_timeout_s=0.2)
     assert fingerprint(path) == base
-    editing.save_text(path, "id\n", base, backup_root=tmp_path / ".b")  # released: saves now
+    save_text(path, "id\n", base, backup_root=tmp_path / ".b")  # released: saves now
     assert path.read_text() == "id\n"
 
 
@@ -303,37 +333,37 @@ def test_a_save_waits_for_the_lock_and_gives_up_with_a_message(tmp_path):
 
 
 def test_events_round_trip_through_the_editor_frame_unchanged(data_root):
-    snap = editing.read_snapshot(data_root / "events.csv", EVENT_COLUMNS)
-    frame = editing.events_to_frame(snap.rows, snap.columns)
+    snap = read_snapshot(data_root / "events.csv", EVENT_COLUMNS)
+    frame = events_to_frame(snap.rows, snap.columns)
     assert list(frame.index[:3]) == [1, 2, 3]
-    back = editing.events_from_frame(frame, snap.columns)
+    back = events_from_frame(frame, snap.columns)
     assert [row for _, row in back] == [dict(r) for r in snap.rows]
-    assert editing.diff_rows(snap.rows, [row for _, row in back]).is_empty
+    assert diff_rows(snap.rows, [row for _, row in back]).is_empty
 
 
 def test_frame_edits_of_the_article_picker_rebuild_the_articles_cell():
     row = {c: "" for c in EVENT_NAMES} | {"id": "E1", "articles": "a;b"}
-    frame = editing.events_to_frame([row], EVENT_NAMES)
-    assert frame.loc[1, editing.FIRST_ARTICLE] == "a"
-    assert frame.loc[1, editing.MORE_ARTICLES] == "b"
-    (_, same), = editing.events_from_frame(frame, EVENT_NAMES)  # fmt: skip
+    frame = events_to_frame([row], EVENT_NAMES)
+    assert frame.loc[1, FIRST_ARTICLE] == "a"
+    assert frame.loc[1, MORE_ARTICLES] == "b"
+    (_, same), = events_from_frame(frame, EVENT_NAMES)  # fmt: skip
     assert same["articles"] == "a;b"  # untouched: the original spelling is kept
-    frame.loc[1, editing.FIRST_ARTICLE] = "c"
-    (_, changed), = editing.events_from_frame(frame, EVENT_NAMES)  # fmt: skip
+    frame.loc[1, FIRST_ARTICLE] = "c"
+    (_, changed), = events_from_frame(frame, EVENT_NAMES)  # fmt: skip
     assert changed["articles"] == "c; b"
 
 
 def test_frame_rows_added_in_the_editor_become_text_and_blank_ones_vanish():
-    frame = editing.events_to_frame([], EVENT_NAMES)
+    frame = events_to_frame([], EVENT_NAMES)
     frame.loc[1] = [None] * len(frame.columns)  # a row added and left empty
     frame.loc[2] = [float("nan")] * len(frame.columns)
     frame.loc[2, "id"] = "  E9 "
-    out = editing.events_from_frame(frame, EVENT_NAMES)
+    out = events_from_frame(frame, EVENT_NAMES)
     assert [(n, r["id"], r["summary"]) for n, r in out] == [(2, "E9", "")]
 
 
 def test_pickers_keep_values_that_are_not_options():
-    assert editing.with_present(["a", "b"], ["b", "zz", "", "c"]) == ["a", "b", "c", "zz"]
+    assert with_present(["a", "b"], ["b", "zz", "", "c"]) == ["a", "b", "c", "zz"]
 
 
 # --- places ------------------------------------------------------------------------------------
@@ -352,26 +382,24 @@ GOOD_PLACE = {
 
 
 def test_place_problems_use_the_loaders_words(data_root):
-    existing = editing.read_snapshot(data_root / "geodata" / "gazetteer.csv", PLACE_COLUMNS).rows
-    assert editing.place_problems(GOOD_PLACE, existing) == []
-    bad = editing.place_problems(GOOD_PLACE | {"lat": "95", "source": ""}, existing)
+    existing = read_snapshot(data_root / "geodata" / "gazetteer.csv", PLACE_COLUMNS).rows
+    assert place_problems(GOOD_PLACE, existing) == []
+    bad = place_problems(GOOD_PLACE | {"lat": "95", "source": ""}, existing)
     assert {(p.column, p.message) for p in bad} == {
         ("lat", "'95' is not a latitude"),
         ("source", "is empty"),
     }
-    dup = editing.place_problems(GOOD_PLACE | {"id": "kabul"}, existing)
+    dup = place_problems(GOOD_PLACE | {"id": "kabul"}, existing)
     assert [p.message for p in dup] == ["there is already a place with id 'kabul'"]
     # Fixing kabul itself is not a duplicate; sharing a name with another place is a warning.
-    fix = editing.place_problems(
-        GOOD_PLACE | {"id": "kabul", "variants": "Bazarak"}, existing, "kabul"
-    )
+    fix = place_problems(GOOD_PLACE | {"id": "kabul", "variants": "Bazarak"}, existing, "kabul")
     assert [(p.severity, p.message) for p in fix] == [("warning", "'Bazarak' also names 'bazarak'")]
 
 
 def test_upsert_replaces_in_place_or_appends():
     table = rows("a=1", "b=2")
-    assert editing.upsert_row(table, {"id": "b", "name": "B"}, "b")[1] == {"id": "b", "name": "B"}
-    assert editing.upsert_row(table, {"id": "c", "name": "3"})[-1]["id"] == "c"
+    assert upsert_row(table, {"id": "b", "name": "B"}, "b")[1] == {"id": "b", "name": "B"}
+    assert upsert_row(table, {"id": "c", "name": "3"})[-1]["id"] == "c"
     assert table == rows("a=1", "b=2")  # not mutated
 
 
@@ -380,7 +408,7 @@ def test_place_row_from_a_candidate_keeps_source_and_precision():
         "Chārīkār", 35.013611, 69.171389, "town", "town", "GeoNames 1148311 (CC BY 4.0)",
         country="AF", geonames_id="1148311", uncertainty_km=2.0,
     )  # fmt: skip
-    row = editing.place_row(
+    row = place_row(
         candidate, name="Charikar", variants=["Charikar", "Tcharikar"], existing_ids={"kabul"}
     )
     assert row["id"] == "charikar"
@@ -398,34 +426,34 @@ TEXT = "Taliban claim Panjshir\n\nFighting was reported in Bazarak on Sunday. No
 
 def test_article_problems_reuse_the_loaders_rules(data_root):
     ids = load_articles(data_root / "articles")[0]
-    ok = editing.article_row("new-one", published_from=dt.date(2021, 9, 6))
-    assert editing.article_problems(ok, TEXT, ids) == []
+    ok = article_row("new-one", published_from=dt.date(2021, 9, 6))
+    assert article_problems(ok, TEXT, ids) == []
     assert ok["published_to"] == "2021-09-06"
-    taken = editing.article_problems(ok | {"id": "lions-hold-line"}, TEXT, ids)
+    taken = article_problems(ok | {"id": "lions-hold-line"}, TEXT, ids)
     assert "already exists" in taken[0].message
-    assert editing.article_problems(ok | {"id": "New One"}, TEXT, ids)[0].message == (
+    assert article_problems(ok | {"id": "New One"}, TEXT, ids)[0].message == (
         "'New One' is not a valid article id"
     )
     backwards = ok | {"published_from": "2021-09-07"}
-    assert [p.message for p in editing.article_problems(backwards, TEXT, ids)] == [
+    assert [p.message for p in article_problems(backwards, TEXT, ids)] == [
         "is before published_from"
     ]
-    assert [p.message for p in editing.article_problems(ok, "  \n", ids)] == [
+    assert [p.message for p in article_problems(ok, "  \n", ids)] == [
         "articles/new-one.txt is empty"
     ]
 
 
 def test_add_article_writes_text_and_row_and_refuses_an_existing_id(data_root):
     folder = data_root / "articles"
-    row = editing.article_row("new-one", published_from=dt.date(2021, 9, 6))
-    editing.add_article(folder, row, TEXT, backup_root=data_root / ".backups")
+    row = article_row("new-one", published_from=dt.date(2021, 9, 6))
+    add_article(folder, row, TEXT, backup_root=data_root / ".backups")
     articles, problems = load_articles(folder)
     assert articles["new-one"].text == TEXT
     assert articles["new-one"].published_to == dt.date(2021, 9, 6)
     assert [p for p in problems if p.severity == "error"] == []
     before = (folder / "articles.csv").read_bytes()
-    with pytest.raises(editing.SaveError, match="already exists"):
-        editing.add_article(folder, row, "other text", backup_root=data_root / ".backups")
+    with pytest.raises(SaveError, match="already exists"):
+        add_article(folder, row, "other text", backup_root=data_root / ".backups")
     assert (folder / "new-one.txt").read_text() == TEXT
     assert (folder / "articles.csv").read_bytes() == before
 
@@ -439,7 +467,7 @@ def test_add_article_writes_text_and_row_and_refuses_an_existing_id(data_root):
     ],
 )
 def test_article_row_writes_the_marked_lines_as_the_boilerplate_cell(marked, cell):
-    assert editing.article_row("new-one", boilerplate=marked)["boilerplate"] == cell
+    assert article_row("new-one", boilerplate=marked)["boilerplate"] == cell
 
 
 CAPTIONED = (
@@ -456,9 +484,9 @@ def test_an_added_articles_boilerplate_lines_are_not_searched_for_places(fixture
     folder = fixture_root / "articles"
     proposed = propose_boilerplate(CAPTIONED)
     assert proposed == [(3, 3, "image caption")]
-    row = editing.article_row("holds-bazarak", boilerplate=[(s, e) for s, e, _ in proposed])
-    assert editing.article_problems(row, CAPTIONED, []) == []
-    editing.add_article(folder, row, CAPTIONED, backup_root=fixture_root / ".backups")
+    row = article_row("holds-bazarak", boilerplate=[(s, e) for s, e, _ in proposed])
+    assert article_problems(row, CAPTIONED, []) == []
+    add_article(folder, row, CAPTIONED, backup_root=fixture_root / ".backups")
     data = load_dataset(fixture_root)
     article = data.articles["holds-bazarak"]
     assert article.text == CAPTIONED  # the text stays as pasted
@@ -473,12 +501,12 @@ def test_add_article_removes_the_text_again_when_the_row_cannot_be_saved(data_ro
     before = (folder / "articles.csv").read_bytes()
 
     def disk_full(*args, **kwargs):
-        raise editing.SaveError("Could not save articles/articles.csv: the disk is full.")
+        raise SaveError("Could not save articles/articles.csv: the disk is full.")
 
-    monkeypatch.setattr(editing, "_save_locked", disk_full)
-    row = editing.article_row("new-one")
-    with pytest.raises(editing.SaveError, match="disk is full"):
-        editing.add_article(folder, row, TEXT, backup_root=data_root / ".backups")
+    monkeypatch.setattr(corpus, "save_locked", disk_full)
+    row = article_row("new-one")
+    with pytest.raises(SaveError, match="disk is full"):
+        add_article(folder, row, TEXT, backup_root=data_root / ".backups")
     assert not (folder / "new-one.txt").exists()
     assert (folder / "articles.csv").read_bytes() == before
 
@@ -495,23 +523,23 @@ def test_add_article_removes_the_text_again_when_the_row_cannot_be_saved(data_ro
     ],
 )
 def test_next_event_ids(existing, expected):
-    assert editing.next_event_ids(existing, 2) == expected
+    assert next_event_ids(existing, 2) == expected
 
 
 def test_one_line_summary_fits_200_characters():
     long = "word " * 100 + "\nsecond line"
-    short = editing.one_line(long)
+    short = one_line(long)
     assert len(short) <= 200 and short.endswith("…") and "\n" not in short
-    assert editing.one_line("  a\n b  ") == "a b"
+    assert one_line("  a\n b  ") == "a b"
 
 
 def test_drafts_validate_once_the_editor_picks_an_event_type(data_root):
     data = load_dataset(data_root)
     article = data.articles["rebels-clash-last-region"]
-    sentences = editing.sentences_with_places(
+    sentences = sentences_with_places(
         find_mentions(article, Matcher.from_gazetteer(data.gazetteer))
     )
-    drafts = editing.draft_events(article, sentences[:3], [e.id for e in data.events.events])
+    drafts = draft_events(article, sentences[:3], [e.id for e in data.events.events])
     last = max(int(e.id[1:]) for e in data.events.events if e.id[1:].isdigit())
     assert [d["id"] for d in drafts] == [f"E{last + n:03d}" for n in (1, 2, 3)]
     first = drafts[0]
@@ -539,7 +567,7 @@ def test_suggested_places_are_in_the_region_and_not_in_the_gazetteer(data_root):
     )
     without_bazarak = Gazetteer({k: v for k, v in data.gazetteer.places.items() if k != "bazarak"})
     mentions = find_mentions(load_articles_article(text), Matcher.from_gazetteer(without_bazarak))
-    found = editing.suggest_places(text, without_bazarak, mentions)
+    found = suggest_places(text, without_bazarak, mentions)
     # Paryan is the Panjshir district (no longer Faryab in Iran); Kabul is in the gazetteer.
     assert [(r.query, r.place.name) for r in found] == [
         ("Paryan", "Parīān"),
@@ -559,10 +587,10 @@ def load_articles_article(text: str):
 
 def test_preview_map_is_offline_and_escapes_labels():
     markers = [
-        editing.PreviewMarker(35.0, 69.2, "<script>alert(1)</script>", "added", 5.0),
-        editing.PreviewMarker(35.3, 69.5, "E2 at Bazarak", "changed"),
+        PreviewMarker(35.0, 69.2, "<script>alert(1)</script>", "added", 5.0),
+        PreviewMarker(35.3, 69.5, "E2 at Bazarak", "changed"),
     ]
-    html = editing.preview_map(markers).get_root().render()
+    html = preview_map(markers).get_root().render()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.count("L.circleMarker(") == 2
@@ -572,15 +600,15 @@ def test_preview_map_is_offline_and_escapes_labels():
 
 
 def test_snapshot_is_immutable():
-    snap = editing.Snapshot(Path("x"), "x", ("id",), (), None)
+    snap = Snapshot(Path("x"), "x", ("id",), (), None)
     with pytest.raises(dataclasses.FrozenInstanceError):
         snap.fingerprint = "y"  # type: ignore[misc]
 
 
 def test_load_events_reads_what_save_rows_writes(data_root):
-    snap = editing.read_snapshot(data_root / "events.csv", EVENT_COLUMNS)
+    snap = read_snapshot(data_root / "events.csv", EVENT_COLUMNS)
     target = data_root / "copy.csv"
-    editing.save_rows(target, snap.columns, snap.rows, None, backup_root=data_root / ".b")
+    save_rows(target, snap.columns, snap.rows, None, backup_root=data_root / ".b")
     data = load_dataset(data_root)
     again = load_events(target, data.context)
     assert [e.id for e in again.events] == [e.id for e in data.events.events]
@@ -594,10 +622,10 @@ def test_a_save_removes_temporary_files_left_by_a_crashed_save(tmp_path):
     other = tmp_path / ".other.csv.x.tmp"
     for temp in (old, fresh, other):
         temp.write_text("partial")
-    stale = time.time() - editing.STALE_TEMP_S - 60
+    stale = time.time() - STALE_TEMP_S - 60
     os.utime(old, (stale, stale))
     os.utime(other, (stale, stale))
-    editing.save_rows(path, COLUMNS, rows("a=2"), base, backup_root=tmp_path / ".b")
+    save_rows(path, COLUMNS, rows("a=2"), base, backup_root=tmp_path / ".b")
     assert not old.exists()
     assert fresh.exists()  # may belong to a writer that is still running
     assert other.exists()  # another file's business
@@ -610,11 +638,11 @@ def test_a_crlf_file_keeps_its_line_endings_and_bom_on_save(tmp_path):
     # Regression: a save rewrote a CRLF file with LF line ends, a whole-file diff in git.
     path = tmp_path / "t.csv"
     path.write_bytes(b'\xef\xbb\xbfid,a\r\nx,"two\nlines"\r\ny,2\r\n')
-    snap = editing.read_snapshot(path, [Column("id", True, ""), Column("a", False, "")])
+    snap = read_snapshot(path, [Column("id", True, ""), Column("a", False, "")])
     assert (snap.newline, snap.bom) == ("\r\n", True)
     rows = [dict(r) for r in snap.rows]
     rows[1]["a"] = "3"
-    editing.save_bytes(path, snap.encode(rows), snap.fingerprint, backup_root=tmp_path / ".b")
+    save_bytes(path, snap.encode(rows), snap.fingerprint, backup_root=tmp_path / ".b")
     # Only the changed row differs; the line break inside the quoted value is kept as it was.
     assert path.read_bytes() == b'\xef\xbb\xbfid,a\r\nx,"two\nlines"\r\ny,3\r\n'
 
@@ -622,7 +650,7 @@ def test_a_crlf_file_keeps_its_line_endings_and_bom_on_save(tmp_path):
 def test_an_lf_file_stays_lf(tmp_path):
     path = tmp_path / "t.csv"
     path.write_bytes(b"id,a\nx,1\n")
-    snap = editing.read_snapshot(path, [Column("id", True, ""), Column("a", False, "")])
+    snap = read_snapshot(path, [Column("id", True, ""), Column("a", False, "")])
     assert snap.encode(snap.rows) == b"id,a\nx,1\n"
 
 
@@ -630,7 +658,7 @@ def test_an_orphan_text_of_an_interrupted_add_is_an_error_until_recovered(data_r
     folder = data_root / "articles"
     (folder / "half-done.txt").write_text("Headline\n\nText.\n")
     (folder / ".add-half-done.pending").write_text('{"id": "half-done", "file": "half-done.txt"}')
-    (problem,) = editing.interrupted_saves(data_root)
+    (problem,) = interrupted_saves(data_root)
     assert (problem.file, problem.column, problem.severity) == (
         "articles/half-done.txt",
         "file",
@@ -642,16 +670,16 @@ def test_an_orphan_text_of_an_interrupted_add_is_an_error_until_recovered(data_r
     assert check_main(["--root", str(data_root)]) == 1  # lib.commands.check fails on it
     # A text dropped in by hand (no marker) is still only the loader's warning.
     (folder / "by-hand.txt").write_text("Headline\n")
-    assert len(editing.interrupted_saves(data_root)) == 1
+    assert len(interrupted_saves(data_root)) == 1
 
-    done = editing.recover_articles(folder, data_root / ".backups")
+    done = recover_articles(folder, data_root / ".backups")
     assert "set aside" in done[0]
     assert not (folder / "half-done.txt").exists()
     assert list((data_root / ".backups" / "interrupted").glob("*-half-done.txt"))
-    assert editing.interrupted_saves(data_root) == []
+    assert interrupted_saves(data_root) == []
     assert check_main(["--root", str(data_root)]) == 0  # so the 1 above was the orphan's
-    editing.add_article(folder, editing.article_row("half-done"), "Again\n",
-                        backup_root=data_root / ".backups")  # fmt: skip
+    add_article(folder, article_row("half-done"), "Again\n",
+                backup_root=data_root / ".backups")  # fmt: skip
     assert (folder / "half-done.txt").read_text() == "Again\n"
 
 
@@ -667,7 +695,7 @@ def test_temporary_files_of_killed_saves_are_removed_at_start(data_root):
     backup_temp.parent.mkdir(parents=True)
     backup_temp.write_bytes(b"z")
     _os.utime(backup_temp, (1, 1))
-    assert editing.clean_temps(data_root) == 2
+    assert clean_temps(data_root) == 2
     assert not old.exists() and not backup_temp.exists()
     assert fresh.exists()  # may belong to a writer that is running now
 
@@ -678,6 +706,6 @@ def test_a_temp_file_whose_save_holds_the_lock_is_kept(data_root):
     temp = data_root / ".events.csv.abc123.tmp"
     temp.write_bytes(b"x")
     _os.utime(temp, (1, 1))
-    with editing.file_lock(data_root / "events.csv"):
-        assert editing.clean_temps(data_root) == 0
+    with file_lock(data_root / "events.csv"):
+        assert clean_temps(data_root) == 0
     assert temp.exists()

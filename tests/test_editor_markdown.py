@@ -109,16 +109,16 @@ def test_a_hostile_place_name_and_source_show_as_text_on_edit_places(editor_env)
     assert_no_live_markup(at, 1)
 
 
-def test_hostile_place_names_show_as_text_in_add_articles_draft_checkboxes(editor_env):
+def test_hostile_place_names_show_as_text_in_add_articles_draft_cards(editor_env):
     poison(editor_env)
     at = logged_in("pages/5_Add_article.py")
     at.selectbox(key=[s.key for s in at.selectbox if s.key.endswith("draft_from")][0]).set_value(
         ARTICLE
     ).run()
     assert_page_survived(at)
-    drafts = [c.label for c in at.checkbox if "places:" in c.label]
-    assert drafts, [c.label for c in at.checkbox]
-    assert [d for d in drafts if markdown_escape(LINK) in d]
+    places = [str(m.value) for m in at.markdown if str(m.value).startswith("**Place:**")]
+    assert places, [m.value for m in at.markdown]
+    assert [p for p in places if markdown_escape(LINK) in p]
     assert_no_live_markup(at, 2)
 
 

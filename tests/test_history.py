@@ -14,7 +14,8 @@ import pytest
 from lib.data.schema import EVENT_COLUMNS
 from lib.data.storage import fingerprint
 from lib.editing import history
-from lib.editing import snapshot as editing
+from lib.editing.saving import BACKUP_DIR, ConflictError, save_bytes
+from lib.editing.snapshot import read_snapshot
 from tests.support import reader_js
 from tests.support.editing import (  # noqa: F401 (data_root, editor_env: fixtures)
     PASSWORD,
@@ -37,12 +38,12 @@ pytestmark = pytest.mark.apptest
 def save_events(root, who, change, note="", base=None):
     """Save events.csv with ``change(rows)`` applied, recorded as ``who``."""
     path = root / "events.csv"
-    snap = editing.read_snapshot(path, EVENT_COLUMNS)
+    snap = read_snapshot(path, EVENT_COLUMNS)
     rows = [dict(r) for r in snap.rows]
     change(rows)
     recorder = history.Recorder(root, "events.csv", who, note=note)
-    editing.save_bytes(path, snap.encode(rows), base or snap.fingerprint,
-                       backup_root=root / editing.BACKUP_DIR, journal=recorder)  # fmt: skip
+    save_bytes(path, snap.encode(rows), base or snap.fingerprint,
+               backup_root=root / BACKUP_DIR, journal=recorder)  # fmt: skip
     return recorder.entry
 
 
@@ -100,7 +101,7 @@ def test_restore_is_a_save_with_its_own_entry_and_the_conflict_rules(data_root):
     first = save_events(data_root, "alice", lambda rows: rows[0].update(summary="Mine."))
     stale = fingerprint(data_root / "events.csv")
     save_events(data_root, "bob", lambda rows: rows[1].update(summary="Theirs."))
-    with pytest.raises(editing.ConflictError):
+    with pytest.raises(ConflictError):
         history.restore(data_root, first, stale, who="admin", which="before")
     done = history.restore(data_root, first, fingerprint(data_root / "events.csv"),
                            who="admin", which="before")  # fmt: skip
@@ -150,13 +151,13 @@ def test_git_commit_per_save_names_the_editor_as_author(data_root, monkeypatch):
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start")
     monkeypatch.setenv("DASHBOARD_GIT_COMMIT", "on")
     path = data_root / "events.csv"
-    snap = editing.read_snapshot(path, EVENT_COLUMNS)
+    snap = read_snapshot(path, EVENT_COLUMNS)
     rows = [dict(r) for r in snap.rows]
     rows[0]["summary"] = "Committed."
     recorder = history.Recorder(data_root, "events.csv", "alice", "Alice Example (alice)",
                                 "alice@example.org", note="a note")  # fmt: skip
-    editing.save_bytes(path, snap.encode(rows), snap.fingerprint,
-                       backup_root=data_root / ".backups", journal=recorder)  # fmt: skip
+    save_bytes(path, snap.encode(rows), snap.fingerprint,
+               backup_root=data_root / ".backups", journal=recorder)  # fmt: skip
     assert recorder.git.startswith("committed to git"), recorder.git
     log = git("log", "-1", "--format=%an <%ae>|%s|%b")
     assert log.startswith("Alice Example (alice) <alice@example.org>|events.csv: 1 changed")
@@ -341,11 +342,13 @@ KILLED_SAVE = r"""
 import os, sys
 from pathlib import Path
 from lib.data.schema import EVENT_COLUMNS
-from lib.editing import history, snapshot as editing
+from lib.editing import history, saving
+from lib.editing.saving import BACKUP_DIR, ConflictError, save_bytes
+from lib.editing.snapshot import read_snapshot
 
 root, when = Path(sys.argv[1]), sys.argv[2]
 path = root / "events.csv"
-snap = editing.read_snapshot(path, EVENT_COLUMNS)
+snap = read_snapshot(path, EVENT_COLUMNS)
 rows = [dict(r) for r in snap.rows]
 rows[0]["summary"] = "Saved, then killed."
 recorder = history.Recorder(root, "events.csv", "alice", note="killed")
@@ -353,15 +356,15 @@ if when == "after-replace":  # the file is replaced; the process dies before its
     history.complete = lambda *a: os.kill(os.getpid(), 9)
 else:  # the backup and the intent are written; the process dies before the replace
     calls = []
-    real = editing.atomic_write_bytes
+    real = saving.atomic_write_bytes
     def write(*args):
         calls.append(args)
         if len(calls) == 2:  # the first writes the backup, the second would replace the file
             os.kill(os.getpid(), 9)
         real(*args)
-    editing.atomic_write_bytes = write
-editing.save_bytes(path, snap.encode(rows), snap.fingerprint,
-                   backup_root=root / editing.BACKUP_DIR, journal=recorder)
+    saving.atomic_write_bytes = write
+save_bytes(path, snap.encode(rows), snap.fingerprint,
+                   backup_root=root / BACKUP_DIR, journal=recorder)
 """
 
 

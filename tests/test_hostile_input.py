@@ -198,7 +198,7 @@ def test_an_invalid_gazetteer_row_names_row_and_column(tmp_path, column, value, 
 
 def test_the_edit_places_form_refuses_an_over_long_name():
     """Regression: the form accepted a 100,000-character name without a word."""
-    from lib.editing.snapshot import place_problems
+    from lib.editing.forms import place_problems
 
     header = fields_of(PLACES[0])
     row = dict(zip(header, fields_of(PLACES[2]), strict=True))

@@ -109,8 +109,8 @@ def test_editor_pages_show_hostile_data_and_parameters_as_text_logged_in(
     picker.click()
     page.keyboard.type(ARTICLE)  # filters the list: one option left
     page.get_by_role("option", name=ARTICLE).click()
-    # The draft checkboxes quote the article's sentences and the (hostile) place names.
-    assert_text_not_markup(page, offline_context, "places: Shotul [Session expired")
+    # The review list's cards quote the article's sentences and the (hostile) place names.
+    assert_text_not_markup(page, offline_context, "Shotul [Session expired")
 
     page.goto(f"{app}/History")
     assert_text_not_markup(page, offline_context, "No saves recorded yet")

@@ -227,7 +227,7 @@ def test_the_reader_map_leaves_out_drafts(tmp_path, monkeypatch):
 
 def test_add_article_drafts_start_as_drafts():
     from lib.data.articles import Article
-    from lib.editing.snapshot import SentenceMentions, draft_events
+    from lib.editing.drafting import SentenceMentions, draft_events
 
     article = Article("a", "a.txt", "Head\nFighting in Kabul.", published_from=dt.date(2021, 9, 1))
     (row,) = draft_events(article, [SentenceMentions(5, "Fighting in Kabul.", ("kabul",))], [])

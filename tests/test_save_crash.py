@@ -1,6 +1,6 @@
 """A save killed at any moment leaves the old file or the new one: never a mix, never empty.
 
-A worker process saves a ~4 MB events file in a loop through lib.editing.snapshot, alternating between
+A worker process saves a ~4 MB events file in a loop through lib.editing.saving, alternating between
 two versions; the test SIGKILLs it at random moments, many times, and reads the file after
 each kill. A control run with a naive in-place writer shows that the same harness does catch
 torn files, so the main test can fail.
@@ -27,7 +27,7 @@ import pytest
 from lib.data import csvio
 from lib.data.schema import EVENT_COLUMNS
 from lib.data.storage import fingerprint
-from lib.editing import snapshot as editing
+from lib.editing.saving import BACKUP_DIR, list_backups, save_text
 
 pytestmark = pytest.mark.unit
 
@@ -38,7 +38,7 @@ ROUNDS = 40
 FORK_SERVER = r"""
 import os, sys
 from pathlib import Path
-from lib.editing import snapshot as editing
+from lib.editing.saving import BACKUP_DIR, list_backups, save_text
 from lib.data.storage import fingerprint
 
 path, old, new, backups, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4]), sys.argv[5]
@@ -50,7 +50,7 @@ def save_forever():
         current = fingerprint(path)
         text = texts[1] if current == first else texts[0]
         if mode == "atomic":
-            editing.save_text(path, text, current, backup_root=backups)
+            save_text(path, text, current, backup_root=backups)
         else:  # the control: what a naive program does
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(text)
@@ -84,7 +84,7 @@ def big_versions(folder: Path) -> tuple[Path, Path]:
 def fork_server(target: Path, old: Path, new: Path, mode: str) -> Iterator[subprocess.Popen]:
     proc = subprocess.Popen(
         [sys.executable, "-c", FORK_SERVER, str(target), str(old), str(new),
-         str(target.parent / editing.BACKUP_DIR), mode],
+         str(target.parent / BACKUP_DIR), mode],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdin=subprocess.PIPE,
@@ -107,8 +107,8 @@ def kill_rounds(proc: subprocess.Popen, target: Path, rounds: int, seed: int):
     """
     rng = random.Random(seed)
     started = time.perf_counter()
-    backups = target.parent / editing.BACKUP_DIR
-    editing.save_text(target, target.read_text(), fingerprint(target), backup_root=backups)
+    backups = target.parent / BACKUP_DIR
+    save_text(target, target.read_text(), fingerprint(target), backup_root=backups)
     one_save = time.perf_counter() - started
     for _ in range(rounds):
         proc.stdin.write("go\n")
@@ -148,10 +148,10 @@ def test_a_killed_save_leaves_the_old_or_the_new_file_never_a_mix(versions):
     assert seen["old"] > 0 and seen["new"] > 0, seen
     # No kill left the lock held: a save right now goes through at once.
     current = fingerprint(target)
-    editing.save_text(target, old.read_text(), current, backup_root=target.parent / ".b",
-                      lock_timeout_s=1.0)  # fmt: skip
+    save_text(target, old.read_text(), current, backup_root=target.parent / ".b",
+              lock_timeout_s=1.0)  # fmt: skip
     assert target.read_bytes() == old_bytes
-    assert len(editing.list_backups(target.parent / editing.BACKUP_DIR, target)) <= 10
+    assert len(list_backups(target.parent / BACKUP_DIR, target)) <= 10
 
 
 def test_the_harness_catches_a_torn_file_from_a_naive_writer(versions):

@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.data.schema import EVENT_COLUMNS
-from lib.editing.snapshot import read_snapshot, save_bytes
+from lib.editing.saving import save_bytes
+from lib.editing.snapshot import read_snapshot
 from tests.support.cluster import (
     NGINX_MISSING,
     Cluster,

@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from lib.data.dataset import Dataset, Paths, data_dir, load_dataset
-from lib.editing import snapshot as editing
+from lib.editing.corpus import recover_once
 
 #: How long a stamp is reused: stat()ing every article and hashing the result as a cache key
 #: on every rerun cost about half of a slider step at 10,000 articles.
@@ -100,7 +100,7 @@ def dataset() -> Dataset:
     """The current data set, reloaded whenever a data file changed on disk."""
     root = data_dir()
     # Once per process: roll back an Add article a crash interrupted, remove stale temp files.
-    editing.recover_once(root)
+    recover_once(root)
     return _load(str(root), _stamp(root))
 
 

@@ -11,7 +11,7 @@ checks the login (``ui.auth.ensure_editor``) itself, so no page can write withou
 a hash of the data *and* the column config it is given, and its state is a list of edits
 relative to that data. So the frame and the config are built once per `Workspace.version` and
 passed unchanged on every rerun; the version (part of the widget key) is bumped whenever the
-working copy changes from outside the grid (load, merge, drafts). When the widget is mounted
+working copy changes from outside the grid (load, merge). When the widget is mounted
 afresh (first visit, or coming back from another page, which drops widget state), the grid is
 rebuilt from the working copy, so nothing is lost there either.
 """
@@ -26,12 +26,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lib.data.problems import Problem
 from lib.data.schema import Column
 from lib.data.storage import fingerprint
 from lib.data.text import markdown_escape
-from lib.editing import history
-from lib.editing import snapshot as editing
-from lib.editing.snapshot import Diff, Merge, Row, Snapshot
+from lib.editing import history, review, review_list
+from lib.editing.diff import Diff, diff_rows
+from lib.editing.merge import MINE, THEIRS, Merge, merge_rows
+from lib.editing.saving import BACKUP_DIR, ConflictError, save_bytes
+from lib.editing.snapshot import Row, SaveError, Snapshot, read_snapshot, snapshot_of
 from lib.map.offline import STATIC_DIR
 from ui import auth, drafts, render, safe
 from ui.keys import PREFIX, Keys  # noqa: F401 (the pages read them as state.Keys)
@@ -88,7 +91,7 @@ class Workspace:
 
     def diff(self) -> Diff:
         """The working copy against what was loaded."""
-        return editing.diff_rows(self.snapshot.rows, self.working)
+        return diff_rows(self.snapshot.rows, self.working)
 
     def csv(self) -> bytes:
         """The working copy as the file's bytes, for the download button."""
@@ -106,16 +109,14 @@ def workspace(key: str, path: Path, spec: Sequence[Column], label: str, root: Pa
         draft = _take_draft(Path(path))
         if draft is not None:
             snapshot, rows = draft
-            ws = Workspace(key, spec, Path(root) / editing.BACKUP_DIR, snapshot, rows)
+            ws = Workspace(key, spec, Path(root) / BACKUP_DIR, snapshot, rows)
             ws.flash = (
                 "Your unsaved edits from before the reload are back. They are checked "
                 f"against {label} as you loaded it, so a save made meanwhile is caught."
             )
         else:
-            snapshot = editing.read_snapshot(Path(path), spec, label)
-            ws = Workspace(
-                key, spec, Path(root) / editing.BACKUP_DIR, snapshot, list(snapshot.rows)
-            )
+            snapshot = read_snapshot(Path(path), spec, label)
+            ws = Workspace(key, spec, Path(root) / BACKUP_DIR, snapshot, list(snapshot.rows))
         st.session_state[key] = ws
     return ws
 
@@ -163,7 +164,7 @@ def warn_unsaved(ws: Workspace) -> None:
 
 def reload(ws: Workspace, flash: str | None = None) -> None:
     """Drop the working copy and load the file from disk again."""
-    ws.snapshot = editing.read_snapshot(ws.path, ws.spec, ws.label)
+    ws.snapshot = read_snapshot(ws.path, ws.spec, ws.label)
     set_working(ws, list(ws.snapshot.rows))
     ws.conflict = None
     ws.error = None
@@ -203,16 +204,6 @@ def grid_input(
     return ws.grid, ws.grid_config
 
 
-def add_event_drafts(ws: Workspace, rows: Sequence[Row]) -> int:
-    """Append draft rows to the events working copy ``ws`` (never to disk)."""
-    set_working(ws, [*ws.working, *rows])
-    ws.flash = (
-        f"{len(rows)} draft event(s) added from the articles page. They are not saved: "
-        "complete them (event type, date), then save."
-    )
-    return len(rows)
-
-
 def save(
     ws: Workspace,
     rows: list[Row],
@@ -236,10 +227,25 @@ def save(
         ws.working = list(rows)
         ws.error = f"Not saved: {exc}"
         return False
-    diff = editing.diff_rows(ws.snapshot.rows, rows)
+    # Checked here too, not only by the page: the page's check ran before the click.
+    refused = (
+        review.self_approvals(
+            ws.snapshot.rows, list(enumerate(rows, start=2)), identity.name, ws.backup_root.parent
+        )
+        if ws.key == Keys.EVENTS
+        else []
+    )
+    if refused:
+        ws.working = list(rows)
+        ws.error = "Not saved: " + " ".join(
+            f"Line {p.row} of {ws.label}, field '{p.column}': {p.message} ({p.hint})."
+            for p in refused
+        )
+        return False
+    diff = diff_rows(ws.snapshot.rows, rows)
     try:
         data = ws.snapshot.encode_checked(rows)
-    except editing.SaveError as exc:
+    except SaveError as exc:
         ws.working = list(rows)
         ws.error = str(exc)
         return False
@@ -247,7 +253,7 @@ def save(
         ws.backup_root.parent, ws.label, identity.name, identity.label, identity.email, note=note
     )
     try:
-        saved = editing.save_bytes(
+        saved = save_bytes(
             ws.path,
             data,
             ws.snapshot.fingerprint,
@@ -255,18 +261,18 @@ def save(
             label=ws.label,
             journal=recorder,
         )
-    except editing.ConflictError as exc:
-        disk = editing.read_snapshot(ws.path, ws.spec, ws.label)
-        merge = editing.merge_rows(ws.snapshot.rows, rows, disk.rows, disk.columns)
+    except ConflictError as exc:
+        disk = read_snapshot(ws.path, ws.spec, ws.label)
+        merge = merge_rows(ws.snapshot.rows, rows, disk.rows, disk.columns)
         ws.conflict = PendingConflict(disk, merge, list(rows))
         ws.working = list(rows)
         ws.error = str(exc)
         return False
-    except editing.SaveError as exc:
+    except SaveError as exc:
         ws.working = list(rows)
         ws.error = str(exc)
         return False
-    ws.snapshot = editing.snapshot_of(ws.path, data, ws.spec, ws.label)
+    ws.snapshot = snapshot_of(ws.path, data, ws.spec, ws.label)
     set_working(ws, list(ws.snapshot.rows))
     ws.conflict = None
     ws.saves += 1
@@ -282,6 +288,22 @@ def save(
     if after is not None:
         after()
     return True
+
+
+def self_approvals(
+    ws: Workspace, rows: Sequence[tuple[int | None, Row]], who: str | None = None
+) -> list[Problem]:
+    """Rows of an events.csv save that would approve a row its own editor wrote, when the
+    setting ``DASHBOARD_REVIEW_SECOND_PERSON`` is on (``lib.editing.review.self_approvals``);
+    ``who`` defaults to the editor logged in. Empty for any other file."""
+    if ws.key != Keys.EVENTS:
+        return []
+    if who is None:
+        identity = auth.current()
+        if identity is None:
+            return []
+        who = identity.name
+    return review.self_approvals(ws.snapshot.rows, rows, who, ws.backup_root.parent)
 
 
 def accept_merge(ws: Workspace, choices: Mapping[str, str]) -> None:
@@ -379,12 +401,12 @@ def offer_undo(ws: Workspace, *, after: Callable[[], None] | None = None) -> Non
                 who_label=identity.label, email=identity.email, which="before",
                 note=f"undid my save {last.id}", action="undo",
             )  # fmt: skip
-        except editing.ConflictError:
+        except ConflictError:
             ws.error = (
                 f"Not undone: {ws.label} was changed by someone else since you loaded it. "
                 "Look at it again; the History page can restore any version."
             )
-        except (PermissionError, editing.SaveError, history.RestoreError) as exc:
+        except (PermissionError, SaveError, history.RestoreError) as exc:
             ws.error = f"Not undone: {exc}"
         else:
             if after is not None:
@@ -403,7 +425,7 @@ def show_conflict(ws: Workspace) -> None:
         return
     safe.error(ws.error or f"{ws.label} changed on disk since you loaded it.")
     st.markdown(f"**What changed on disk since you loaded {ws.label}**")
-    disk_diff = editing.diff_rows(ws.snapshot.rows, pending.disk.rows)
+    disk_diff = diff_rows(ws.snapshot.rows, pending.disk.rows)
     if disk_diff.is_empty:
         st.caption("Only the file's formatting changed; no row is different.")
     show_diff(disk_diff, pending.disk.columns, key=Keys.widget(f"{ws.name}:disk"))
@@ -423,9 +445,9 @@ def show_conflict(ws: Workspace) -> None:
                 # No choice is made for the editor: Merge waits until each row has one.
                 choices[conflict.key] = st.radio(
                     "Keep",
-                    [editing.MINE, editing.THEIRS],
+                    [MINE, THEIRS],
                     index=None,
-                    format_func=lambda c: "my version" if c == editing.MINE else "the disk's",
+                    format_func=lambda c: "my version" if c == MINE else "the disk's",
                     horizontal=True,
                     key=Keys.widget(f"{ws.name}:choice:{conflict.key}"),
                 )
@@ -505,3 +527,131 @@ def download_button(ws: Workspace, file_name: str) -> None:
 def loaded_caption(ws: Workspace) -> str:
     when = ws.snapshot.loaded_at.astimezone().strftime("%H:%M:%S")
     return f"{ws.label}: {len(ws.snapshot.rows)} rows as loaded at {when}."
+
+
+# --- the review lists of drafts (Add article) ----------------------------------------------------
+
+
+@dataclass
+class ReviewLists:
+    """This editor's review lists of drafts, one per article (``lib.editing.review_list``),
+    for one events.csv; ``current`` is the article shown last. Kept in session state and, by
+    login, in ``ui.drafts`` so that a reload brings them back (a server restart loses them)."""
+
+    path: Path
+    lists: dict[str, review_list.ReviewList] = field(default_factory=dict)
+    current: str | None = None
+    editing: set[str] = field(default_factory=set)  # keys of the cards whose form is open
+    flash: str | None = None
+    error: str | None = None
+
+    @property
+    def draft_key(self) -> str:
+        return f"{self.path}#review"
+
+
+def review_lists(path: Path) -> ReviewLists:
+    """This session's review lists for events.csv at ``path`` (after a reload: the ones the
+    browser's login left)."""
+    held = st.session_state.get(Keys.REVIEW)
+    if not isinstance(held, ReviewLists) or held.path != Path(path):
+        nonce = _login_nonce()
+        kept = None if nonce is None else drafts.get(nonce, f"{Path(path)}#review")
+        held = kept if isinstance(kept, ReviewLists) else ReviewLists(Path(path))
+        st.session_state[Keys.REVIEW] = held
+    return held
+
+
+def keep_review_lists(held: ReviewLists) -> None:
+    """Remember the lists for this login (a reload brings them back), or forget them when
+    there are none."""
+    nonce = _login_nonce()
+    if nonce is None:
+        return
+    if held.lists:
+        drafts.put(nonce, held.draft_key, held)
+    else:
+        drafts.drop(nonce, held.draft_key)
+
+
+def follow_disk_review(review: review_list.ReviewList, spec: Sequence[Column]) -> None:
+    """While no card is accepted, a list follows events.csv on disk (its ids and lines stay
+    right); once one is, a change on disk is left for the save to detect."""
+    path = review.base.path
+    if not review.accepted and fingerprint(path) != review.base.fingerprint:
+        review_list.rebase(review, read_snapshot(path, spec, review.base.label))
+
+
+def save_review(
+    held: ReviewLists,
+    review: review_list.ReviewList,
+    spec: Sequence[Column],
+    root: Path,
+    *,
+    after: Callable[[], None] | None = None,
+) -> bool:
+    """Write the accepted cards of ``review`` to events.csv, against the version the list was
+    drafted against, and record it in the history; the dropped cards go, the open ones stay.
+
+    A change on disk since then is never overwritten: the list moves onto the new version
+    (`review_list.rebase`, renumbering a draft whose id was taken), ``held.error`` says what
+    happened, and the editor saves again. Nothing in the list is lost on any failure.
+    """
+    held.error = None
+    accepted = review.accepted
+    if not accepted:
+        dropped = review.counts()[review_list.DROPPED]
+        held.lists[review.article_id] = review_list.after_save(review, review.base)
+        held.flash = f"Cleared {dropped} dropped draft(s); events.csv is unchanged."
+        return True
+    if review.base.blocking:
+        held.error = f"Not saved: {review.base.label} must be fixed by hand first."
+        return False
+    try:
+        identity = auth.ensure_editor()
+    except PermissionError as exc:
+        held.error = f"Not saved: {exc}"
+        return False
+    label = review.base.label
+    path = review.base.path
+    rows = review_list.rows_to_save(review)
+    recorder = history.Recorder(
+        root, label, identity.name, identity.label, identity.email,
+        note=f"accepted {len(accepted)} draft(s) from article {review.article_id}",
+    )  # fmt: skip
+    try:
+        data = review.base.encode_checked(rows)
+        save_bytes(
+            path,
+            data,
+            review.base.fingerprint,
+            backup_root=root / BACKUP_DIR,
+            label=label,
+            journal=recorder,
+        )
+    except ConflictError:
+        disk = read_snapshot(path, spec, label)
+        changes = diff_rows(review.base.rows, disk.rows)
+        renamed = review_list.rebase(review, disk)
+        held.error = (
+            f"Not saved: {label} was saved by someone else since these drafts were made "
+            f"({changes.summary()}). Nothing was overwritten. Your list is kept and now checked "
+            "against that version"
+            + (": " + ", ".join(f"{old} is now {new}" for old, new in renamed) if renamed else "")
+            + ". Look at the cards again, then save."
+        )
+        return False
+    except SaveError as exc:
+        held.error = f"Not saved: {exc} Your list is kept."
+        return False
+    saved = snapshot_of(path, data, spec, label)
+    held.lists[review.article_id] = review_list.after_save(review, saved)
+    ids = ", ".join(c.id for c in accepted)
+    entry = f" History entry {recorder.entry.id}, by {identity.label}." if recorder.entry else ""
+    held.flash = (
+        f"Saved {len(accepted)} draft(s) to {label}: {ids}. Readers do not see them until "
+        f"they are approved on Edit events.{entry}"
+    )
+    if after is not None:
+        after()
+    return True

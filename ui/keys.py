@@ -28,6 +28,7 @@ class Keys:
     ARTICLE_SAVED = PREFIX + "article_saved"  # id of the article this session saved last
     ARTICLE_FLASH = PREFIX + "article_flash"  # the message after saving an article
     ARTICLE_FORM = PREFIX + "article_form"  # version of the article form's widget keys
+    REVIEW = PREFIX + "review"  # ui.editor_state.ReviewLists: the drafts' review lists
 
     @staticmethod
     def widget(name: str) -> str:

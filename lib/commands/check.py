@@ -20,8 +20,8 @@ from lib.data.dataset import Dataset, load_dataset
 from lib.data.mentions import Matcher, build_index
 from lib.data.problems import Problem
 from lib.data.problems import errors as error_problems
+from lib.editing.corpus import interrupted_saves
 from lib.editing.review import review_problems
-from lib.editing.snapshot import interrupted_saves
 
 
 def corpus_problems(data: Dataset) -> list[Problem]:

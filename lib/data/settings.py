@@ -68,8 +68,8 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "DASHBOARD_REVIEW_SECOND_PERSON",
             "off",
-            "'on' makes `python -m lib check` refuse an event approved by someone who wrote it "
-            "(nobody approves their own row; who did what comes from the edit history)",
+            "'on': nobody approves their own row; a save approving a row its editor wrote is "
+            "refused, and `python -m lib check` reports one (who did what: the edit history)",
         ),
         Setting(
             "CHROMIUM_PATH",

@@ -42,7 +42,8 @@ from pathlib import Path
 
 from lib.data import csvio, settings
 from lib.data.storage import atomic_write_bytes
-from lib.editing import snapshot as editing
+from lib.editing.diff import diff_rows
+from lib.editing.saving import BACKUP_DIR, save_bytes
 
 HISTORY_DIR = ".history"
 LOG_FILE = "log.jsonl"
@@ -243,7 +244,7 @@ def _rows(data: bytes | None, label: str) -> list[dict[str, str]]:
 
 def diff_record(old: bytes | None, new: bytes, label: str) -> dict:
     """The rows added, changed and deleted between two versions of a CSV file, as JSON."""
-    diff = editing.diff_rows(_rows(old, label), _rows(new, label))
+    diff = diff_rows(_rows(old, label), _rows(new, label))
     return {
         "added": [dict(r) for r in diff.added],
         "changed": [
@@ -357,7 +358,7 @@ def _last_version(found: Iterable[Entry], label: str) -> str | None:
 
 @dataclass
 class Recorder:
-    """The `lib.editing.snapshot.Journal` of one save: records it in the history (and git, if set).
+    """The `lib.editing.saving.Journal` of one save: records it in the history (and git, if set).
 
     Before replacing, it notices when the file on disk is not the version the history last
     recorded (a hand edit, a ``git pull``, or a save killed before its entry) and records that
@@ -531,7 +532,7 @@ def restore(
 ) -> Recorder:
     """Save the version of ``item.file`` after (or before) ``item`` as a new save.
 
-    The same rules as any save: refused with `lib.editing.snapshot.ConflictError` when the file changed
+    The same rules as any save: refused with `lib.editing.saving.ConflictError` when the file changed
     since ``base_fingerprint`` was read, and recorded with its own entry (``action``: ``restore``,
     or ``undo`` when an editor takes back their own last save, see `undoable`).
     """
@@ -540,11 +541,11 @@ def restore(
     data = version(root, item, which)
     recorder = Recorder(Path(root), item.file, who, who_label, email, action,
                         note or f"restored the version {which} entry {item.id}", item.id)  # fmt: skip
-    editing.save_bytes(
+    save_bytes(
         Path(root) / item.file,
         data,
         base_fingerprint,
-        backup_root=Path(root) / editing.BACKUP_DIR,
+        backup_root=Path(root) / BACKUP_DIR,
         label=item.file,
         journal=recorder,
     )

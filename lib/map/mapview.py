@@ -168,9 +168,12 @@ def base_map(
     static_url: str = STREAMLIT_STATIC_ROUTE,
     center: tuple[float, float] = DEFAULT_CENTER,
     zoom: int = DEFAULT_ZOOM,
-    legend: bool = True,
+    legend: bool | str = True,
 ) -> folium.Map:
     """The map without events: same output for the same arguments (no view state in it).
+
+    ``legend``: True for the event types' legend (`legend_html`), False for none, or a map's
+    own legend as trusted HTML (built with ``escape``, like `legend_html`).
 
     ``tiles``: OpenStreetMap tiles when online; they simply fail offline, where the outline
     layer below keeps the map readable.
@@ -203,7 +206,8 @@ def base_map(
         attribution=BOUNDARY_ATTRIBUTION,
         tooltip=None,
     ).add_to(m)
-    BaseMapScript(_province_labels(), legend_html() if legend else None, static_url).add_to(m)
+    shown = legend if isinstance(legend, str) else legend_html() if legend else None
+    BaseMapScript(_province_labels(), shown, static_url).add_to(m)
     return m
 
 
