@@ -248,6 +248,7 @@ def test_an_admin_restores_a_version_and_the_dashboard_shows_it(editor_env):
     )
 
     dashboard = app("dashboard").run()
+    assert not dashboard.exception, dashboard.exception
     shown = reader_js.dashboard_summaries()  # what its map, table and panels are drawn from
     assert shown[first["id"]] == first["summary"]
 

@@ -39,7 +39,7 @@ function stylesheet(url, root) {
 export function mount(scripts, styles, entry) {
     const ready = Promise.all(scripts.map(script));
     return function (component) {
-        styles.forEach((url) => stylesheet(url, component.parentElement.getRootNode()));
+        for (const url of styles) { stylesheet(url, component.parentElement.getRootNode()); }
         ready.then(
             () => window.Newsmap.components[entry](component),
             (error) => {

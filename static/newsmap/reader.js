@@ -60,7 +60,9 @@ function articleHref(s) {
 function chooser(D, view, chosen) {
     const esc = window.Newsmap.esc;
     const found = window.Newsmap.eventsInView(D, view), counts = {};
-    found.events.forEach((e) => found.places[e].forEach((p) => { counts[p] = (counts[p] || 0) + 1; }));
+    for (const e of found.events) {
+        for (const p of found.places[e]) { counts[p] = (counts[p] || 0) + 1; }
+    }
     const order = D.places.map((_p, i) => i).sort((a, b) => D.places[a][1].localeCompare(D.places[b][1]));
     const known = order.some((i) => D.places[i][0] === chosen);
     return "<label class='nm-chooser'>Sources for a place (or click the map) <select name='place'>" +
