@@ -2,10 +2,11 @@
 
 ``python -m ui.replica --port 8601`` is ``streamlit run dashboard.py --server.port 8601``
 preceded by a warm-up: the data set is loaded and validated, the events frame, the mention
-index and the time engine's data are built, and pandas, folium and streamlit-folium are
-imported, all into the same process-wide caches the pages use (``ui.data``). Streamlit itself only runs the page
-script when a session connects, so without this the first reader after a start paid for all
-of it (4.1 s against 3.4 s at 1,000 events, 9.9 s against 5.7 s at 100,000).
+index and the time engine's data are built, and pandas and folium are imported, all into the
+same process-wide caches the pages use (``ui.data``). (Not streamlit-folium: imported before
+the server runs, its component is registered nowhere and its map answers 404.) Streamlit
+itself only runs the page script when a session connects, so without this the first reader
+after a start paid for all of it (4.1 s against 3.4 s at 1,000 events, 9.9 s against 5.7 s at 100,000).
 
 A watcher thread then keeps the caches warm: when a data file changes on disk (an editor's save
 on any replica sharing the data directory), it rebuilds them before the next reader asks.
@@ -32,7 +33,6 @@ def warm() -> str:
     """Import pandas and folium and fill the page's data caches; returns the data stamp."""
     import folium  # noqa: F401 - imported here so the first page run does not pay for it
     import pandas  # noqa: F401
-    import streamlit_folium  # noqa: F401 - 1.1 s of the first run when the page imported it
 
     from ui import data
 
