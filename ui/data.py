@@ -113,6 +113,7 @@ def refresh() -> None:
     _headlines.clear()
     _per_day.clear()
     _engine_data.clear()
+    _engine_json.clear()
     _records.clear()
     _chart.clear()
 
@@ -271,6 +272,7 @@ def warm() -> str:
     headlines()
     mentions()
     _engine_data(str(root), current)
+    _engine_json(str(root), current)
     _records(str(root), current)
     chart((), (), ())
     return current
@@ -283,6 +285,13 @@ def engine_data() -> dict:
     return _engine_data(str(root), _stamp(root))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _engine_json(root: str, stamp: str) -> str:
+    from lib.map.engine import script_json
+
+    return script_json(_engine_data(root, stamp))
+
+
 def live_map(tiles: bool, static_url: str):
     """The dashboard's folium map with the time engine and every event (see lib.map.mapview).
 
@@ -291,7 +300,10 @@ def live_map(tiles: bool, static_url: str):
     """
     from lib.map import mapview
 
-    return mapview.live_map(engine_data(), tiles=tiles, static_url=static_url)
+    root = data_dir()
+    # The engine data as JSON, made once per data set (not on every run of the page).
+    data = _engine_json(str(root), _stamp(root))
+    return mapview.live_map(data, tiles=tiles, static_url=static_url)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
