@@ -78,6 +78,7 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.exports
 	$(PY) -m bench.load
 	$(PY) -m bench.load --replicas 2
+	$(PY) -m bench.memory
 	$(PY) -m bench.edition
 
 ## bench-mentions: the mention-index part of the benchmarks alone (no browser, under a minute)

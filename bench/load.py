@@ -226,7 +226,7 @@ def server_pids(port: int) -> list[int]:
     return found
 
 
-def _status_kb(pid: int, name: str) -> int:
+def status_kb(pid: int, name: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(name + ":"):
@@ -256,12 +256,12 @@ class MemorySampler:
         while not self._stop.is_set():
             if not self.pids:
                 self.pids = [pid for port in self.ports for pid in server_pids(port)]
-            total = sum(_status_kb(p, "VmRSS") for p in self.pids)
+            total = sum(status_kb(p, "VmRSS") for p in self.pids)
             self.peak_tree_kb = max(self.peak_tree_kb, total)
             self._stop.wait(0.2)
 
     def __exit__(self, *exc: object) -> None:
-        self.hwm_kb = _status_kb(self.pids[0], "VmHWM") if self.pids else 0
+        self.hwm_kb = status_kb(self.pids[0], "VmHWM") if self.pids else 0
         self._stop.set()
         self._thread.join()
 

@@ -17,20 +17,11 @@ case "$(uname -s)-$(uname -m)" in
 esac
 TARGET="$DEST/biome-$BIOME_VERSION-$PLATFORM"
 if [ -x "$TARGET" ]; then echo "$TARGET"; exit 0; fi
-if ! command -v npm >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's npm package to fetch Biome..." >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
-  else
-    echo "npm not found: install Node.js and npm (Debian: apt-get install npm) for the JavaScript lint" >&2
-    exit 1
-  fi
-fi
 mkdir -p "$DEST"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent "@biomejs/cli-$PLATFORM@$BIOME_VERSION" >/dev/null)
-tar -xzf "$work/biomejs-cli-$PLATFORM-$BIOME_VERSION.tgz" -C "$work"
+tarball=$(scripts/npm-pack.sh "@biomejs/cli-$PLATFORM@$BIOME_VERSION" "$work" "the JavaScript lint")
+tar -xzf "$tarball" -C "$work"
 mv "$work/package/biome" "$TARGET"
 chmod +x "$TARGET"
 echo "Biome $BIOME_VERSION in $TARGET" >&2

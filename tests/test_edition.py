@@ -23,7 +23,7 @@ from lib.editing import history
 from lib.edition import publish as edition
 from lib.edition.corrections import corrections_since, describe
 from tests.fixtures import FIXTURE_DATA
-from tests.support.hostile_data import HOSTILE, poison
+from tests.support.hostile import HOSTILE, poison_fixture
 
 pytestmark = pytest.mark.unit
 
@@ -157,7 +157,7 @@ def test_only_approved_rows_reach_the_edition(data: Path, tmp_path: Path) -> Non
 def test_hostile_strings_in_every_field_reach_the_edition_only_as_json_text(
     data: Path, tmp_path: Path
 ) -> None:
-    poison(data)
+    poison_fixture(data)
     dataset = load_dataset(data)
     assert not [p for p in dataset.problems if p.severity == "error"], dataset.problems
     out = tmp_path / "site"
@@ -398,7 +398,7 @@ def test_the_edition_carries_its_events_as_a_csv_with_a_data_package(
     datapackage.json describes it well enough for frictionless to validate it."""
     import frictionless
 
-    poison(data)
+    poison_fixture(data)
     out = tmp_path / "site"
     edition.publish(out, data, now=NOW)
     package = frictionless.Package(str(out / "datapackage.json"), basepath=str(out))

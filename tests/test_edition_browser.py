@@ -34,7 +34,7 @@ from lib.map.viewstate import (
 )
 from tests.fixtures import FIXTURE_DATA
 from tests.support.axe import project_controlled, run_axe
-from tests.support.hostile_data import HOSTILE, poison
+from tests.support.hostile import HOSTILE, poison_fixture
 
 pytestmark = pytest.mark.browser
 
@@ -344,7 +344,7 @@ def test_hostile_data_shows_as_text_in_panel_reader_and_table(
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, data)
-    poison(data)
+    poison_fixture(data)
     out = tmp_path / "site"
     publish.publish(out, data, now=NOW, title="Map " + HOSTILE)
     page = offline_context.new_page()

@@ -1,8 +1,11 @@
-"""Hostile strings for the injection tests, and ``poison``, which plants them in a data folder.
+"""Hostile strings for the injection tests, and the functions that plant them in a data folder.
 
-Each payload, rendered as Markdown instead of shown as text, would make a link, an image, an
-entity or a right-to-left override; the AppTest suite (tests/test_hostile_input.py) and the
-browser suite (tests/test_markdown_browser.py) plant the same ones.
+- ``PAYLOAD`` (``poison``, in a copy of the shipped data): rendered as Markdown instead of
+  shown as text, it would make a link, an image, an entity or a right-to-left override; the
+  AppTest suite (tests/test_hostile_input.py) and the browser suite
+  (tests/test_markdown_browser.py) plant the same ones.
+- ``HOSTILE`` (``poison_fixture``, in a copy of the small fixture set): markup, a script end
+  and template syntax, for what readers see (the reader edition, the exports).
 """
 
 from __future__ import annotations
@@ -73,3 +76,53 @@ def assert_page_survived(at) -> None:
 
     assert not at.exception, [e.value for e in at.exception]
     assert not [e.value for e in at.error if guard.MESSAGE in e.value]
+
+
+#: Markup, a script end, and template syntax: each must reach a page only as the text it is.
+HOSTILE = "<img src=x onerror=window.pwned=1></script><script>window.pwned=2</script>{{7*7}}{%x%}"
+
+
+def poison_fixture(root: Path) -> None:
+    """``HOSTILE`` in every text field of an event, a place and an article of a copy of the small
+    fixture set (tests/fixtures/data), and in the article's text."""
+    text = root / "articles" / "valley-attack.txt"
+    text.write_text(
+        text.read_text(encoding="utf-8") + f"In Shotul they wrote {HOSTILE} on a wall.\n", "utf-8"
+    )
+
+    def rewrite(path: Path, key: str, changes: dict[str, str]) -> None:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        for row in rows:
+            if row["id"] == key:
+                row.update(changes)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+
+    rewrite(
+        root / "events.csv",
+        "F003",
+        {
+            "summary": HOSTILE,
+            "claimant": "Taliban " + HOSTILE,
+            "date_basis": HOSTILE,
+            "quote": f"they wrote {HOSTILE} on a wall",
+        },
+    )
+    rewrite(
+        root / "geodata" / "gazetteer.csv",
+        "shotul",
+        {"name": "Shotul " + HOSTILE, "source": HOSTILE, "variants": "Shotul; Shutul"},
+    )
+    rewrite(
+        root / "articles" / "articles.csv",
+        "valley-attack",
+        {
+            "outlet": HOSTILE,
+            "outlet_evidence": HOSTILE,
+            "date_reasoning": HOSTILE,
+            "notes": HOSTILE,
+        },
+    )
