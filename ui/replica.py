@@ -16,6 +16,7 @@ on any replica sharing the data directory), it rebuilds them before the next rea
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 import threading
@@ -36,7 +37,12 @@ def warm() -> str:
 
     from ui import data
 
-    return data.warm()
+    stamp = data.warm()
+    # What the warm-up loaded lives as long as the data: out of the garbage collector's way
+    # (a full collection walked all of it; .streamlit/config.toml says why that mattered).
+    gc.collect()
+    gc.freeze()
+    return stamp
 
 
 def _watch(stamp: str) -> None:
