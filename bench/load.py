@@ -60,7 +60,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.md"
 README = REPO / "docs" / "scale.md"
 START, END = "<!-- load: written by python -m bench.load -->", "<!-- /load -->"
-LADDER = (1, 2, 4, 8, 12, 16, 24, 32, 48, 64)
+LADDER = (1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128)
 LIMIT_S = 1.0
 HEALTH_EVERY_S = 0.25
 #: A settle or a first run that takes longer than this counts as failed.
