@@ -15,15 +15,12 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.access import users
 from lib.editing import history
-from tests.support.editing import CHEAP_HASHER, copy_data
-from tests.support.server import streamlit_server
+from tests.support.editing import account, copy_data, editors_app
 from ui.auth import COOKIE
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parent.parent
 WAIT = 30_000
 
 
@@ -31,18 +28,11 @@ WAIT = 30_000
 def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     base = tmp_path_factory.mktemp("two-editors")
     root = copy_data(base / "data")
-    users_file = base / "secrets" / "users.toml"
-    users.save(users_file, {
-        "alice": users.Account("alice", "editor", CHEAP_HASHER.hash("alice's long password")),
-        "bob": users.Account("bob", "admin", CHEAP_HASHER.hash("bob's long password"), "Bob B"),
-    })  # fmt: skip
-    env = {
-        "DASHBOARD_DATA_DIR": str(root),
-        "DASHBOARD_USERS_FILE": str(users_file),
-        "DASHBOARD_EDITOR_PASSWORD": "",
-        "DASHBOARD_TILES": "off",
-    }
-    with streamlit_server(REPO / "dashboard.py", env=env) as url:
+    accounts = [
+        account("alice", "alice's long password"),
+        account("bob", "bob's long password", "admin", "Bob B"),
+    ]
+    with editors_app(base, root, accounts) as url:
         yield url, root
 
 

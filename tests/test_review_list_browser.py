@@ -14,15 +14,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.access import users
 from tests.fixtures import FIXTURE_DATA
-from tests.support.editing import CHEAP_HASHER, read_events
-from tests.support.server import streamlit_server
+from tests.support.editing import account, editors_app, read_events
 from ui.auth import COOKIE
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parent.parent
 WAIT = 30_000
 SECRET = "alice's long password"
 
@@ -31,15 +28,7 @@ SECRET = "alice's long password"
 def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     base = tmp_path_factory.mktemp("review")
     root = Path(shutil.copytree(FIXTURE_DATA, base / "data"))
-    users_file = base / "secrets" / "users.toml"
-    users.save(users_file, {"alice": users.Account("alice", "editor", CHEAP_HASHER.hash(SECRET))})
-    env = {
-        "DASHBOARD_DATA_DIR": str(root),
-        "DASHBOARD_USERS_FILE": str(users_file),
-        "DASHBOARD_EDITOR_PASSWORD": "",
-        "DASHBOARD_TILES": "off",
-    }
-    with streamlit_server(REPO / "dashboard.py", env=env) as url:
+    with editors_app(base, root, [account("alice", SECRET)]) as url:
         yield url, root
 
 

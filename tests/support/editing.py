@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,32 @@ def fixture_root(tmp_path: Path) -> Path:
 
 #: Cheap argon2 parameters for tests: a hash keeps its parameters, so verifying stays cheap.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def account(
+    name: str, password: str, role: str = "editor", display_name: str = ""
+) -> users.Account:
+    """An account whose password hashes cheaply (``CHEAP_HASHER``)."""
+    return users.Account(name, role, CHEAP_HASHER.hash(password), display_name)
+
+
+@contextmanager
+def editors_app(base: Path, root: Path, accounts: list[users.Account]) -> Iterator[str]:
+    """The app (``dashboard.py`` and its pages) on the data in ``root``, with ``accounts`` as its
+    only logins (no shared editor password) and tiles off; yields its base URL. ``base`` holds
+    the users file."""
+    from tests.support.server import streamlit_server
+
+    users_file = base / "secrets" / "users.toml"
+    users.save(users_file, {a.name: a for a in accounts})
+    env = {
+        "DASHBOARD_DATA_DIR": str(root),
+        "DASHBOARD_USERS_FILE": str(users_file),
+        "DASHBOARD_EDITOR_PASSWORD": "",
+        "DASHBOARD_TILES": "off",
+    }
+    with streamlit_server(REPO / "dashboard.py", env=env) as url:
+        yield url
 
 
 def _editor_env(monkeypatch: pytest.MonkeyPatch, root: Path) -> Iterator[Path]:
