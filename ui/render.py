@@ -19,7 +19,7 @@ def stylesheet(name: str) -> str:
     return f"<style>\n{(STATIC_DIR / 'app' / name).read_text(encoding='utf-8')}</style>"
 
 
-#: Styles of the panels every page shares: event cards, passages, captions at AA contrast.
+#: Styles of the Articles page's event cards, and captions at AA contrast on every page.
 STYLE = stylesheet("panels.css")
 
 

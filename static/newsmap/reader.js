@@ -85,11 +85,20 @@ function drawPanel(s) {
     } else {
         body = N.placePanel(data, view, D, { articleHref: articleHref(s) });
     }
-    const focused = s.box.contains(document.activeElement) || (s.box.getRootNode().activeElement &&
-        s.box.contains(s.box.getRootNode().activeElement)) ? s.box.getRootNode().activeElement : null;
-    const refocus = focused && focused.name === "place";
-    s.box.innerHTML = chooser(D, view, place) + "<div class='nm-place' aria-live='polite'>" + body + "</div>";
-    if (refocus) { s.box.querySelector("select[name='place']").focus(); }
+    if (!s.parts) {   // the list, a status line for screen readers (kept: a live region), the panel
+        s.box.innerHTML = "<div></div><p class='nm-status' role='status'></p><div class='nm-place'></div>";
+        s.parts = { list: s.box.children[0], status: s.box.children[1], panel: s.box.children[2] };
+    }
+    // The list of places keeps the keyboard's focus when the panel redraws around it.
+    const active = s.box.getRootNode().activeElement;
+    const refocus = !!active && s.parts.list.contains(active);
+    s.parts.list.innerHTML = chooser(D, view, place);
+    if (refocus) { s.parts.list.querySelector("select").focus(); }
+    s.parts.panel.innerHTML = body;
+    // Said once per change, not the whole panel on every settle: "Shotul: 7 events here (...)".
+    const head = data ? s.parts.panel.querySelector(".nme-place-head p:last-child") : null;
+    const said = head ? data.name + ": " + head.textContent : "";
+    if (s.parts.status.textContent !== said) { s.parts.status.textContent = said; }
     s.box.dataset.place = place || "";
     s.box.dataset.drawn = data || !place ? "yes" : "";
     // On a phone the panel is below the map: bring a place chosen there into view.
