@@ -8,6 +8,7 @@ where it is missing they are skipped with that reason.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -103,3 +104,26 @@ def test_a_dead_replica_s_readers_move_to_another_and_it_comes_back(cluster):
     while replica_of(get(cluster.url + "/_stcore/health", cookie)[1]) != first:
         assert time.monotonic() < deadline, "its readers did not return to it"
         time.sleep(0.5)
+
+
+def test_a_save_changes_the_data_stamp_at_once(tmp_path, monkeypatch):
+    """Regression: the stamp (what a settle compares to redraw the page after a save on any
+    replica) was reused for a second, so a reader who settled twice within a second of a save
+    kept the old map."""
+    from lib.data.schema import EVENT_COLUMNS
+    from lib.editing.saving import save_bytes
+    from lib.editing.snapshot import read_snapshot
+    from ui import data as store
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURE, root)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(root))
+    monkeypatch.setattr(store, "STAMP_TTL_S", 3600.0)  # the stamp alone would not expire
+    before = store.stamp()
+    assert store.stamp() == before
+    events = root / "events.csv"
+    snap = read_snapshot(events, EVENT_COLUMNS)
+    rows = [dict(r) for r in snap.rows]
+    rows[0]["summary"] = "Changed."
+    save_bytes(events, snap.encode(rows), snap.fingerprint, backup_root=root / ".backups")
+    assert store.stamp() != before
