@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import signal
@@ -33,15 +34,32 @@ def _busy(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _port_block(count: int) -> int:
+    """The first of ``count`` consecutive free ports below the kernel's ephemeral range.
+
+    ``lib serve`` takes the port after its own for each replica, and a replica binds it only
+    once its data is loaded: a port inside the ephemeral range (where ``free_port`` finds
+    one) can meanwhile become the local end of any outgoing connection ("Port ... is not
+    available", seen once in a full run)."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    rng = random.Random()
+    for _ in range(200):
+        first = rng.randrange(20000, low - count)
+        if not any(_busy(first + i) for i in range(count)):
+            return first
+    return free_port()
+
+
 @contextmanager
 def serve_cluster(fixture: Path, workdir: Path, replicas: int = 2) -> Iterator[Cluster]:
     """Copy ``fixture`` (a data directory) into ``workdir`` and serve it with ``replicas``."""
     data = workdir / "data"
     shutil.copytree(fixture, data)
     run_dir = workdir / "run"
-    port = free_port()
-    while any(_busy(port + i) for i in range(1, replicas + 1)):
-        port = free_port()
+    port = _port_block(replicas + 1)
     env = {**os.environ, "DASHBOARD_DATA_DIR": str(data), "DASHBOARD_TILES": "off"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "lib", "serve", "--replicas", str(replicas), "--port", str(port),
