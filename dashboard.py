@@ -25,6 +25,7 @@ from ui.timeline import timeline
 #: DASHBOARD_TILES=on starts with OpenStreetMap tiles (they need internet).
 TILES_DEFAULT = settings.enabled("DASHBOARD_TILES")
 MAP_HEIGHT = 640
+TILES = "map.tiles"
 
 STORY = story.current()
 st.set_page_config(page_title=STORY.title, page_icon="🗺️", layout="wide")
@@ -58,9 +59,32 @@ if problem_errors(dataset.problems):
     with st.expander(f"⚠ {len(dataset.problems)} data problem(s): some rows are not shown"):
         st.text("\n".join(str(p) for p in dataset.problems))
 
-# --- filters ----------------------------------------------------------------------------------
-with st.sidebar:
-    st.header("Filters")
+timeline_slot = st.container()
+map_col, panel_col = st.columns([3, 2])
+# The exports' row: made here, outside the fragment, so that a settle does not resend it. The
+# link to Screenshot mode follows the view in the browser (ui/reader.py); the downloads and
+# the alt text are the fragment's.
+shot_col, *download_cols = st.columns(4)
+exports_slot = st.container()
+below = st.container()
+
+#: Whether this run draws the rest of the page (see the docstring): not before the map painted.
+REST = view.map_painted()
+st.session_state.setdefault(TILES, TILES_DEFAULT)
+tiles = st.session_state[TILES]
+# --- the map: every day's data, sent once ----------------------------------------------------
+with map_col:
+    st_folium(
+        store.live_map(tiles, static_base_url(st.get_option("server.baseUrlPath"))),
+        returned_objects=[],
+        key=view.MAP,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+    )
+
+
+def filters() -> None:
+    """The sidebar's filters (their values are the view's, see ui/view.py)."""
     st.radio(
         "Dates",
         ["cumulative", "window"],
@@ -82,30 +106,18 @@ with st.sidebar:
         format_func=lambda a: headlines.get(a, a)[:70],
         placeholder="Any article",
     )
-    tiles = st.toggle(
+    st.toggle(
         "Street map tiles (needs internet)",
-        value=TILES_DEFAULT,
+        key=TILES,
         help="Without internet the map shows province outlines only.",
     )
 
-timeline_slot = st.container()
-map_col, panel_col = st.columns([3, 2])
-# The exports' row: made here, outside the fragment, so that a settle does not resend it. The
-# link to Screenshot mode follows the view in the browser (ui/reader.py); the downloads and
-# the alt text are the fragment's.
-shot_col, *download_cols = st.columns(4)
-exports_slot = st.container()
-below = st.container()
 
-# --- the map: every day's data, sent once ----------------------------------------------------
-with map_col:
-    st_folium(
-        store.live_map(tiles, static_base_url(st.get_option("server.baseUrlPath"))),
-        returned_objects=[],
-        key=view.MAP,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-    )
+# After the map in the script, so that the browser asks for the map's code before theirs.
+with st.sidebar:
+    st.header("Filters")
+    if REST:
+        filters()
 
 
 def select_place(place_id: str) -> None:
@@ -119,17 +131,18 @@ def select_place(place_id: str) -> None:
 
 # The events table, below the map, and the link to Screenshot mode: drawn in the browser from
 # the map's data and the view, never resent.
-with shot_col:
-    reader.screenshot_link(key="view.shot")
-with below:
-    reader.table(key="view.table")
+if REST:
+    with shot_col:
+        reader.screenshot_link(key="view.shot")
+    with below:
+        reader.table(key="view.table")
 
 
 @st.fragment
 def live_view() -> None:
     """Everything that depends on the dates: reruns alone when the timeline settles."""
-    if store.stamp() != DATA_STAMP:
-        st.rerun(scope="app")
+    if store.stamp() != DATA_STAMP or (not REST and view.map_painted()):
+        st.rerun(scope="app")  # new data, or the map painted: the whole page
     # A settle reruns this alone: the components in the page keep what they were sent.
     whole = st.session_state.pop(view.WHOLE_RUN, False)
     state = view.current(bounds)
@@ -154,18 +167,20 @@ def live_view() -> None:
             key=view.TIMELINE,
             on_settle=lambda s: view.settle(s.mode, s.start, s.end),
             on_select=select_place,
+            on_painted=view.mark_map_painted,
             resend=whole,
             chart_key=f"{DATA_STAMP}:{state.types}:{state.claimants}:{state.articles}",
         )
     # Already applied by on_settle when the settle caused this run; this covers a first run.
     view.settle(settled.mode, settled.start, settled.end)
     state = view.current(bounds)
-    with panel_col:
-        reader.panel(state, key="view.panel", resend=whole)
-    with exports_slot:
-        exports.render_download_buttons(
-            state, dataset, frame, screenshot_link=False, columns=download_cols
-        )
+    if REST:
+        with panel_col:
+            reader.panel(state, key="view.panel", resend=whole)
+        with exports_slot:
+            exports.render_download_buttons(
+                state, dataset, frame, screenshot_link=False, columns=download_cols
+            )
     view.write_url(state)
 
 

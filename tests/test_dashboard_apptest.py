@@ -17,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support import reader_js
+from ui import view
 
 pytestmark = [pytest.mark.apptest, reader_js.needs_node]
 
@@ -31,10 +32,14 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path / "data"
 
 
-def dashboard(params=None):
+def dashboard(params=None, *, painted=True):
+    """The page's run for ``params``; ``painted``: as after the map's first paint (the browser's
+    trigger, which draws the whole page), or a new session's first run (the map first)."""
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
+    if painted:
+        at.session_state[view.MAP_PAINTED] = True
     return at.run()
 
 
@@ -97,6 +102,37 @@ def test_default_view_shows_every_event_and_sends_every_day_once(data_dir):
     for place in ("alpha", "beta", "gamma", "farland", "wideland"):
         assert f'\\"{place}\\"' in args or f'"{place}"' in args
     assert at.query_params["to"] == "2021-09-03"
+
+
+def drawn(at) -> set[str]:
+    """What this run drew besides the map: widget and component keys, download labels."""
+    keys = {getattr(e, "key", None) for e in [*at.main, *at.sidebar]}
+    keys |= {
+        e.proto.id.split("-")[-1] for e in at.main if getattr(e, "type", "") == "bidi_component"
+    }
+    keys |= {e.proto.label for e in at.get("download_button")}
+    return {k for k in keys if k}
+
+
+def test_the_first_run_draws_the_map_first_and_the_rest_after_it_painted(data_dir):
+    at = dashboard({"place": "gamma"}, painted=False)
+    assert not at.exception
+    assert "Newsmap.bridge" in map_args(at)
+    assert shown_view(at)["place"] == "gamma"  # the timeline, with the view for the map
+    first = drawn(at)
+    for later in ("view.types", "view.mode", "view.panel", "view.table", "view.shot"):
+        assert later not in first, later
+    assert not at.get("download_button")
+    assert at.query_params["place"] == "gamma"  # the permalink is kept meanwhile
+    # The map's first paint (the timeline's trigger "painted") asks for the whole page.
+    at.session_state[view.MAP_PAINTED] = True
+    at.run()
+    rest = drawn(at)
+    for later in ("view.types", "view.mode", "view.panel", "view.table", "view.shot"):
+        assert later in rest, later
+    assert at.get("download_button")
+    assert bidi(at, "view.panel")["place"] == "gamma"
+    assert map_args(at) == map_args(dashboard({"place": "gamma"}))  # the same iframe
 
 
 def test_the_map_arguments_do_not_change_with_the_view(data_dir):

@@ -140,20 +140,34 @@ def test_validated_data_is_cached_by_content(tmp_path, monkeypatch):
     assert len(list((tmp_path / "cache").rglob("dataset-*.pickle"))) == 1
 
 
-def test_live_map_loads_only_leaflet_and_the_engine():
+def test_live_map_loads_only_leaflet_and_the_engine_all_at_once():
     # folium.Map also brings jQuery, Bootstrap, Font Awesome and awesome-markers, which the
     # map never uses and streamlit-folium loaded one after another before the first paint.
+    # What it needs, streamlit-folium gets as two scripts: boot.js, which asks for all of them
+    # at once (run in order), and the last, which it runs after them.
     from lib.map import mapview
-    from lib.map.offline import _walk
+    from lib.map.offline import walk_elements
 
     data = engine.engine_data(
         FRAME, first=FIRST, last=LAST, type_labels=TYPE_LABELS, colours=TYPE_COLOURS
     )
     m = mapview.live_map(data)
-    urls = [url for node in _walk(m) for _, url in getattr(node, "default_js", [])]
-    urls += [url for node in _walk(m) for url in getattr(node, "scripts", [])]  # loaded at once
-    urls += [url for node in _walk(m) for _, url in getattr(node, "default_css", [])]
-    assert any("leaflet-1.9.3/leaflet.js" in u for u in urls), urls
-    assert any("newsmap/engine.js" in u for u in urls), urls
+    links = [url for node in walk_elements(m) for _, url in getattr(node, "default_js", [])]
+    links += [url for node in walk_elements(m) for _, url in getattr(node, "default_css", [])]
+    assert [u.split("?")[0] for u in links] == [
+        "/app/static/newsmap/boot.js",
+        "/app/static/newsmap/bridge.js",
+    ]
+    assets = mapview.boot_assets(m)
+    assert assets[0] == "/app/static/vendor/leaflet-1.9.3/leaflet.js"
+    scripts = [u for u in assets if u.endswith(".js")]
+    engine_js = [f"/app/static/{path}" for path in mapview.ENGINE_JS]
+    assert scripts == [scripts[0], "/app/static/newsmap/basemap.js", *engine_js]
+    assert [u for u in assets if u.endswith(".css")] == [
+        "/app/static/vendor/leaflet-1.9.3/leaflet.css",
+        "/app/static/newsmap/engine.css",
+    ]
     for unused in ("jquery", "bootstrap", "fontawesome", "awesome-markers", "awesome_markers"):
-        assert not any(unused in u.lower() for u in urls), (unused, urls)
+        assert not any(unused in u.lower() for u in [*links, *assets]), unused
+    # The map's script loads nothing more itself: it finds everything loaded.
+    assert "Newsmap.loadScripts([]" in m.get_root().render()

@@ -22,8 +22,8 @@ FILES = [f.split("/")[-1] for f in presentation.PICTURE_JS_FILES + presentation.
 
 
 @pytest.mark.parametrize(
-    "name", sorted({*FILES, "basemap.js", "bridge.js", "component.js"})
-)  # basemap.js: every map, via default_js
+    "name", sorted({*FILES, "basemap.js", "boot.js", "bridge.js", "component.js"})
+)  # basemap.js: every map, via default_js; boot.js: the live map's loader
 def test_javascript_file_parses(name: str) -> None:
     node = shutil.which("node")
     if node is None:

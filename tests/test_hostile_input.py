@@ -36,6 +36,7 @@ from tests.support.hostile import (
     poison,
 )
 from ui import guard
+from ui.view import MAP_PAINTED
 
 pytestmark = pytest.mark.apptest
 
@@ -330,6 +331,7 @@ def run_page(page: str, params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(f"../{page}", default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
+    at.session_state[MAP_PAINTED] = True  # the main page whole, as after its map's first paint
     return at.run()
 
 

@@ -3,8 +3,10 @@
 Its JavaScript runs in the app page (``static/newsmap/core.js``, ``timeline.js`` and
 ``component.js``, loaded as files by ``ui.assets``, so a rerun does not resend them): the slider, Play and the
 chart repaint in the browser and post each view straight to the map iframe. Python hears from
-it only when the scrub settles (state ``view``) or a place is picked on the map (trigger
-``select``); call it inside the ``st.fragment`` that renders what depends on the dates.
+it only when the scrub settles (state ``view``), a place is picked on the map (trigger
+``select``), or the map has painted for the first time (trigger ``painted``: the page draws
+the map first and the rest after); call it inside the ``st.fragment`` that renders what
+depends on the dates.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def timeline(
     key: str,
     on_settle: Callable[[Settled], None] | None = None,
     on_select: Callable[[str], None] | None = None,
+    on_painted: Callable[[], None] | None = None,
     resend: bool = True,
     chart_key: str | None = None,
 ) -> Settled:
@@ -87,6 +90,9 @@ def timeline(
     run. Applied only after this call, the control would be drawn with the previous dates
     (or place) and send them to the map: after a second scrub the map jumped back to the
     first one's day, and a clicked place lost its selection to the previous one.
+
+    ``on_painted()`` runs when the map beside the control has painted for the first time (or,
+    if it never says so, a few seconds after the control appeared), before the rerun it causes.
 
     ``resend=False`` (a rerun of the fragment alone, whose control is still in the page) sends
     only the view's dates when the rest of ``config`` (the days and the chart) is what this
@@ -115,6 +121,10 @@ def timeline(
         if on_select is not None and isinstance(select, str):
             on_select(select)
 
+    def painted() -> None:
+        if on_painted is not None:
+            on_painted()
+
     result = _component(
         key=key,
         data={"timeline": config, "filters": filters, "place": place},
@@ -122,5 +132,6 @@ def timeline(
         on_view_change=settled,
         on_select_change=selected,
         on_need_change=need,
+        on_painted_change=painted,
     )
     return _settled(result)

@@ -38,6 +38,19 @@ PENDING = PREFIX + "pending"
 #: Set by a run of the whole page, cleared by the fragment: a rerun of the fragment alone
 #: (a settle) finds it unset, and sends the browser only what changed.
 WHOLE_RUN = PREFIX + "whole_run"
+#: Set when the session's map has painted (the timeline's trigger): until then the page draws
+#: the map, the timeline and the title only, and leaves the filters, the place panel, the
+#: table and the downloads to the run that the paint asks for.
+MAP_PAINTED = PREFIX + "map_painted"
+
+
+def map_painted() -> bool:
+    """Whether this session's map has painted once (see ``MAP_PAINTED``)."""
+    return bool(st.session_state.get(MAP_PAINTED))
+
+
+def mark_map_painted() -> None:
+    st.session_state[MAP_PAINTED] = True
 
 
 def query_params() -> dict[str, str | list[str]]:

@@ -21,9 +21,10 @@ Every string from the data reaches the map's HTML through ``lib.data.text.escape
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -31,7 +32,7 @@ from lib.data import story
 from lib.data.schema import EVENT_TYPES
 from lib.data.text import escape
 from lib.map.engine import script_json
-from lib.map.offline import STATIC_DIR, STREAMLIT_STATIC_ROUTE, offline_map
+from lib.map.offline import STATIC_DIR, STREAMLIT_STATIC_ROUTE, offline_map, walk_elements
 from lib.places import boundaries
 
 #: One colour per event type (Tableau 10, which stays distinguishable for most colour vision).
@@ -109,6 +110,21 @@ LIVE_MAP_JS = (*ENGINE_JS, "newsmap/bridge.js")
 LIVE_MAP_ASSETS = ("leaflet", "leaflet_css")
 
 
+class RawScript(Element):
+    """Script text that goes into the page as it is.
+
+    branca compiles what a MacroElement's ``script`` macro rendered as a new Jinja template
+    (``MacroElement.render``): with every day's data inside, that was 50 ms of the server's run
+    at 10,000 events, and data that looked like a template changed.
+    """
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class EngineLayer(JSCSSMixin, MacroElement):
     """Every place and event of the story, drawn by ``static/newsmap/engine.js``.
 
@@ -141,6 +157,19 @@ class EngineLayer(JSCSSMixin, MacroElement):
         self.scripts_json = script_json(self.scripts)
         self.default_css = [(path.split("/")[-1], f"{base}/{path}") for path in ENGINE_CSS]
 
+    def render(self, **kwargs) -> None:
+        """As JSCSSMixin and MacroElement render, with the script as `RawScript`.
+
+        (streamlit-folium takes the script from the macro itself, not from the figure.)
+        """
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        script = self._template.module.script(self, kwargs)
+        figure.script.add_child(RawScript(script), name=self.get_name())
+
 
 def live_map(
     data: dict | str,
@@ -160,7 +189,40 @@ def live_map(
     # on this map uses; streamlit-folium loads them one after another before the map can draw.
     m.default_js = [(name, url) for name, url in m.default_js if name in LIVE_MAP_ASSETS]
     m.default_css = [(name, url) for name, url in m.default_css if name in LIVE_MAP_ASSETS]
+    _load_at_once(m, static_url)
     return m
+
+
+def _load_at_once(m: folium.Map, static_url: str) -> None:
+    """Every script and stylesheet of the map asked for at once, not one after another.
+
+    streamlit-folium collects each element's ``default_js`` (in tree order) and loads them one
+    after another, waiting for each; Leaflet, the base map's script, then the engine's took
+    four round trips before the map could draw. Here the map's only ``default_js`` are
+    ``static/newsmap/boot.js``, which asks for all of them at once (run in order), and the
+    last script, which streamlit-folium adds after boot.js ran, so it runs after all of them.
+    """
+    scripts: list[str] = []
+    styles: list[str] = []
+    for node in walk_elements(m):
+        if not isinstance(node, JSCSSMixin):
+            continue
+        scripts += [url for _, url in node.default_js]
+        styles += [url for _, url in node.default_css]
+        node.default_js, node.default_css = [], []
+        if isinstance(node, EngineLayer):
+            scripts += node.scripts
+            node.scripts, node.scripts_json = [], "[]"
+    *first, last = dict.fromkeys(scripts)
+    assets = ",".join(quote(url, safe="/:") for url in [*first, *dict.fromkeys(styles)])
+    boot = f"{static_url.rstrip('/')}/newsmap/boot.js?load={quote(assets, safe='/:,')}"
+    m.default_js = [("boot.js", boot), (last.rsplit("/", 1)[-1], last)]
+
+
+def boot_assets(m: folium.Map) -> list[str]:
+    """What the map's boot.js loads (its ``load`` parameter), in order: for tests and checks."""
+    boot = next(url for _, url in m.default_js if "/newsmap/boot.js?" in url)
+    return [unquote(url) for url in parse_qs(urlsplit(boot).query)["load"][0].split(",")]
 
 
 def base_map(

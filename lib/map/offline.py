@@ -169,10 +169,11 @@ def use_local_assets(base_url: str = STREAMLIT_STATIC_ROUTE) -> None:
             setattr(cls, attr, rewritten)
 
 
-def _walk(element: Element) -> Iterator[Element]:
+def walk_elements(element: Element) -> Iterator[Element]:
+    """``element`` and everything under it, in the order streamlit-folium collects assets."""
     yield element
     for child in element._children.values():
-        yield from _walk(child)
+        yield from walk_elements(child)
 
 
 def external_assets(element: Element) -> list[tuple[str, str]]:
@@ -183,7 +184,7 @@ def external_assets(element: Element) -> list[tuple[str, str]]:
     hand for any branca colormap (no class attribute to rewrite there).
     """
     found: list[tuple[str, str]] = []
-    for node in _walk(element):
+    for node in walk_elements(element):
         who = f"{type(node).__module__}.{type(node).__qualname__}"
         if isinstance(node, branca.colormap.ColorMap):
             found.append((who, "https://d3js.org/d3.v4.min.js"))

@@ -9,6 +9,11 @@
  * the panel, the table and the permalink. A place picked on the map arrives as the trigger
  * "select". Python's data: {timeline: config, filters: {types, claimants, articles}, place}.
  *
+ * The map comes first: the chart's bars wait for the map's first paint ("ready"), and that
+ * paint is the trigger "painted", on which Python draws the rest of the page (the filters, the
+ * place panel, the table, the downloads). A map that never says it painted still gets them,
+ * PAINT_WAIT_MS after the control appeared.
+ *
  * Each view shown is also a window event "newsmap:view" ({view, settled}) for the panel and
  * the table drawn in this page (reader.js); a place they choose comes back as "newsmap:select"
  * ({place}, "" for none) and goes to Python as the map's clicks do.
@@ -17,12 +22,19 @@
 "use strict";
 const Newsmap = root.Newsmap || (root.Newsmap = {});
 const STATE = "__newsmapTimeline";
+const PAINT_WAIT_MS = 4000;
 
 function mapWindows() {
     // The streamlit-folium iframe(s) of this page: same origin, so postMessage reaches them.
     return Array.from(document.querySelectorAll("iframe"))
         .map((f) => f.contentWindow)
         .filter((w) => w);
+}
+
+function mapPainted() {
+    return mapWindows().some((w) => {
+        try { return !!(w.newsmapState && w.newsmapState.painted > 0); } catch (_e) { return false; }
+    });
 }
 
 (Newsmap.components = Newsmap.components || {}).timeline = function (component) {
@@ -54,7 +66,13 @@ function mapWindows() {
                 else { w.postMessage({ newsmap: "view", view }, window.location.origin); }
             });
         };
+        s.painted = () => {
+            clearTimeout(s.paintTimer);
+            s.timeline.showChart();
+            if (!s.saidPainted) { s.saidPainted = true; s.api.setTriggerValue("painted", true); }
+        };
         s.timeline = new window.Newsmap.Timeline(host, data.timeline, {
+            holdChart: !mapPainted(),
             onInput: (v) => s.send(v),
             onSettle: (v) => {
                 s.send(v, true);
@@ -66,7 +84,7 @@ function mapWindows() {
         s.onMessage = (ev) => {
             if (ev.origin !== window.location.origin || !ev.data || !ev.data.newsmap) { return; }
             const m = ev.data;
-            if (m.newsmap === "ready") { s.send(s.timeline.view); }
+            if (m.newsmap === "ready") { s.send(s.timeline.view); s.painted(); }
             else if (m.newsmap === "counts") { s.timeline.setCounts(m); }
             else if (m.newsmap === "select" && typeof m.place === "string") {
                 s.api.setTriggerValue("select", m.place);
@@ -78,6 +96,7 @@ function mapWindows() {
             if (typeof place === "string") { s.api.setTriggerValue("select", place); }
         });
         s.data = data;
+        if (mapPainted()) { s.painted(); } else { s.paintTimer = setTimeout(s.painted, PAINT_WAIT_MS); }
     } else {
         s.data = data;
         s.timeline.update(data.timeline);

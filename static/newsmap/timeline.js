@@ -6,6 +6,8 @@
  *
  *   var t = new Newsmap.Timeline(element, config, {onInput: fn(view), onSettle: fn(view)});
  *   t.update(config); t.setCounts({events, places}); t.view -> {mode, start, end, first}
+ * handlers.holdChart: draw the chart's bars only when showChart() is called (the app page
+ * draws the map first: its chart waits for the map's first paint).
  *
  * config: {first: "YYYY-MM-DD", ndays, mode: "cumulative"|"window", start, end (day offsets),
  *          firstEventDay, types: [...], colours: [...], typeLabels: [...],
@@ -40,6 +42,7 @@
         this.playing = null;
         this.speed = 4;
         this._settleTimer = null;
+        this.chartHeld = !!this.on.holdChart;
         this._build();
         this.update(config, true);
     }
@@ -213,6 +216,11 @@
         svg.setAttribute("viewBox", "0 0 " + w + " " + h);
         svg.setAttribute("width", String(w));
         svg.setAttribute("height", String(h));
+        if (this.chartHeld) {
+            svg.innerHTML = "<rect class='nmt-shade' x='0' y='0' width='0' height='" + h + "'></rect>";
+            this.shade = svg.firstChild;
+            return;
+        }
         var totals = new Array(c.ndays).fill(0);
         (c.perDay || []).forEach(function (r) { totals[r[0]] += r[2]; });
         var peak = Math.max(1, Math.max.apply(null, totals.concat([1])));
@@ -229,6 +237,14 @@
         });
         svg.innerHTML = parts.join("");
         this.shade = svg.querySelector(".nmt-shade");
+    };
+
+    /** Draw the chart's bars, if they were held back (handlers.holdChart). */
+    Timeline.prototype.showChart = function () {
+        if (!this.chartHeld) { return; }
+        this.chartHeld = false;
+        this._drawChart();
+        this._paint();
     };
 
     Timeline.prototype._settleSoon = function (ms) {

@@ -61,7 +61,16 @@ def open_dashboard(offline_context, app: str, query: str = "", viewport=DESKTOP)
     frame = map_frame(page)
     # The timeline has posted its view once the caption shows counts.
     expect(page.locator(".nmt-counts")).not_to_be_empty(timeout=30_000)
+    whole_page(page)
     return page, frame
+
+
+def whole_page(page: Page) -> None:
+    """Wait for what the page draws after the map's first paint (dashboard.py): the filters
+    and the downloads. (The timeline's trigger that asks for them has been sent by then.)"""
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_test_id("stMultiSelect").first).to_be_attached(timeout=30_000)
+    expect(page.get_by_test_id("stDownloadButton").first).to_be_attached(timeout=30_000)
 
 
 def state(frame: Frame) -> dict:
