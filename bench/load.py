@@ -57,6 +57,7 @@ from bench import generate, live
 from bench.live import percentile
 from tests.support.cluster import serve_cluster
 from tests.support.server import streamlit_server
+from ui.session import DONE, PANEL_KEY, TIMELINE_KEY, painted_message, settle_message
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -67,58 +68,6 @@ LIMIT_S = 1.0
 HEALTH_EVERY_S = 0.25
 #: A settle or a first run that takes longer than this counts as failed.
 STEP_TIMEOUT_S = 30.0
-#: The timeline component's key (ui/view.py TIMELINE); its element id ends with it.
-TIMELINE_KEY = "view.timeline"
-#: The place panel's key: drawn once the map has painted (dashboard.py).
-PANEL_KEY = "view.panel"
-DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
-
-
-def settle_message(
-    timeline_id: str,
-    fragment_id: str,
-    view: dict[str, str],
-    *,
-    page_hash: str = "",
-    query: str = "",
-    cached: tuple[str, ...] = (),
-) -> BackMsg:
-    """The ``BackMsg`` the browser sends when the timeline settles on ``view``.
-
-    ``view`` is ``{"mode": "cumulative" | "window", "start": ISO day, "end": ISO day}``, as
-    static/newsmap/component.js passes it to ``setStateValue("view", ...)``.
-    """
-    msg = BackMsg()
-    rerun = msg.rerun_script
-    rerun.query_string = query
-    rerun.page_script_hash = page_hash
-    rerun.fragment_id = fragment_id
-    rerun.cached_message_hashes.extend(cached)
-    state = rerun.widget_states.widgets.add()
-    state.id = timeline_id
-    state.json_value = json.dumps({"view": view}, separators=(",", ":"))
-    return msg
-
-
-def painted_message(
-    timeline_id: str, fragment_id: str, *, page_hash: str = "", query: str = ""
-) -> BackMsg:
-    """The ``BackMsg`` the browser sends when the map has painted for the first time: the
-    timeline component's trigger ``painted`` (static/newsmap/component.js), on which the page
-    draws what its first run left for later (dashboard.py)."""
-    # Streamlit's CCv2 keeps a component's triggers in one internal widget (see
-    # streamlit.components.v2.bidi_component.main): its id, and a list of {event, value}.
-    from streamlit.components.v2.bidi_component.main import _make_trigger_id
-
-    msg = BackMsg()
-    rerun = msg.rerun_script
-    rerun.query_string = query
-    rerun.page_script_hash = page_hash
-    rerun.fragment_id = fragment_id
-    state = rerun.widget_states.widgets.add()
-    state.id = _make_trigger_id(timeline_id, "events")
-    state.json_trigger_value = json.dumps([{"event": "painted", "value": True}])
-    return msg
 
 
 class Viewer:

@@ -55,6 +55,24 @@ def _wait_until_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
+#: What ``ui.replica`` logs once it has rehearsed a reader's first visit (or failed to).
+REHEARSED = ("rehearsed a reader's first visit", "rehearsing a reader's first visit failed")
+
+
+def _wait_for_output(proc, output, needles: tuple[str, ...], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with code {proc.returncode}")
+        # pread: the server writes through the same open file; its offset must not move.
+        size = os.fstat(output.fileno()).st_size
+        text = os.pread(output.fileno(), size, 0).decode(errors="replace")
+        if any(n in text for n in needles):
+            return
+        time.sleep(0.1)  # a poll interval, not a guess at the start-up time
+    raise TimeoutError(f"the server did not log any of {needles} within {timeout:.0f} s")
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is not None:
         return
@@ -83,7 +101,9 @@ def streamlit_server(
     ``/_stcore/health`` (up to ``timeout`` seconds); on failure prints and raises with the
     server's output. The process group is terminated on exit. ``replica=True`` runs
     ``dashboard.py`` as ``make run`` does (``python -m ui.replica``: the data is loaded before
-    the server answers); ``script`` must then be the dashboard.
+    the server answers); ``script`` must then be the dashboard. Then it also waits for the
+    replica's rehearsal of a reader's first visit, so that a test's first visitor meets what
+    a reader after the rehearsal meets.
     """
     port = port or free_port()
     extra = dict(env or {})
@@ -118,6 +138,8 @@ def streamlit_server(
         try:
             try:
                 _wait_until_healthy(proc, f"{base_url}/_stcore/health", timeout)
+                if replica:
+                    _wait_for_output(proc, output, REHEARSED, timeout)
             except (RuntimeError, TimeoutError) as error:
                 output.seek(0)
                 log = output.read().decode(errors="replace")
