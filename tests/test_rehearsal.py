@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,15 @@ def app():
         yield url
 
 
+def rehearse(url: str) -> float:
+    """``session.rehearse`` in a thread of its own, as ui.replica runs it (a browser test's
+    Playwright may hold an event loop in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(session.rehearse(url, timeout=60))).result()
+
+
 def test_a_rehearsal_runs_the_page_and_then_the_whole_page(app):
-    assert asyncio.run(session.rehearse(app, timeout=60)) > 0
+    assert rehearse(app) > 0
 
 
 def test_a_run_that_raised_or_failed_is_an_error_not_a_visit():
