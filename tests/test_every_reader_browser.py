@@ -117,8 +117,12 @@ def test_moving_between_pages_by_the_sidebar_keeps_the_view(offline_context, app
     page, frame = open_dashboard(offline_context, app, query)
     wanted = url_params(page)
     assert wanted["place"] == "gamma" and wanted["from"] == "2021-08-25"
+    paths = {"Articles": "/Articles", "Screenshot mode": "/Screenshot_mode", "dashboard": "/"}
     for name in ("Articles", "Screenshot mode", "dashboard"):
         page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+        # The new page first (its run finishing is not enough: the last page's run was over
+        # too, and both pages have a "Back to the map" link).
+        page.wait_for_function("p => location.pathname === p", arg=paths[name], timeout=60_000)
         page.wait_for_function(
             "() => document.querySelector('[data-testid=stApp]')"
             "?.getAttribute('data-test-script-state') === 'notRunning'",
