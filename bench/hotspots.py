@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import generate, live
-from bench.load import TIMELINE_KEY, settle_message
+from ui.session import TIMELINE_KEY, settle_message
 from ui.view import MAP_PAINTED
 
 REPO = Path(__file__).resolve().parent.parent

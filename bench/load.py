@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import os
 import platform
 import statistics
@@ -57,7 +56,8 @@ from bench import generate, live
 from bench.live import percentile
 from tests.support.cluster import serve_cluster
 from tests.support.server import streamlit_server
-from ui.session import DONE, PANEL_KEY, TIMELINE_KEY, painted_message, settle_message
+from ui import session
+from ui.session import painted_message, settle_message
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -86,50 +86,22 @@ class Viewer:
         self.ndays = 0
         self.day = 0  # offset from ``first`` of the day shown
         self.received = 0  # bytes received during the last run
-        self.drew_rest = False  # the last run drew the place panel
 
-    def _timeline(self, element, fragment_id: str) -> None:
-        component = element.bidi_component
-        if not component.id.endswith(TIMELINE_KEY):
-            return
-        config = json.loads(component.json or component.mixed.json)["timeline"]
-        self.timeline_id, self.fragment_id = component.id, fragment_id
-        if "partial" not in config:  # a settle's rerun sends only the dates (ui/timeline.py)
-            self.first = dt.date.fromisoformat(config["first"])
-            self.ndays = int(config["ndays"])
-        self.day = int(config["end"])
-
-    async def _run(self, msg: BackMsg) -> int:
-        """Send ``msg`` and read the answer until the run finished; return how it finished."""
-        await self.ws.send(msg.SerializeToString())
-        self.received = 0
-        while True:
-            raw = await self.ws.recv()
-            self.received += len(raw)
-            forward = ForwardMsg()
-            forward.ParseFromString(raw)
-            if forward.metadata.cacheable:
-                self.cached.add(forward.hash)
-            kind = forward.WhichOneof("type")
-            if kind == "new_session":
-                self.page_hash = forward.new_session.page_script_hash
-            elif kind == "page_info_changed":
-                self.query = forward.page_info_changed.query_string
-            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                element = forward.delta.new_element
-                which = element.WhichOneof("type")
-                if which == "exception":
-                    raise RuntimeError(f"the page raised: {element.exception.message}")
-                if which == "bidi_component":
-                    self._timeline(element, forward.delta.fragment_id)
-                    self.drew_rest |= element.bidi_component.id.endswith(PANEL_KEY)
-            elif kind == "script_finished":
-                status = forward.script_finished
-                if status in DONE:
-                    return status
-                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue  # superseded by our own newer rerun; its finish follows
-                raise RuntimeError(f"script finished with status {status}")
+    async def _run(self, msg: BackMsg) -> session.Run:
+        """Send ``msg`` and read the answer until the run finished (``ui.session.run``); keep
+        what the next message needs: the page, the permalink, the cache, the timeline."""
+        run = await session.run(self.ws, msg, STEP_TIMEOUT_S)
+        self.received = run.received
+        self.cached |= run.cached
+        self.page_hash = self.page_hash if run.page_hash is None else run.page_hash
+        self.query = self.query if run.query is None else run.query
+        if run.timeline is not None:
+            self.timeline_id, self.fragment_id = run.timeline_id, run.fragment_id
+            if "partial" not in run.timeline:  # a settle's rerun sends only the dates
+                self.first = dt.date.fromisoformat(run.timeline["first"])
+                self.ndays = int(run.timeline["ndays"])
+            self.day = int(run.timeline["end"])
+        return run
 
     async def connect(self) -> float:
         """Open a session as a new browser tab does: the page's first run, then the whole page
@@ -138,18 +110,14 @@ class Viewer:
         self.ws = await websockets.connect(
             self.url, subprotocols=["streamlit"], origin=self.origin, max_size=None
         )
-        msg = BackMsg()
-        msg.rerun_script.query_string = ""
-        msg.rerun_script.page_script_hash = ""
-        await asyncio.wait_for(self._run(msg), STEP_TIMEOUT_S)
+        await self._run(session.first_run_message())
         if not (self.timeline_id and self.fragment_id and self.first):
             raise RuntimeError("the page drew no timeline component inside a fragment")
-        self.drew_rest = False
         painted = painted_message(
             self.timeline_id, self.fragment_id, page_hash=self.page_hash, query=self.query
         )
-        status = await asyncio.wait_for(self._run(painted), STEP_TIMEOUT_S)
-        if status != ForwardMsg.FINISHED_SUCCESSFULLY or not self.drew_rest:
+        whole = await self._run(painted)
+        if whole.status != ForwardMsg.FINISHED_SUCCESSFULLY or not whole.panel:
             raise RuntimeError("the map's first paint did not draw the whole page")
         return time.perf_counter() - start
 
@@ -167,9 +135,9 @@ class Viewer:
             cached=tuple(sorted(self.cached)),
         )
         start = time.perf_counter()
-        status = await asyncio.wait_for(self._run(msg), STEP_TIMEOUT_S)
+        run = await self._run(msg)
         seconds = time.perf_counter() - start
-        if status != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+        if run.status != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
             raise RuntimeError("the settle reran the whole page, not the fragment")
         if f"to={end}" not in self.query:
             raise RuntimeError(f"the settle on {end} left the permalink at {self.query!r}")

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench import live
-from bench.load import PANEL_KEY, TIMELINE_KEY, painted_message, settle_message
+from ui.session import PANEL_KEY, TIMELINE_KEY, painted_message, settle_message
 from ui.view import MAP_PAINTED
 
 pytestmark = pytest.mark.apptest

@@ -86,16 +86,20 @@ class Run:
         self.status: int | None = None
         self.timeline_id = ""
         self.fragment_id = ""
-        self.page_hash = ""
-        self.query = ""
+        self.timeline: dict | None = None  # the config the timeline was sent
+        self.page_hash: str | None = None  # None: this run did not say
+        self.query: str | None = None
         self.panel = False  # the place panel was drawn (the whole page)
         self.received = 0
+        self.cached: set[str] = set()  # hashes of the messages the browser would cache
 
     def read(self, raw: bytes) -> bool:
         """Take one ForwardMsg; ``True`` once the run has finished."""
         self.received += len(raw)
         forward = ForwardMsg()
         forward.ParseFromString(raw)
+        if forward.metadata.cacheable:
+            self.cached.add(forward.hash)
         kind = forward.WhichOneof("type")
         if kind == "new_session":
             self.page_hash = forward.new_session.page_script_hash
@@ -107,10 +111,11 @@ class Run:
             if which == "exception":
                 raise RuntimeError(f"the page raised: {element.exception.message}")
             if which == "bidi_component":
-                component_id = element.bidi_component.id
-                if component_id.endswith(TIMELINE_KEY):
-                    self.timeline_id, self.fragment_id = component_id, forward.delta.fragment_id
-                self.panel |= component_id.endswith(PANEL_KEY)
+                component = element.bidi_component
+                if component.id.endswith(TIMELINE_KEY):
+                    self.timeline_id, self.fragment_id = component.id, forward.delta.fragment_id
+                    self.timeline = json.loads(component.json or component.mixed.json)["timeline"]
+                self.panel |= component.id.endswith(PANEL_KEY)
         elif kind == "script_finished":
             status = forward.script_finished
             if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
@@ -134,13 +139,16 @@ async def rehearse(base_url: str, timeout: float = 120.0) -> float:
         ws_url, subprotocols=["streamlit"], origin=base_url, max_size=None, open_timeout=timeout
     )
     try:
-        first = await _run(ws, first_run_message(), timeout)
+        first = await run(ws, first_run_message(), timeout)
         if not (first.timeline_id and first.fragment_id):
             raise RuntimeError("the page drew no timeline inside a fragment")
         painted = painted_message(
-            first.timeline_id, first.fragment_id, page_hash=first.page_hash, query=first.query
+            first.timeline_id,
+            first.fragment_id,
+            page_hash=first.page_hash or "",
+            query=first.query or "",
         )
-        whole = await _run(ws, painted, timeout)
+        whole = await run(ws, painted, timeout)
         if not whole.panel:
             raise RuntimeError("the map's first paint did not draw the whole page")
     finally:
@@ -148,7 +156,8 @@ async def rehearse(base_url: str, timeout: float = 120.0) -> float:
     return time.monotonic() - started
 
 
-async def _run(ws, msg: BackMsg, timeout: float) -> Run:
+async def run(ws, msg: BackMsg, timeout: float) -> Run:
+    """Send ``msg`` on the open websocket ``ws`` and read the answer until the run finished."""
     import asyncio
 
     await ws.send(msg.SerializeToString())
