@@ -7,15 +7,13 @@ On a copy of the small fixture data set, with one editor account.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.fixtures import FIXTURE_DATA
-from tests.support.editing import account, editors_app, read_events
+from tests.support.editing import fill_login, one_editor_app, read_events
 from ui.auth import COOKIE
 
 pytestmark = pytest.mark.browser
@@ -26,16 +24,12 @@ SECRET = "alice's long password"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    base = tmp_path_factory.mktemp("drafts")
-    root = Path(shutil.copytree(FIXTURE_DATA, base / "data"))
-    with editors_app(base, root, [account("alice", SECRET)]) as url:
-        yield url, root
+    with one_editor_app(tmp_path_factory.mktemp("drafts"), "alice", SECRET) as served:
+        yield served
 
 
 def log_in(page: Page, password: str) -> None:
-    page.get_by_label("Account name").fill("alice")
-    page.get_by_label("Editor password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    fill_login(page, "alice", password)
 
 
 def edit_first_summary(page: Page, text: str) -> None:

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.editing import history
-from tests.support.editing import account, copy_data, editors_app
+from tests.support.editing import account, copy_data, editors_app, fill_login
 from ui.auth import COOKIE
 
 pytestmark = pytest.mark.browser
@@ -51,9 +51,7 @@ def offline(browser):
 
 def log_in(page: Page, url: str, name: str, password: str) -> None:
     page.goto(f"{url}/Edit_places")
-    page.get_by_label("Account name").fill(name)
-    page.get_by_label("Editor password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    fill_login(page, name, password)
     expect(page.get_by_text(re.compile(rf"Logged in as .*{name}"))).to_be_visible(timeout=WAIT)
 
 

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from lib.access import users
 from lib.data.dataset import REPO_ROOT
-from tests.support.editing import CHEAP_HASHER
+from tests.support.editing import CHEAP_HASHER, fill_login
 from tests.support.hostile import ARTICLE, LINK, PAYLOAD, poison
 from tests.support.server import streamlit_server
 from ui.auth import COOKIE
@@ -92,9 +92,7 @@ def test_editor_pages_show_hostile_data_and_parameters_as_text_logged_in(
     """Issue 21: the ten Markdown sinks of the editor pages, in Chromium, logged in."""
     page = offline_context.new_page()
     page.goto(f"{app}/Edit_places?" + urlencode({"name": LINK}))
-    page.get_by_label("Account name").fill("mallory")
-    page.get_by_label("Editor password").fill(SECRET)
-    page.get_by_role("button", name="Log in").click()
+    fill_login(page, "mallory", SECRET)
     # The display name, then the ?name= parameter filled into the form and looked up.
     assert_text_not_markup(page, offline_context, "Logged in as [Session expired")
     page.wait_for_function(f"document.cookie.includes('{COOKIE}=')", timeout=60_000)

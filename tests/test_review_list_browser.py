@@ -7,15 +7,13 @@ On a copy of the small fixture data set, with one editor account.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.fixtures import FIXTURE_DATA
-from tests.support.editing import account, editors_app, read_events
+from tests.support.editing import fill_login, one_editor_app, read_events
 from ui.auth import COOKIE
 
 pytestmark = pytest.mark.browser
@@ -26,17 +24,13 @@ SECRET = "alice's long password"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    base = tmp_path_factory.mktemp("review")
-    root = Path(shutil.copytree(FIXTURE_DATA, base / "data"))
-    with editors_app(base, root, [account("alice", SECRET)]) as url:
-        yield url, root
+    with one_editor_app(tmp_path_factory.mktemp("review"), "alice", SECRET) as served:
+        yield served
 
 
 def open_list(page: Page, url: str) -> None:
     page.goto(f"{url}/Add_article")
-    page.get_by_label("Account name").fill("alice")
-    page.get_by_label("Editor password").fill(SECRET)
-    page.get_by_role("button", name="Log in").click()
+    fill_login(page, "alice", SECRET)
     page.wait_for_function(f"document.cookie.includes('{COOKIE}=')", timeout=WAIT)
     picker = page.get_by_label("Article", exact=True)
     expect(picker).to_have_count(1, timeout=WAIT)

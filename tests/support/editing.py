@@ -86,6 +86,22 @@ def editors_app(base: Path, root: Path, accounts: list[users.Account]) -> Iterat
         yield url
 
 
+@contextmanager
+def one_editor_app(base: Path, name: str, password: str) -> Iterator[tuple[str, Path]]:
+    """``editors_app`` on a copy of the fixture data in ``base``, with the one account
+    ``name``; yields its URL and the data's folder."""
+    root = Path(shutil.copytree(FIXTURE_DATA, base / "data"))
+    with editors_app(base, root, [account(name, password)]) as url:
+        yield url, root
+
+
+def fill_login(page, name: str, password: str) -> None:
+    """Fill the login form of the page shown and send it (a Playwright ``Page``)."""
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Editor password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
 def _editor_env(monkeypatch: pytest.MonkeyPatch, root: Path) -> Iterator[Path]:
     from ui import auth
 
