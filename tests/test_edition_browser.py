@@ -12,7 +12,6 @@ import functools
 import http.server
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +34,7 @@ from lib.map.viewstate import (
 from tests.fixtures import FIXTURE_DATA
 from tests.support.axe import project_controlled, run_axe
 from tests.support.hostile import HOSTILE, poison_fixture
+from tests.support.server import http_server
 
 pytestmark = pytest.mark.browser
 
@@ -60,14 +60,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     out = root / "www" / "graphics" / "panjshir"
     publish.publish(out, data, now=NOW)
     handler = functools.partial(_Quiet, directory=str(root / "www"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/graphics/panjshir/", out
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(handler) as url:
+        yield f"{url}/graphics/panjshir/", out
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,14 @@ import json
 import threading
 from collections.abc import Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from typing import TYPE_CHECKING
 
 import pytest
 
 from lib.map.mapview import ENGINE_CSS, ENGINE_JS
 from lib.map.offline import LEAFLET_JS, STATIC_DIR
-from tests.support.server import free_port
+from tests.support.server import http_server
 
 if TYPE_CHECKING:
     from tests.support.offline import OfflineContext
@@ -109,16 +109,11 @@ def held_styles() -> Iterator[tuple[str, threading.Event]]:
     css = json.dumps([f"/static/{name}" for name in (LEAFLET_CSS, *ENGINE_CSS)])
     page = PAGE.format(scripts=scripts, css=css, data=json.dumps(DATA)).encode()
     handler = type("Handler", (_Handler,), {"release": release, "page": page})
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), partial(handler, directory=STATIC_DIR))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/", release
-    finally:
-        release.set()
-        server.shutdown()
-        server.server_close()
+    with http_server(partial(handler, directory=STATIC_DIR)) as url:
+        try:
+            yield f"{url}/", release
+        finally:
+            release.set()
 
 
 #: Each label as drawn, and the box the layout gave it; the zoom buttons' box.
