@@ -170,4 +170,5 @@ def test_live_map_loads_only_leaflet_and_the_engine_all_at_once():
     for unused in ("jquery", "bootstrap", "fontawesome", "awesome-markers", "awesome_markers"):
         assert not any(unused in u.lower() for u in [*links, *assets]), unused
     # The map's script loads nothing more itself: it finds everything loaded.
-    assert "Newsmap.loadScripts([]" in m.get_root().render()
+    page = m.get_root().render()
+    assert "Newsmap.bridge(" in page and "createElement(" not in page

@@ -99,10 +99,8 @@ ENGINE_JS = (
     "newsmap/engine-keys.js",
 )
 ENGINE_CSS = ("newsmap/engine.css",)
-#: The live map's scripts: the engine, then its bridge to the app page's timeline. Only core.js
-#: goes through folium's ``default_js``, which streamlit-folium loads one after another (a round
-#: trip each); the map's script loads the rest all at once (``Newsmap.loadScripts``, in
-#: core.js). One after another, the engine's modules added about 0.5 s to the first paint.
+#: The live map's scripts: the engine, then its bridge to the app page's timeline (loaded all
+#: at once with the map's other assets: ``_load_at_once``).
 LIVE_MAP_JS = (*ENGINE_JS, "newsmap/bridge.js")
 
 
@@ -129,18 +127,14 @@ class EngineLayer(JSCSSMixin, MacroElement):
     """Every place and event of the story, drawn by ``static/newsmap/engine.js``.
 
     ``data`` is ``lib.map.engine.engine_data(...)``; it goes into the page once, through
-    ``script_json`` (cannot close the script), as do the URLs of the engine's modules
-    (``scripts``: loaded all at once, not through ``default_js``). The engine waits for views
-    from the timeline (``static/newsmap/bridge.js``) and sends clicks back; Python sends
-    nothing per step.
+    ``script_json`` (cannot close the script). The engine waits for views from the timeline
+    (``static/newsmap/bridge.js``) and sends clicks back; Python sends nothing per step.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        Newsmap.loadScripts({{ this.scripts_json }}, function () {
-            Newsmap.bridge({{ this._parent.get_name() }}, {{ this.data_json }});
-        });
+        Newsmap.bridge({{ this._parent.get_name() }}, {{ this.data_json }});
         {% endmacro %}
         """
     )
@@ -151,10 +145,7 @@ class EngineLayer(JSCSSMixin, MacroElement):
         # A str is ``script_json(data)`` already (the app caches it: 4 MB at 100,000 events).
         self.data_json = data if isinstance(data, str) else script_json(data)
         base = static_url.rstrip("/")
-        first, *rest = LIVE_MAP_JS
-        self.default_js = [(first.split("/")[-1], f"{base}/{first}")]
-        self.scripts = [f"{base}/{path}" for path in rest]
-        self.scripts_json = script_json(self.scripts)
+        self.default_js = [(path.split("/")[-1], f"{base}/{path}") for path in LIVE_MAP_JS]
         self.default_css = [(path.split("/")[-1], f"{base}/{path}") for path in ENGINE_CSS]
 
     def render(self, **kwargs) -> None:
@@ -210,9 +201,6 @@ def _load_at_once(m: folium.Map, static_url: str) -> None:
         scripts += [url for _, url in node.default_js]
         styles += [url for _, url in node.default_css]
         node.default_js, node.default_css = [], []
-        if isinstance(node, EngineLayer):
-            scripts += node.scripts
-            node.scripts, node.scripts_json = [], "[]"
     *first, last = dict.fromkeys(scripts)
     assets = ",".join(quote(url, safe="/:") for url in [*first, *dict.fromkeys(styles)])
     boot = f"{static_url.rstrip('/')}/newsmap/boot.js?load={quote(assets, safe='/:,')}"

@@ -65,24 +65,6 @@
     }
     Newsmap.countCaption = countCaption;
 
-    /**
-     * Load scripts (URLs) all at once and run them in the order given, then call ``done``.
-     * streamlit-folium loads a map's scripts one after another, a round trip each: the live
-     * map's engine modules through it added about half a second before its first paint.
-     */
-    Newsmap.loadScripts = function (urls, done) {
-        var left = urls.length;
-        if (!left) { done(); return; }
-        urls.forEach(function (url) {
-            var script = document.createElement("script");
-            script.src = url;
-            script.async = false;   // fetched in parallel, run in insertion order
-            script.onload = function () { left -= 1; if (!left) { done(); } };
-            script.onerror = function () { console.error("newsmap: could not load " + url); };
-            document.head.appendChild(script);
-        });
-    };
-
     /** Days from ISO day a to ISO day b. */
     Newsmap.dayDiff = function (a, b) {
         return Math.round((Date.parse(b + "T00:00:00Z") - Date.parse(a + "T00:00:00Z")) / 86400000);

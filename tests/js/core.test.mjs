@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadNewsmap } from "./newsmap.mjs";
 
-const { Newsmap: N, context } = loadNewsmap("core.js");
+const { Newsmap: N } = loadNewsmap("core.js");
 
 test("esc escapes the five characters that can open markup or close an attribute", () => {
     assert.equal(N.esc(`<img src=x onerror="alert('1')">&`),
@@ -55,23 +55,4 @@ test("countCaption says when nothing is in view", () => {
     assert.equal(N.countCaption({ events: 0, places: 0 }), "no events");
     assert.equal(N.countCaption({ events: 1, places: 1 }), "1 event at 1 place");
     assert.equal(N.countCaption({ events: 1200, places: 3 }), "1,200 events at 3 places");
-});
-
-test("loadScripts asks for every script at once, to run in order, and calls back after the last", () => {
-    const added = [], errors = [];
-    context.document = { createElement: () => ({}), head: { appendChild: (s) => added.push(s) } };
-    context.console = { error: (m) => errors.push(m) };
-    let done = 0;
-    N.loadScripts(["/a.js", "/b.js", "/c.js"], () => { done += 1; });
-    assert.deepEqual(added.map((s) => [s.src, s.async]), [["/a.js", false], ["/b.js", false], ["/c.js", false]]);
-    added[0].onload();
-    added[1].onload();
-    assert.equal(done, 0, "not before every script has run");
-    added[2].onerror();
-    assert.deepEqual(errors, ["newsmap: could not load /c.js"]);
-    assert.equal(done, 0, "a script that failed never counts as run");
-    added[2].onload();
-    assert.equal(done, 1);
-    N.loadScripts([], () => { done += 1; });
-    assert.equal(done, 2, "nothing to load: at once");
 });
